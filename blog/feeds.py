@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article, Tag
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return settings.SITE_TAGLINE
+
+    def link(self):
+        return reverse("blog:article_list")
+
+    def items(self):
+        return Article.objects.published().with_relations()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_author_name(self, item):
+        return item.author.display_name
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"{settings.SITE_NAME}: {tag.name}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def items(self, tag):
+        return Article.objects.published().with_relations().filter(tags=tag)[:FEED_LENGTH]
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description

@@ -1,0 +1,325 @@
+"""Validation and re-encoding of uploaded images: article covers and pictures dropped into the editor.
+
+An upload is judged by its bytes alone, never by its name or the content type the browser sent. What passes
+``validate_image`` is fully decoded once, so ``process_image`` and ``make_renditions`` can rely on it.
+"""
+
+import io
+import secrets
+import warnings
+from contextlib import contextmanager, suppress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import ExifTags, Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+
+# Phone cameras store a second picture (a depth map, a preview) after the photo; Pillow calls such files MPO.
+# The first picture is an ordinary JPEG and the only one we keep.
+_FORMAT_ALIASES = {"MPO": "JPEG"}
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_ANIMATED_FORMATS = {"GIF", "PNG", "WEBP"}
+# Pillow cannot read HEIF, so it would call an iPhone photo "not an image"; naming the format helps.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_WEBP_MAX_SIDE = 16383
+_SRGB = ImageCms.createProfile("sRGB")
+_MB = 1024 * 1024
+_ENCODER_OPTIONS = {
+    "JPEG": {"quality": 85, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "GIF": {"optimize": True},
+    "WEBP": {"quality": 82},
+}
+
+_MESSAGES = {
+    "too_large": _("This file is larger than %(limit)s MB."),
+    "not_an_image": _("This file is not an image. Only JPEG, PNG, GIF and WebP images are accepted."),
+    "unsupported_format": _(
+        "%(format)s images are not accepted. Only JPEG, PNG, GIF and WebP images are accepted."
+    ),
+    "too_many_pixels": _("This image has too many pixels: at most %(limit)s megapixels are accepted."),
+    "corrupt": _("This image is damaged or incomplete. Try exporting it again."),
+}
+_ANIMATION_TOO_MANY_PIXELS = _(
+    "This animation has too many pixels: its frames may add up to at most %(limit)s megapixels."
+)
+
+
+def validate_image(file):
+    """Raise ValidationError unless ``file`` holds a complete JPEG, PNG, GIF or WebP image within the limits.
+
+    Codes: ``too_large`` (IMAGE_MAX_BYTES), ``not_an_image``, ``unsupported_format``, ``too_many_pixels``
+    (IMAGE_MAX_PIXELS, judged from the header before decoding; for an animation, all its frames together) and
+    ``corrupt``. Nothing else is raised whatever the bytes are. Leaves ``file`` at position 0.
+    """
+    max_bytes = settings.IMAGE_MAX_BYTES
+    data = _read(file, max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _invalid("too_large", limit=f"{max_bytes / _MB:.3g}")
+    try:
+        _decode_all(data, settings.IMAGE_MAX_PIXELS)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_many_pixels() from error
+    except UnidentifiedImageError as error:
+        raise _unreadable(data) from error
+    except Exception as error:
+        # Malformed data makes Pillow's decoders raise OSError, ValueError, SyntaxError, EOFError,
+        # struct.error and more; by now the format is known to be an allowed one, so the file is damaged.
+        raise _invalid("corrupt") from error
+
+
+def process_image(file):
+    """Return ``file``'s image re-encoded as a ContentFile in its own format, under an unguessable name.
+
+    The result is upright (EXIF orientation applied), fits in IMAGE_MAX_SIDE on both sides, is in sRGB and
+    carries no metadata: no EXIF, GPS, XMP, comment or colour profile. Animated GIF, PNG and WebP images stay
+    animated. ``file`` must have passed ``validate_image``. Leaves ``file`` at position 0.
+    """
+    data = _read(file)
+    max_side = settings.IMAGE_MAX_SIDE
+    with _open(data) as im:
+        format_ = _format(im)
+        if _is_animated(im, format_):
+            image, options = _animation(im, format_, max_side)
+        else:
+            _draft(im, format_, _fit(im.size, max_side))
+            image = _upright(im)
+            image = _prepare(image, _fit(image.size, max_side), format_)
+            options = {}
+        buffer = io.BytesIO()
+        image.save(buffer, format_, **_ENCODER_OPTIONS[format_], **options)
+    return ContentFile(buffer.getvalue(), name=unguessable_name(_EXTENSIONS[format_]))
+
+
+def make_renditions(file, widths=(480, 960, 1600)):
+    """Return ``[(width, ContentFile), ...]`` sorted by width: WebP copies of ``file``'s image for a srcset.
+
+    One for each requested width up to the image's own width (never enlarged), plus one at the image's own
+    width when that is below the largest requested width, so there is always at least one. Animations give
+    their first frame. The width returned is the rendition's real one: it is smaller than asked only for an
+    image so tall that WebP's 16383-pixel limit on height applies. ``file`` must have passed
+    ``validate_image``. Leaves ``file`` at position 0.
+    """
+    if not widths:
+        return []
+    largest = max(widths)
+    data = _read(file)
+    with _open(data) as im:
+        _draft(im, _format(im), (largest, largest))
+        image = _prepare(_upright(im), None, "WEBP")
+    chosen = {width for width in widths if width <= image.width}
+    if image.width < largest:
+        chosen.add(image.width)
+    sizes = {
+        _fit((width, max(1, round(image.height * width / image.width))), _WEBP_MAX_SIDE) for width in chosen
+    }
+    renditions = []
+    for size in sorted(sizes):
+        scaled = image if size == image.size else _resize(image, size)
+        buffer = io.BytesIO()
+        scaled.save(buffer, "WEBP", **_ENCODER_OPTIONS["WEBP"])
+        renditions.append((size[0], ContentFile(buffer.getvalue(), name=unguessable_name("webp"))))
+    return renditions
+
+
+def unguessable_name(extension):
+    """Return a fresh random file name ending in ``extension``, lower-cased; nothing else is in it."""
+    return f"{secrets.token_urlsafe(18)}.{extension.lower().lstrip('.')}"
+
+
+def image_size(file):
+    """Return ``(width, height)`` of ``file``'s image as displayed (after EXIF orientation), from its header.
+
+    ``file`` must have passed ``validate_image``. Leaves ``file`` at position 0.
+    """
+    with _open(_read(file)) as im:
+        width, height = im.size
+        if _orientation(im) in {5, 6, 7, 8}:
+            return height, width
+        return width, height
+
+
+def _invalid(code, **params):
+    return ValidationError(_MESSAGES[code], code=code, params=params or None)
+
+
+def _too_many_pixels(animated=False):
+    message = _ANIMATION_TOO_MANY_PIXELS if animated else _MESSAGES["too_many_pixels"]
+    limit = f"{settings.IMAGE_MAX_PIXELS / 1e6:.3g}"
+    return ValidationError(message, code="too_many_pixels", params={"limit": limit})
+
+
+def _read(file, size=-1):
+    file.seek(0)
+    try:
+        return file.read(size)
+    finally:
+        file.seek(0)
+
+
+@contextmanager
+def _open(data):
+    """Open ``data`` with Pillow's JPEG, PNG, GIF and WebP readers only, its bomb warning made an error."""
+    with warnings.catch_warnings():
+        # Pillow warns, instead of raising, between its own pixel limit and twice that limit.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Other readers are never given untrusted bytes: some are little used, and EPS runs Ghostscript.
+        with Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS)) as im:
+            yield im
+
+
+def _decode_all(data, max_pixels):
+    with _open(data) as im:
+        format_ = _format(im)
+        animated = _is_animated(im, format_)
+        total = 0
+        for index in range(im.n_frames if animated else 1):
+            im.seek(index)
+            # A GIF frame may enlarge the canvas, so each frame is measured before it is decoded.
+            total += im.width * im.height
+            if total > max_pixels:
+                raise _too_many_pixels(animated)
+            # Decoding at an eighth of the size still reads every byte, which is what finds truncation.
+            _draft(im, format_, (1, 1))
+            im.load()
+
+
+def _unreadable(data):
+    """Return the refusal for bytes that Pillow's allowed readers could not open."""
+    format_ = _sniff(data[:16])
+    if format_ is None:
+        return _invalid("not_an_image")
+    if _FORMAT_ALIASES.get(format_, format_) in ALLOWED_FORMATS:
+        return _invalid("corrupt")
+    return _invalid("unsupported_format", format=format_)
+
+
+def _sniff(prefix):
+    """Return the name of the image format whose signature ``prefix`` starts with, or None."""
+    if prefix[4:8] == b"ftyp" and prefix[8:12] in _HEIF_BRANDS:
+        return "HEIF"
+    Image.init()
+    for name, (_factory, accept) in Image.OPEN.items():
+        if accept is None:
+            continue
+        try:
+            matches = accept(prefix)
+        except Exception:  # some signature checks index or unpack past the end of a short prefix
+            continue
+        # A string is Pillow's way of saying "would match, but this reader is not installed".
+        if matches and not isinstance(matches, str):
+            return name
+    return None
+
+
+def _format(im):
+    return _FORMAT_ALIASES.get(im.format, im.format)
+
+
+def _is_animated(im, format_):
+    return format_ in _ANIMATED_FORMATS and getattr(im, "is_animated", False)
+
+
+def _fit(size, max_side):
+    width, height = size
+    if max(width, height) <= max_side:
+        return size
+    scale = max_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _draft(im, format_, size):
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale while still at least ``size``: much less time and memory."""
+    if format_ == "JPEG" and size != im.size:
+        im.draft(None, size)
+
+
+def _orientation(im):
+    try:
+        return im.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # unreadable EXIF must not block an upload: the picture is taken as stored
+        return 1
+
+
+def _upright(im):
+    """Return a copy of ``im`` turned the way its EXIF orientation says."""
+    try:
+        return ImageOps.exif_transpose(im)
+    except Exception:  # unreadable EXIF must not block an upload: the picture is kept as stored
+        return im.copy()
+
+
+def _prepare(image, size, format_):
+    """Return ``image`` resized to ``size``, in sRGB, in a mode ``format_`` stores, without metadata.
+
+    ``size=None`` keeps the size. A palette image kept at its size keeps its palette and transparent colour.
+    """
+    if image.mode.startswith("I") or image.mode == "F":
+        # Pillow's own conversion clips 16-bit values instead of scaling them, which turns the picture white.
+        image = image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
+        image.info.pop("transparency", None)  # a 16-bit value, meaningless now
+    if image.mode in {"L", "RGB"} and "transparency" in image.info:
+        image = image.convert(image.mode + "A")  # a transparent colour would not survive resampling
+    resizing = size is not None and size != image.size
+    if (resizing or format_ == "WEBP") and image.mode not in {"L", "LA", "RGB", "RGBA", "CMYK"}:
+        # Pillow resizes palette and 1-bit images with nearest neighbour only, which looks ragged.
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    if resizing:
+        image = _resize(image, size)
+    image = _to_srgb(image)
+    transparency = image.info.get("transparency")
+    image.info = {} if transparency is None else {"transparency": transparency}
+    return image
+
+
+def _resize(image, size):
+    # Shrinking by a whole factor first is faster than Lanczos over every source pixel and looks the same.
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _to_srgb(image):
+    """Return ``image`` with its embedded colour profile applied, so that dropping the profile keeps colours.
+
+    CMYK always comes out as RGB: browsers differ in how they show CMYK JPEGs, and some do not show them.
+    """
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in {"RGB", "RGBA", "CMYK"}:
+        # A broken profile, or one for another colour space, is ignored: the pixels are kept as they are.
+        with suppress(ImageCms.PyCMSError, OSError, ValueError):
+            image = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                _SRGB,
+                outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+            )
+    if image.mode == "CMYK":
+        image = image.convert("RGB")
+    return image
+
+
+def _animation(im, format_, max_side):
+    """Return the first frame of ``im``, prepared, and the options that save all its frames after it."""
+    loop = im.info.get("loop")
+    frames = [_upright(frame) for frame in ImageSequence.Iterator(im)]
+    durations = [frame.info.get("duration", 0) for frame in frames]
+    # A GIF frame may enlarge the canvas; every frame must have the first one's size.
+    first = frames[0].size
+    frames = [frame if frame.size == first else frame.crop((0, 0, *first)) for frame in frames]
+    size = _fit(first, max_side)
+    transparent = any(frame.has_transparency_data for frame in frames)
+    if format_ == "GIF" and transparent:
+        # One mode for all frames: Pillow's GIF writer mixes up transparent colours across mixed modes.
+        frames = [frame.convert("RGBA") for frame in frames]
+    frames = [_prepare(frame, size, format_) for frame in frames]
+    options = {"save_all": True, "append_images": frames[1:], "duration": durations}
+    if loop is not None:
+        options["loop"] = loop
+    if format_ == "GIF" and transparent:
+        # Each frame is a whole picture; without clearing the last one, its pixels show through transparency.
+        options["disposal"] = 2
+    return frames[0], options

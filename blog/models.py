@@ -1,0 +1,181 @@
+import math
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from . import images, markup
+
+WORDS_PER_MINUTE = 220
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:60]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a publication date that has come (future = scheduled)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_relations(self):
+        """Articles with their author and tags, fetched in a fixed number of queries."""
+        return self.select_related("author").prefetch_related("tags")
+
+    def for_listing(self):
+        """What a list of article cards shows: no bodies, which can weigh 100 KB each."""
+        return self.with_relations().defer("body", "body_html")
+
+
+def cover_upload_to(instance, filename):
+    # process_image already gave the file an unguessable name; the folder only groups covers by month.
+    return timezone.now().strftime("covers/%Y/%m/") + filename
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The last part of the article's address.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    summary = models.TextField(
+        _("summary"), max_length=500, help_text=_("One or two sentences shown in lists and feeds.")
+    )
+    body = MarkdownxField(
+        _("body"),
+        validators=[MaxLengthValidator(markup.ARTICLE_MAX_CHARS)],
+        help_text=_("Markdown. Drop images into the editor to upload them."),
+    )
+    body_html = models.TextField(editable=False, default="")
+    cover = models.ImageField(
+        _("cover image"),
+        upload_to=cover_upload_to,
+        blank=True,
+        validators=[images.validate_image],
+        help_text=_("JPEG, PNG, GIF or WebP. Location and camera data are removed."),
+    )
+    cover_alt = models.CharField(
+        _("cover description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the cover shows, for readers who cannot see it. Required with a cover."),
+    )
+    cover_renditions = models.JSONField(default=list, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A future date schedules the article: it appears by itself at that time."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    meta_description = models.CharField(
+        _("meta description"),
+        max_length=160,
+        blank=True,
+        help_text=_("For search engines and link previews; the summary is used when empty."),
+    )
+    reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
+    comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = markup.render_article(self.body)
+        words = len(markup.to_plain_text(self.body_html).split())
+        self.reading_time = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        new_cover = bool(self.cover) and not self.cover._committed
+        if new_cover:
+            processed = images.process_image(self.cover)
+            self.cover.save(processed.name, processed, save=False)
+        elif not self.cover and self.cover_renditions:
+            self.delete_cover_renditions()
+        super().save(*args, **kwargs)
+        if new_cover:
+            self.store_cover_renditions()
+
+    def get_absolute_url(self):
+        return reverse("blog:article", args=[self.slug])
+
+    def clean(self):
+        if self.cover and not self.cover_alt.strip():
+            raise ValidationError({"cover_alt": _("Describe the cover image for readers who cannot see it.")})
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def description(self):
+        return self.meta_description or self.summary
+
+    @property
+    def cover_srcset(self):
+        return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.cover_renditions)
+
+    def store_cover_renditions(self):
+        """Write WebP renditions of the cover (for srcset) and forget the previous ones."""
+        self.delete_cover_renditions()
+        renditions = []
+        with self.cover.open("rb") as cover:
+            for width, content in images.make_renditions(cover):
+                name = default_storage.save(f"covers/renditions/{content.name}", content)
+                renditions.append({"width": width, "name": name})
+        self.cover_renditions = renditions
+        Article.objects.filter(pk=self.pk).update(cover_renditions=renditions)
+
+    def delete_cover_renditions(self):
+        for old in self.cover_renditions:
+            default_storage.delete(old["name"])
+        self.cover_renditions = []

@@ -1,0 +1,26 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import feeds, views
+from .sitemaps import SITEMAPS
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.article_list, name="article_list"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<slug:slug>/feed/rss/", feeds.TagFeed(), name="tag_feed_rss"),
+    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("authors/<str:username>/", views.author_detail, name="author"),
+    path("archive/", views.archive_index, name="archive"),
+    path("archive/<int:year>/", views.ArticleYearArchive.as_view(), name="archive_year"),
+    path("archive/<int:year>/<int:month>/", views.ArticleMonthArchive.as_view(), name="archive_month"),
+    path("search/", views.search_view, name="search"),
+    path("feed/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("admin-editor/preview/", views.editor_preview, name="editor_preview"),
+    path("admin-editor/upload/", views.editor_upload, name="editor_upload"),
+]

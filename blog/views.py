@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic.dates import MonthArchiveView, YearArchiveView
+
+from . import images, markup, search
+from .models import Article, Tag
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def article_list(request):
+    page = paginate(request, Article.objects.published().for_listing())
+    return render(request, "blog/article_list.html", {"page_obj": page})
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.with_relations(), slug=slug)
+    is_preview = not article.is_published()
+    if is_preview and not request.user.has_perm("blog.change_article"):
+        raise Http404
+    context = {
+        "article": article,
+        "is_preview": is_preview,
+        "article_url": request.build_absolute_uri(article.get_absolute_url()),
+        "cover_url": request.build_absolute_uri(article.cover.url) if article.cover else "",
+    }
+    if not is_preview:
+        neighbours = Article.objects.published().only("title", "slug", "published_at")
+        context["previous_article"] = (
+            neighbours.filter(published_at__lt=article.published_at).order_by("-published_at").first()
+        )
+        context["next_article"] = (
+            neighbours.filter(published_at__gt=article.published_at).order_by("published_at").first()
+        )
+    return render(request, "blog/article_detail.html", context)
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, Article.objects.published().for_listing().filter(tags=tag))
+    return render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page})
+
+
+def author_detail(request, username):
+    author = get_object_or_404(get_user_model(), username=username)
+    page = paginate(request, Article.objects.published().for_listing().filter(author=author))
+    if not page.object_list:
+        raise Http404
+    return render(request, "blog/author_detail.html", {"author": author, "page_obj": page})
+
+
+def archive_index(request):
+    months = (
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
+    )
+    return render(request, "blog/archive_index.html", {"months": months})
+
+
+class ArchiveMixin:
+    date_field = "published_at"
+    allow_empty = False
+    make_object_list = True
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArticleYearArchive(ArchiveMixin, YearArchiveView):
+    template_name = "blog/archive_year.html"
+
+
+class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
+    month_format = "%m"
+    template_name = "blog/archive_month.html"
+
+
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = search.search_articles(Article.objects.published().for_listing(), query) if query else None
+    page = paginate(request, results) if results is not None else None
+    return render(request, "blog/search.html", {"query": query, "page_obj": page})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /admin-editor/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# The admin editor's preview and uploads. markdownx's own views check no login and its preview does not
+# sanitise, so they are never routed; these replace them, for staff who may edit articles.
+@login_required
+@permission_required("blog.change_article", raise_exception=True)
+@require_POST
+def editor_preview(request):
+    return HttpResponse(markup.render_article(request.POST.get("content", "")))
+
+
+@login_required
+@permission_required("blog.change_article", raise_exception=True)
+@require_POST
+def editor_upload(request):
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse(
+            {"image": [gettext("No file was received. Choose an image to upload.")]}, status=400
+        )
+    try:
+        images.validate_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"image": error.messages}, status=400)
+    processed = images.process_image(upload)
+    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + processed.name, processed)
+    return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})

@@ -1,0 +1,108 @@
+import pytest
+from django.urls import reverse
+
+from blog.models import Article, Tag
+from tests.factories import make_article, make_image_file, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:index",
+        "admin:blog_article_changelist",
+        "admin:blog_article_add",
+        "admin:blog_tag_add",
+        "admin:blog_tag_changelist",
+        "admin:accounts_user_changelist",
+    ],
+)
+def test_admin_pages_answer_the_owner(owner_client, url_name):
+    make_article()
+    assert owner_client.get(reverse(url_name)).status_code == 200
+
+
+def test_article_change_page_answers_the_owner(owner_client):
+    article = make_article(cover=make_image_file(), cover_alt="Square", tags=[make_tag()])
+    response = owner_client.get(reverse("admin:blog_article_change", args=[article.pk]))
+    assert response.status_code == 200
+    assert b"markdownx" in response.content
+
+
+def test_article_list_in_admin_can_be_searched_and_filtered(owner_client):
+    make_article(title="Findable title")
+    make_article(title="Another", status=Article.Status.DRAFT)
+    url = reverse("admin:blog_article_changelist")
+    assert b"Findable title" in owner_client.get(url, {"q": "Findable"}).content
+    drafts = owner_client.get(url, {"status__exact": "draft"}).content
+    assert b"Another" in drafts and b"Findable title" not in drafts
+
+
+def test_owner_writes_and_publishes_an_article_with_a_cover_from_the_admin(owner_client, owner):
+    tag = make_tag("Dialogue")
+    response = owner_client.post(
+        reverse("admin:blog_article_add"),
+        {
+            "title": "From the admin",
+            "slug": "from-the-admin",
+            "author": owner.pk,
+            "language": "en",
+            "summary": "Written in the admin.",
+            "body": "Hello *readers*.",
+            "cover": make_image_file("cover.png", format="PNG", size=(700, 350)),
+            "cover_alt": "A coloured rectangle",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "tags": [tag.pk],
+            "comments_enabled": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="from-the-admin")
+    assert article.is_published()
+    assert article.body_html == "<p>Hello <em>readers</em>.</p>"
+    assert article.cover.name.endswith(".png")
+    assert [r["width"] for r in article.cover_renditions] == [480, 700]
+
+
+def test_a_refused_cover_is_explained_on_the_form_and_the_text_is_kept(owner_client, owner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = owner_client.post(
+        reverse("admin:blog_article_add"),
+        {
+            "title": "Keep my words",
+            "slug": "keep-my-words",
+            "author": owner.pk,
+            "language": "en",
+            "summary": "Summary.",
+            "body": "A long body I do not want to lose.",
+            "cover": SimpleUploadedFile("cover.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg"),
+            "cover_alt": "Cover",
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "JPEG, PNG, GIF" in content
+    assert "A long body I do not want to lose." in content
+    assert not Article.objects.exists()
+
+
+def test_publish_and_unpublish_actions(owner_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    url = reverse("admin:blog_article_changelist")
+    owner_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published()
+    owner_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_tag_is_created_from_the_admin(owner_client):
+    response = owner_client.post(reverse("admin:blog_tag_add"), {"name": "Écoute", "slug": "ecoute"})
+    assert response.status_code == 302
+    assert Tag.objects.get().slug == "ecoute"

@@ -1,0 +1,90 @@
+"""The admin editor's live preview and drag-and-drop uploads."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from blog import markup
+from tests.factories import make_image_file, make_user
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW = reverse("blog:editor_preview")
+UPLOAD = reverse("blog:editor_upload")
+
+
+def test_the_widget_posts_to_our_guarded_views():
+    assert settings.MARKDOWNX_URLS_PATH == PREVIEW
+    assert settings.MARKDOWNX_UPLOAD_URLS_PATH == UPLOAD
+
+
+@pytest.mark.parametrize("url", [PREVIEW, UPLOAD])
+def test_anonymous_visitors_are_sent_to_login(client, url):
+    response = client.post(url, {"content": "**hi**"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("url", [PREVIEW, UPLOAD])
+def test_staff_who_may_not_edit_articles_are_refused(client, url):
+    client.force_login(make_user(is_staff=True))
+    assert client.post(url, {"content": "**hi**", "image": make_image_file()}).status_code == 403
+
+
+def test_upload_by_a_refused_user_stores_nothing(client, media_root):
+    client.force_login(make_user(is_staff=True))
+    client.post(UPLOAD, {"image": make_image_file()})
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_editor_with_the_permission_may_preview(client):
+    editor = make_user(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    assert client.post(PREVIEW, {"content": "*yes*"}).content == b"<p><em>yes</em></p>"
+
+
+def test_preview_is_exactly_what_readers_will_see(owner_client):
+    text = "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script> [x](javascript:alert(1))"
+    response = owner_client.post(PREVIEW, {"content": text})
+    assert response.content.decode() == markup.render_article(text)
+    assert b"<script" not in response.content
+    assert b"javascript:" not in response.content
+
+
+def test_preview_only_answers_post(owner_client):
+    assert owner_client.get(PREVIEW).status_code == 405
+
+
+def test_upload_stores_a_cleaned_image_and_returns_its_markdown(owner_client, media_root):
+    response = owner_client.post(
+        UPLOAD,
+        {"image": make_image_file("holiday.png", format="PNG")},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    assert response.status_code == 200
+    code = response.json()["image_code"]
+    assert code.startswith("![](/media/uploads/") and code.endswith(".png)")
+    assert "holiday" not in code
+    stored = media_root / code.removeprefix("![](/media/").removesuffix(")")
+    assert stored.exists()
+
+
+def test_refused_upload_says_why(owner_client, media_root):
+    svg = SimpleUploadedFile(
+        "logo.svg",
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        content_type="image/svg+xml",
+    )
+    response = owner_client.post(UPLOAD, {"image": svg})
+    assert response.status_code == 400
+    assert "JPEG, PNG, GIF" in " ".join(response.json()["image"])
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_upload_without_a_file_says_so(owner_client):
+    response = owner_client.post(UPLOAD, {})
+    assert response.status_code == 400
+    assert response.json()["image"] == ["No file was received. Choose an image to upload."]

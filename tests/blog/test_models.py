@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from PIL import Image
+
+from blog.models import Article
+from tests.factories import make_article, make_image_file, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_includes_articles_whose_date_has_come():
+    article = make_article(published_at=timezone.now() - timedelta(minutes=1))
+    assert list(Article.objects.published()) == [article]
+
+
+def test_published_excludes_drafts():
+    make_article(status=Article.Status.DRAFT)
+    assert not Article.objects.published().exists()
+
+
+def test_scheduled_article_is_invisible_until_its_date():
+    article = make_article(published_at=timezone.now() + timedelta(days=1))
+    assert not Article.objects.published().exists()
+    assert not article.is_published()
+
+
+def test_scheduled_article_appears_by_itself_once_its_date_has_passed():
+    article = make_article(published_at=timezone.now() + timedelta(seconds=1))
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert list(Article.objects.published()) == [article]
+
+
+def test_publishing_without_a_date_publishes_now():
+    article = make_article(status=Article.Status.PUBLISHED, published_at=None)
+    assert article.published_at is not None
+    assert article.is_published()
+
+
+def test_body_html_is_rendered_when_saved():
+    article = make_article(body="# Title\n\nSome **bold** text")
+    assert "<strong>bold</strong>" in article.body_html
+    article.body = "Now *emphasis*"
+    article.save()
+    assert Article.objects.get(pk=article.pk).body_html.count("<em>emphasis</em>") == 1
+
+
+def test_body_html_never_keeps_script_from_the_body():
+    article = make_article(body="<script>alert(1)</script>\n\n[x](javascript:alert(1))")
+    assert "<script" not in article.body_html
+    assert "javascript:" not in article.body_html
+
+
+def test_reading_time_counts_words_at_220_a_minute():
+    assert make_article(body="word " * 10).reading_time == 1
+    assert make_article(body="word " * 1000).reading_time == 5
+
+
+def test_cover_requires_a_description():
+    article = make_article()
+    article.cover = make_image_file()
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "cover_alt" in error.value.message_dict
+
+
+def test_cover_that_is_not_an_image_is_refused_with_a_reason():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    article = make_article()
+    article.cover = SimpleUploadedFile("cover.jpg", b"<svg onload=alert(1)>", content_type="image/jpeg")
+    article.cover_alt = "A cover"
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "cover" in error.value.message_dict
+
+
+def test_cover_is_stored_under_an_unguessable_name_with_webp_renditions(media_root):
+    article = make_article(
+        cover=make_image_file("my holiday.jpg", size=(1200, 600)), cover_alt="A red square"
+    )
+    assert "holiday" not in article.cover.name
+    assert [r["width"] for r in article.cover_renditions] == [480, 960, 1200]
+    for rendition in article.cover_renditions:
+        with Image.open(media_root / rendition["name"]) as image:
+            assert image.format == "WEBP"
+            assert image.width == rendition["width"]
+    assert "480w" in article.cover_srcset
+
+
+def test_replacing_the_cover_removes_the_old_renditions(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="First")
+    old = [media_root / r["name"] for r in article.cover_renditions]
+    article.cover = make_image_file(size=(500, 250))
+    article.save()
+    assert not any(path.exists() for path in old)
+    assert [r["width"] for r in Article.objects.get(pk=article.pk).cover_renditions] == [480, 500]
+
+
+def test_tag_slug_is_derived_from_its_name():
+    assert make_tag("Dialogue ouvert").slug == "dialogue-ouvert"
+
+
+def test_article_url_uses_its_slug():
+    assert make_article(slug="hello").get_absolute_url() == "/articles/hello/"

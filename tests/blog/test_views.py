@@ -1,0 +1,262 @@
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Article
+from tests.factories import make_article, make_image_file, make_tag, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: links, meta tags, headings' text and the whole text."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.links, self.meta, self.text = [], {}, []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.links.append(attrs.get("href"))
+        if tag == "meta":
+            self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.meta["canonical"] = attrs.get("href")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def all_text(self):
+        return " ".join(" ".join(self.text).split())
+
+
+def get_page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status
+    return Page(response.content.decode())
+
+
+def make_articles(count, **fields):
+    author = make_user()
+    tags = [make_tag(), make_tag()]
+    return [make_article(author=author, tags=tags, **fields) for _ in range(count)]
+
+
+def test_home_lists_published_articles_newest_first(client):
+    old = make_article(title="Old one", published_at=timezone.now() - timedelta(days=3))
+    new = make_article(title="New one", published_at=timezone.now() - timedelta(days=1))
+    make_article(title="Draft one", status=Article.Status.DRAFT)
+    make_article(title="Future one", published_at=timezone.now() + timedelta(days=1))
+    text = get_page(client, "/").all_text
+    assert text.index(new.title) < text.index(old.title)
+    assert "Draft one" not in text
+    assert "Future one" not in text
+
+
+def test_home_shows_summary_reading_time_and_cover(client):
+    make_article(summary="A short summary.", cover=make_image_file(size=(800, 400)), cover_alt="Cover")
+    response = client.get("/")
+    page = Page(response.content.decode())
+    assert "A short summary." in page.all_text
+    assert "1 min read" in page.all_text
+    assert b"srcset=" in response.content
+
+
+def test_home_is_paginated(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    make_articles(3)
+    assert "Page 1 of 2" in get_page(client, "/").all_text
+    assert "Page 2 of 2" in get_page(client, "/?page=2").all_text
+    assert "Page 1 of 2" in get_page(client, "/?page=banana").all_text
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_home_costs_the_same_number_of_queries_whatever_the_number_of_articles(
+    client, count, django_assert_num_queries
+):
+    make_articles(count)
+    with django_assert_num_queries(3):  # count, articles with authors, their tags
+        client.get("/")
+
+
+def test_article_page_shows_body_author_dates_and_tags(client):
+    tag = make_tag("Dialogue")
+    article = make_article(body="Hello **readers**", tags=[tag])
+    response = client.get(article.get_absolute_url())
+    assert b"<strong>readers</strong>" in response.content
+    page = Page(response.content.decode())
+    assert article.author.display_name in page.all_text
+    assert tag.get_absolute_url() in page.links
+
+
+def test_article_page_has_canonical_open_graph_and_twitter_meta(client):
+    article = make_article(title="Talk back", meta_description="Why answers matter.")
+    page = get_page(client, article.get_absolute_url())
+    assert page.meta["canonical"] == f"http://testserver{article.get_absolute_url()}"
+    assert page.meta["og:title"] == "Talk back"
+    assert page.meta["og:description"] == "Why answers matter."
+    assert page.meta["og:type"] == "article"
+    assert page.meta["twitter:card"] == "summary"
+    assert page.meta["description"] == "Why answers matter."
+
+
+def test_article_page_shares_through_plain_links_and_no_third_party_script(client):
+    article = make_article()
+    response = client.get(article.get_absolute_url())
+    page = Page(response.content.decode())
+    encoded = "http%3A//testserver" + article.get_absolute_url()
+    assert f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}" in page.links
+    assert any(link.startswith("mailto:?subject=") for link in page.links)
+    assert b"<script" not in response.content
+
+
+def test_article_page_links_to_previous_and_next_articles(client):
+    first, middle, last = (
+        make_article(published_at=timezone.now() - timedelta(days=days)) for days in (3, 2, 1)
+    )
+    links = get_page(client, middle.get_absolute_url()).links
+    assert first.get_absolute_url() in links
+    assert last.get_absolute_url() in links
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_article_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    articles = make_articles(count)
+    with django_assert_num_queries(4):  # article with author, its tags, previous, next
+        client.get(articles[0].get_absolute_url())
+
+
+def test_draft_is_not_found_for_readers(client, reader):
+    draft = make_article(status=Article.Status.DRAFT)
+    get_page(client, draft.get_absolute_url(), status=404)
+    client.force_login(reader)
+    get_page(client, draft.get_absolute_url(), status=404)
+
+
+def test_scheduled_article_is_not_found_before_its_date(client):
+    scheduled = make_article(published_at=timezone.now() + timedelta(hours=2))
+    get_page(client, scheduled.get_absolute_url(), status=404)
+
+
+def test_staff_preview_a_draft_with_a_banner_and_noindex(owner_client):
+    draft = make_article(status=Article.Status.DRAFT, title="Work in progress")
+    page = get_page(owner_client, draft.get_absolute_url())
+    assert "Draft: only staff can see this page." in page.all_text
+    assert page.meta["robots"] == "noindex, nofollow"
+
+
+def test_published_article_is_indexable(client):
+    page = get_page(client, make_article().get_absolute_url())
+    assert "robots" not in page.meta
+
+
+def test_unknown_article_gets_the_friendly_404_page(client):
+    page = get_page(client, "/articles/nothing-here/", status=404)
+    assert "This page does not exist" in page.all_text
+
+
+def test_tag_page_lists_only_that_tags_published_articles(client):
+    tag = make_tag("Moderation")
+    tagged = make_article(tags=[tag])
+    other = make_article()
+    make_article(tags=[tag], status=Article.Status.DRAFT, title="Hidden draft")
+    text = get_page(client, tag.get_absolute_url()).all_text
+    assert tagged.title in text
+    assert other.title not in text
+    assert "Hidden draft" not in text
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_tag_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    articles = make_articles(count)
+    tag = articles[0].tags.first()
+    with django_assert_num_queries(4):  # tag, count, articles, their tags
+        client.get(tag.get_absolute_url())
+
+
+def test_author_page_lists_their_published_articles(client):
+    author = make_user("camille", first_name="Camille", last_name="Martin", bio="Writes about dialogue.")
+    article = make_article(author=author)
+    text = get_page(client, reverse("blog:author", args=["camille"])).all_text
+    assert "Camille Martin" in text
+    assert "Writes about dialogue." in text
+    assert article.title in text
+
+
+def test_author_page_of_someone_without_published_articles_is_not_found(client):
+    make_article(author=make_user("drafter"), status=Article.Status.DRAFT)
+    get_page(client, reverse("blog:author", args=["drafter"]), status=404)
+    get_page(client, reverse("blog:author", args=["nobody"]), status=404)
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_author_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    articles = make_articles(count)
+    with django_assert_num_queries(4):  # author, count, articles, their tags
+        client.get(articles[0].author.get_absolute_url())
+
+
+def test_archives_list_months_with_counts_and_link_to_them(client):
+    when = timezone.make_aware(datetime(2025, 3, 14, 12))
+    make_article(published_at=when)
+    make_article(published_at=when + timedelta(days=1))
+    page = get_page(client, reverse("blog:archive"))
+    assert "/archive/2025/03/" in page.links
+    assert "(2)" in page.all_text
+
+
+def test_month_and_year_archives_list_their_articles(client):
+    march = make_article(published_at=timezone.make_aware(datetime(2025, 3, 14, 12)))
+    april = make_article(published_at=timezone.make_aware(datetime(2025, 4, 14, 12)))
+    month = get_page(client, "/archive/2025/03/").all_text
+    assert march.title in month
+    assert april.title not in month
+    year = get_page(client, "/archive/2025/").all_text
+    assert march.title in year and april.title in year
+
+
+def test_empty_month_archive_is_not_found(client):
+    make_article(published_at=timezone.make_aware(datetime(2025, 3, 14, 12)))
+    get_page(client, "/archive/2025/05/", status=404)
+    get_page(client, "/archive/2025/13/", status=404)
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_month_archive_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    make_articles(count, published_at=timezone.make_aware(datetime(2025, 3, 14, 12)))
+    # any article in the month, its days, previous and next months, count, articles, their tags
+    with django_assert_num_queries(7):
+        client.get("/archive/2025/03/")
+
+
+def test_search_finds_articles_by_word(client):
+    found = make_article(title="Answering readers", body="Every question deserves an answer.")
+    make_article(title="Something else", body="Nothing related.")
+    text = get_page(client, "/search/?q=question").all_text
+    assert found.title in text
+    assert "Something else" not in text
+    assert "1 article found" in text
+
+
+def test_search_never_finds_drafts(client):
+    make_article(title="Secret plan", status=Article.Status.DRAFT)
+    assert "Secret plan" not in get_page(client, "/search/?q=secret").all_text
+
+
+@pytest.mark.parametrize("query", ["", "   ", "%", "'; DROP TABLE", "a" * 5000, "\x00", "<script>"])
+def test_search_answers_any_query_without_error(client, query):
+    make_article()
+    get_page(client, "/search/?" + "q=" + query.replace("\x00", "%00").replace("%", "%25"))
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
