@@ -12,6 +12,7 @@ from contextlib import contextmanager, suppress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -54,7 +55,13 @@ def validate_image(file):
     Codes: ``too_large`` (IMAGE_MAX_BYTES), ``not_an_image``, ``unsupported_format``, ``too_many_pixels``
     (IMAGE_MAX_PIXELS, judged from the header before decoding; for an animation, all its frames together) and
     ``corrupt``. Nothing else is raised whatever the bytes are. Leaves ``file`` at position 0.
+
+    A model's file already in storage passes unread: it was checked when it arrived, and checking it again on
+    every save of its model would download it each time and, once the limits are lowered, refuse edits that
+    do not touch it.
     """
+    if isinstance(file, FieldFile) and file._committed:
+        return
     max_bytes = settings.IMAGE_MAX_BYTES
     data = _read(file, max_bytes + 1)
     if len(data) > max_bytes:
@@ -246,12 +253,11 @@ def _orientation(im):
         return 1
 
 
-def _upright(im):
-    """Return a copy of ``im`` turned the way its EXIF orientation says."""
-    try:
-        return ImageOps.exif_transpose(im)
-    except Exception:  # unreadable EXIF must not block an upload: the picture is kept as stored
-        return im.copy()
+def _upright(image):
+    """Turn ``image`` in place (no copy of a big picture) the way its EXIF orientation says; return it."""
+    with suppress(Exception):  # unreadable EXIF must not block an upload: the picture is kept as stored
+        ImageOps.exif_transpose(image, in_place=True)
+    return image
 
 
 def _prepare(image, size, format_):
@@ -259,7 +265,7 @@ def _prepare(image, size, format_):
 
     ``size=None`` keeps the size. A palette image kept at its size keeps its palette and transparent colour.
     """
-    if image.mode.startswith("I") or image.mode == "F":
+    if image.mode.startswith("I"):
         # Pillow's own conversion clips 16-bit values instead of scaling them, which turns the picture white.
         image = image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
         image.info.pop("transparency", None)  # a 16-bit value, meaningless now
@@ -268,7 +274,7 @@ def _prepare(image, size, format_):
     resizing = size is not None and size != image.size
     if (resizing or format_ == "WEBP") and image.mode not in {"L", "LA", "RGB", "RGBA", "CMYK"}:
         # Pillow resizes palette and 1-bit images with nearest neighbour only, which looks ragged.
-        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        image = image.convert("RGBA" if image.has_transparency_data else "L" if image.mode == "1" else "RGB")
     if resizing:
         image = _resize(image, size)
     image = _to_srgb(image)
@@ -305,7 +311,8 @@ def _to_srgb(image):
 def _animation(im, format_, max_side):
     """Return the first frame of ``im``, prepared, and the options that save all its frames after it."""
     loop = im.info.get("loop")
-    frames = [_upright(frame) for frame in ImageSequence.Iterator(im)]
+    # Copies: the next frame is drawn over this one, so turning this one in place would spoil it.
+    frames = [_upright(frame.copy()) for frame in ImageSequence.Iterator(im)]
     durations = [frame.info.get("duration", 0) for frame in frames]
     # A GIF frame may enlarge the canvas; every frame must have the first one's size.
     first = frames[0].size

@@ -174,6 +174,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own logger would print a second copy of each line in debug; the root handler is enough.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Causerie

@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.db.models.fields.files import FieldFile
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from blog.images import (
@@ -69,14 +71,15 @@ def hand_made_png(width, height, *, with_pixels=True):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def animation(format_, size=(60, 40), durations=(100, 200, 300), transparent=False):
+def animation(format_, size=(60, 40), durations=(100, 200, 300), transparent=False, **options):
     """A square stepping right across the picture, one step a frame."""
     frames = []
     for index in range(len(durations)):
         frame = Image.new("RGBA", size, (0, 0, 0, 0) if transparent else (*BLUE, 255))
         frame.paste((*RED, 255), (index * 10, 0, index * 10 + 10, 10))
         frames.append(frame if transparent else frame.convert("RGB"))
-    options = {"disposal": 2} if format_ == "GIF" and transparent else {}
+    if format_ == "GIF" and transparent:
+        options["disposal"] = 2
     return encode(
         frames[0], format_, save_all=True, append_images=frames[1:], duration=list(durations), **options
     )
@@ -137,6 +140,21 @@ def test_processed_image_keeps_its_real_format_and_extension(format_, extension)
 
 def test_plain_django_file_can_be_validated():
     validate_image(File(io.BytesIO(encode(make_image(), "JPEG")), name="cover.jpg"))
+
+
+def test_model_file_already_in_storage_is_not_read_again(settings):
+    settings.IMAGE_MAX_BYTES = 1  # anything read would be refused
+    stored = FieldFile(None, models.ImageField(), "covers/already-there.jpg")
+
+    validate_image(stored)
+
+
+def test_model_file_just_uploaded_is_checked(settings):
+    pending = FieldFile(None, models.ImageField(), "photo.jpg")
+    pending.file = upload(b"not an image", "photo.jpg", "image/jpeg")
+    pending._committed = False  # as Django leaves a file assigned to a model field and not yet saved
+
+    assert refusal(pending).code == "not_an_image"
 
 
 def test_phone_multi_picture_jpeg_is_accepted_and_saved_as_a_plain_jpeg():
@@ -305,6 +323,13 @@ def test_animated_gif_keeps_its_frame_durations():
         processed.seek(index)
         durations.append(processed.info["duration"])
     assert durations == [100, 200, 300]
+
+
+@pytest.mark.parametrize("loop", [0, 3])
+def test_animated_gif_keeps_its_loop_count(loop):
+    processed = opened(process_image(upload(animation("GIF", loop=loop))))
+
+    assert processed.info["loop"] == loop
 
 
 def test_still_gif_stays_a_still_gif():
@@ -613,8 +638,7 @@ def test_processed_image_name_keeps_nothing_of_the_uploaded_name():
 
     name = process_image(file).name
 
-    assert not {"holiday", "paris", "alice"} & set(name.replace(".", "-").split("-"))
-    assert name != process_image(file).name
+    assert not any(word in name for word in ("holiday", "paris", "alice"))
 
 
 def test_renditions_have_names_of_their_own():

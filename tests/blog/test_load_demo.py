@@ -16,8 +16,6 @@ pytestmark = pytest.mark.django_db
 def development_settings(settings):
     # The test runner turns DEBUG off; the command is meant for development, where it is on.
     settings.DEBUG = True
-    # The real hasher takes a quarter of a second per password, and these tests hash several.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def load_demo(**options):
