@@ -1,3 +1,6 @@
+import re
+from copy import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -7,9 +10,18 @@ from django.utils.feedgenerator import Atom1Feed
 from .models import Article, Tag
 
 FEED_LENGTH = 20
+# Site-relative addresses in our own sanitised HTML, whose attributes bleach always writes in double quotes.
+RELATIVE_URL = re.compile(r'(?P<attribute>\b(?:href|src))="/(?!/)')
 
 
 class LatestArticlesFeed(Feed):
+    def __call__(self, request, *args, **kwargs):
+        # One Feed instance serves every request: give this request a copy that knows the site's address,
+        # so that feed readers get absolute links to images and pages.
+        feed = copy(self)
+        feed.site_url = request.build_absolute_uri("/").rstrip("/")
+        return super(LatestArticlesFeed, feed).__call__(request, *args, **kwargs)
+
     def title(self):
         return settings.SITE_NAME
 
@@ -26,7 +38,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.body_html
+        return RELATIVE_URL.sub(rf'\g<attribute>="{self.site_url}/', item.body_html)
 
     def item_author_name(self, item):
         return item.author.display_name

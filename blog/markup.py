@@ -28,6 +28,7 @@ from markdown.inlinepatterns import (
     SimpleTagInlineProcessor,
 )
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 ARTICLE_MAX_CHARS = 100_000
 COMMENT_MAX_CHARS = 5_000
@@ -120,38 +121,38 @@ def _is_external(url):
 # The cost guard
 
 # Python-Markdown has paths that are quadratic in the size of a block or in the number of some construct, and
-# recursion that grows with nesting. Each limit below bounds one of them; all sit far above anything a real
-# article uses and low enough that a 100 KB worst case still renders in a fraction of a second.
+# recursion that grows with nesting; bleach's HTML tree walker is quadratic in the number of siblings. Each limit
+# below bounds one of these. All sit far above what a real article uses and low enough that the worst 100 KB
+# input we could construct renders in about half a second.
 _MAX_FENCE_SCAN = 3_000_000  # characters the fenced-code regex reads from opening fences to their close
 _MAX_BRACKET_SCAN = 1_000_000  # characters the link parser reads from "[" to "]" and from "](" to ")"
-_MAX_INLINE_SCAN = 500_000_000  # sum over blocks of length × markup characters: each inline match copies it
+_MAX_INLINE_SCAN = 500_000_000  # sum over blocks of length × markup characters; each inline match copies it
 _MAX_ELEMENTS = 30_000  # markup characters plus three per block, each costing tens of microseconds
-_MAX_LINE_SCAN = (
-    200_000  # sum over blocks of lines × one-line constructs: each re-splits the rest of the block
-)
-_MAX_ONE_LINE_CONSTRUCTS = 1_000  # headings, rules, definitions, link references (tables of contents)
+_MAX_LINE_SCAN = 200_000  # sum over blocks of lines × one-line constructs; each re-splits the block's rest
+_MAX_ONE_LINE_CONSTRUCTS = 1_000  # headings, rules, definitions and link references
 _MAX_FOOTNOTES = 300  # footnote definitions: the footnote extension is quadratic in them
 _MAX_ABBREVIATIONS = 100  # abbreviations: one regex alternation tried at every word of the text
-_MAX_NESTING = (
-    50  # ">", list markers and 4-space indents before a line's text; Python-Markdown recurses on each
-)
-_MAX_HTML_CHARS = 200_000  # bleach's HTML parser reads about half a million characters a second
+_MAX_NESTING = 50  # ">", list markers and 4-space indents before a line's text; each is a level of recursion
+_MAX_SIBLING_PAIRS = 10_000_000  # sum over elements of children squared, for bleach's tree walker
+_MAX_HTML_TAGS = 20_000  # bleach spends 10 to 50 microseconds on each tag...
+_MAX_HTML_ENTITIES = 20_000  # ...and about 8 on each character reference
+_MAX_HTML_CHARS = 500_000
 
 _FENCE_LINE = re.compile(r"^(?:~{3,}|`{3,})", re.MULTILINE)
-_MARKUP_CHARS = re.compile(r"[\\`*_\[<&~\n]")
+_MARKUP_CHARS = re.compile(r"[\\`*_\[<>&~\n]")
 _BRACKETS = re.compile(r"[\[\]()\"']")
 _NESTING = re.compile(r"[ ]{4}|[ ]{0,3}(?:>|[-*+:][ ]|[0-9]{1,9}[.)][ ])")
 _NESTING_PREFIX = re.compile(rf"(?:{_NESTING.pattern})+")
+# The container prefix is possessive (*+) so that a line of "> > > ..." cannot make the regex backtrack.
 _ONE_LINE_CONSTRUCT = re.compile(
-    r"""^(?:[ ]{0,3}(?:>[ ]?|[-*+][ ]+|[0-9]{1,9}[.)][ ]+))*[ ]*
+    r"""^(?:[ ]*(?:>|[-*+](?=[ ])|[0-9]{1,9}[.)](?=[ ])))*+[ ]*+
     (?:
         (?P<footnote>\[\^[^\]\n]*\]:)
       | (?P<abbreviation>\*\[[^\]\n]*\]:)
       | \#
       | \[[^\]\n]*\]:
       | :[ ]
-      | [=-]+[ ]*$
-      | (?:[*_-][ ]*){3,}$
+      | [=*_-][=*_ -]*$
     )""",
     re.MULTILINE | re.VERBOSE,
 )
@@ -281,12 +282,20 @@ class _BlockGuard(Preprocessor):
         return lines
 
 
+class _TreeGuard(Treeprocessor):
+    def run(self, root):
+        if sum(len(element) ** 2 for element in root.iter()) > _MAX_SIBLING_PAIRS:
+            raise _TooCostly("too many elements side by side")
+
+
 class _CostGuard(Extension):
     def extendMarkdown(self, md):
         # The fence check runs on the normalised source before fenced code is extracted (priority 25); the
-        # rest after every preprocessor, so that code listings do not count as markup.
+        # block check after every preprocessor, so that code listings do not count as markup; the tree check
+        # after every tree processor that adds elements (the lowest, toc, is 5).
         md.preprocessors.register(_FenceGuard(md), "cost_guard_fences", 27)
         md.preprocessors.register(_BlockGuard(md), "cost_guard_blocks", 0)
+        md.treeprocessors.register(_TreeGuard(md), "cost_guard_tree", 1)
 
 
 # Markdown
@@ -433,7 +442,11 @@ def _render(text, make_markdown, tags, attributes, link_filter):
         # _TooCostly, RecursionError from nesting Python-Markdown does not guard against, or anything else it
         # trips on: the text is still shown, escaped, rather than failing the save or the page.
         return _as_plain_paragraphs(text)
-    if len(rendered) > _MAX_HTML_CHARS:
+    if (
+        rendered.count("<") > _MAX_HTML_TAGS
+        or rendered.count("&") > _MAX_HTML_ENTITIES
+        or len(rendered) > _MAX_HTML_CHARS
+    ):
         return _as_plain_paragraphs(text)
     return _clean(rendered, tags, attributes, link_filter)
 

@@ -1,19 +1,22 @@
 import math
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from . import images, markup
+from . import images, markup, search
 
 WORDS_PER_MINUTE = 220
+OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
 
 
 class Tag(models.Model):
@@ -42,13 +45,50 @@ class ArticleQuerySet(models.QuerySet):
         """Articles readers may see: published, with a publication date that has come (future = scheduled)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def before(self, article):
+        """Published articles that come before `article`, nearest first (ties broken by id)."""
+        return (
+            self.published()
+            .filter(
+                Q(published_at__lt=article.published_at)
+                | Q(published_at=article.published_at, id__lt=article.id)
+            )
+            .order_by("-published_at", "-id")
+        )
+
+    def after(self, article):
+        """Published articles that come after `article`, nearest first (ties broken by id)."""
+        return (
+            self.published()
+            .filter(
+                Q(published_at__gt=article.published_at)
+                | Q(published_at=article.published_at, id__gt=article.id)
+            )
+            .order_by("published_at", "id")
+        )
+
+    def publish(self):
+        """Publish these articles; those without a date are dated now. Returns how many were changed."""
+        now = timezone.now()
+        self.filter(published_at__isnull=True).update(published_at=now)
+        return self.update(status=Article.Status.PUBLISHED, updated_at=now)
+
+    def unpublish(self):
+        """Take these articles back to draft. Returns how many were changed."""
+        return self.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+
     def with_relations(self):
         """Articles with their author and tags, fetched in a fixed number of queries."""
-        return self.select_related("author").prefetch_related("tags")
+        return self.select_related("author").prefetch_related("tags").defer("search_vector")
 
     def for_listing(self):
         """What a list of article cards shows: no bodies, which can weigh 100 KB each."""
         return self.with_relations().defer("body", "body_html")
+
+
+def default_language():
+    # A callable, so that the migration does not change with the CAUSERIE_LANGUAGE of whoever makes it.
+    return settings.LANGUAGE_CODE
 
 
 def cover_upload_to(instance, filename):
@@ -69,7 +109,7 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=default_language
     )
     summary = models.TextField(
         _("summary"), max_length=500, help_text=_("One or two sentences shown in lists and feeds.")
@@ -83,6 +123,8 @@ class Article(models.Model):
     cover = models.ImageField(
         _("cover image"),
         upload_to=cover_upload_to,
+        width_field="cover_width",
+        height_field="cover_height",
         blank=True,
         validators=[images.validate_image],
         help_text=_("JPEG, PNG, GIF or WebP. Location and camera data are removed."),
@@ -93,6 +135,8 @@ class Article(models.Model):
         blank=True,
         help_text=_("What the cover shows, for readers who cannot see it. Required with a cover."),
     )
+    cover_width = models.PositiveIntegerField(null=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, editable=False)
     cover_renditions = models.JSONField(default=list, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -113,11 +157,13 @@ class Article(models.Model):
     )
     reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        # Drafts without a date first, on every database (PostgreSQL and SQLite disagree on NULLs otherwise).
+        ordering = [F("published_at").desc(nulls_first=True), "-id"]
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
@@ -128,22 +174,37 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = markup.render_article(self.body)
-        words = len(markup.to_plain_text(self.body_html).split())
+        body_text = markup.to_plain_text(self.body_html)
+        words = len(body_text.split())
         self.reading_time = max(1, math.ceil(words / WORDS_PER_MINUTE))
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         new_cover = bool(self.cover) and not self.cover._committed
+        old_cover = ""
+        if self.pk and (new_cover or not self.cover):
+            old_cover = Article.objects.filter(pk=self.pk).values_list("cover", flat=True).first()
         if new_cover:
             processed = images.process_image(self.cover)
             self.cover.save(processed.name, processed, save=False)
         elif not self.cover and self.cover_renditions:
             self.delete_cover_renditions()
         super().save(*args, **kwargs)
+        if old_cover and old_cover != self.cover.name:
+            default_storage.delete(old_cover)
         if new_cover:
             self.store_cover_renditions()
+        search.index_article(self, body_text)
 
     def get_absolute_url(self):
         return reverse("blog:article", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        cover = self.cover.name
+        result = super().delete(*args, **kwargs)
+        self.delete_cover_renditions()
+        if cover:
+            default_storage.delete(cover)
+        return result
 
     def clean(self):
         if self.cover and not self.cover_alt.strip():
@@ -155,6 +216,19 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_published()
+
+    def was_updated(self):
+        """Whether the article changed on a later day than it was published (worth telling readers)."""
+        if not self.published_at:
+            return False
+        return timezone.localdate(self.updated_at) > timezone.localdate(self.published_at)
+
+    @property
+    def og_locale(self):
+        return OG_LOCALES.get(self.language, self.language)
 
     @property
     def description(self):

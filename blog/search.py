@@ -1,46 +1,61 @@
-"""Article search: full-text search with ranking on PostgreSQL, a word match elsewhere."""
+"""Article search: full-text search with ranking on PostgreSQL, a word match elsewhere.
+
+On PostgreSQL each article keeps a search vector, written when it is saved and indexed with GIN, so a search
+reads an index instead of parsing every article. Articles are written in English or French: both stemmers are
+applied, so "comments" finds "comment" and "réponses" finds "réponse".
+"""
 
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q, Value
 
-# Articles are written in English or French: both stemmers are applied, so "comments" finds "comment"
-# and "réponses" finds "réponse".
 CONFIGS = ("english", "french")
+WEIGHTS = {"title": "A", "summary": "B", "body": "C"}
+
+
+def is_full_text():
+    return connection.vendor == "postgresql"
+
+
+def index_article(article, body_text):
+    """Store the article's search vector (PostgreSQL only; elsewhere search reads the fields themselves)."""
+    if not is_full_text():
+        return
+    from django.contrib.postgres.search import SearchVector
+
+    texts = {"title": article.title, "summary": article.summary, "body": body_text}
+    vector = reduce(
+        lambda a, b: a + b,
+        (
+            SearchVector(Value(text), weight=WEIGHTS[field], config=config)
+            for field, text in texts.items()
+            for config in CONFIGS
+        ),
+    )
+    type(article).objects.filter(pk=article.pk).update(search_vector=vector)
 
 
 def search_articles(queryset, query):
     """Filter a queryset of articles down to those matching the reader's query, best first."""
-    if connection.vendor == "postgresql":
+    if is_full_text():
         return _full_text(queryset, query)
-    return _fallback(queryset, query)
+    return _word_match(queryset, query)
 
 
 def _full_text(queryset, query):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    vector = reduce(
-        lambda a, b: a + b,
-        (
-            SearchVector("title", weight="A", config=config)
-            + SearchVector("summary", weight="B", config=config)
-            + SearchVector("body", weight="C", config=config)
-            for config in CONFIGS
-        ),
-    )
-    search_query = reduce(
-        lambda a, b: a | b, (SearchQuery(query, search_type="websearch", config=config) for config in CONFIGS)
-    )
+    search_query = reduce(or_, (SearchQuery(query, search_type="websearch", config=c) for c in CONFIGS))
     return (
-        queryset.annotate(rank=SearchRank(vector, search_query))
-        .filter(rank__gt=0)
+        queryset.filter(search_vector=search_query)
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
         .order_by("-rank", "-published_at")
     )
 
 
-def _fallback(queryset, query):
+def _word_match(queryset, query):
     words = query.split()[:10]
     if not words:
         return queryset.none()

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
@@ -12,7 +12,8 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("tags/<slug:slug>/feed/rss/", feeds.TagFeed(), name="tag_feed_rss"),
     path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
-    path("authors/<str:username>/", views.author_detail, name="author"),
+    # Django's own username characters; anything else (a NUL byte, say) is simply not found.
+    re_path(r"^authors/(?P<username>[\w.@+-]+)/$", views.author_detail, name="author"),
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/", views.ArticleYearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.ArticleMonthArchive.as_view(), name="archive_month"),

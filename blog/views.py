@@ -1,7 +1,9 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -10,7 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from . import images, markup, search
@@ -21,6 +23,23 @@ def paginate(request, queryset):
     return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+def can_edit_articles(user):
+    """Staff who may write or change articles: they preview drafts and use the admin editor's helpers."""
+    return user.is_staff and (user.has_perm("blog.add_article") or user.has_perm("blog.change_article"))
+
+
+def editor_required(view):
+    """Anonymous visitors go to the login page; people who may not edit articles get a 403."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not can_edit_articles(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(guarded)
+
+
 def article_list(request):
     page = paginate(request, Article.objects.published().for_listing())
     return render(request, "blog/article_list.html", {"page_obj": page})
@@ -29,7 +48,7 @@ def article_list(request):
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.with_relations(), slug=slug)
     is_preview = not article.is_published()
-    if is_preview and not request.user.has_perm("blog.change_article"):
+    if is_preview and not can_edit_articles(request.user):
         raise Http404
     context = {
         "article": article,
@@ -38,19 +57,17 @@ def article_detail(request, slug):
         "cover_url": request.build_absolute_uri(article.cover.url) if article.cover else "",
     }
     if not is_preview:
-        neighbours = Article.objects.published().only("title", "slug", "published_at")
-        context["previous_article"] = (
-            neighbours.filter(published_at__lt=article.published_at).order_by("-published_at").first()
-        )
-        context["next_article"] = (
-            neighbours.filter(published_at__gt=article.published_at).order_by("published_at").first()
-        )
+        neighbours = Article.objects.only("title", "slug")
+        context["previous_article"] = neighbours.before(article).first()
+        context["next_article"] = neighbours.after(article).first()
     return render(request, "blog/article_detail.html", context)
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(tags=tag))
+    if not page.object_list:
+        raise Http404
     return render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page})
 
 
@@ -77,7 +94,9 @@ class ArchiveMixin:
     date_field = "published_at"
     allow_empty = False
     make_object_list = True
-    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -93,13 +112,14 @@ class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
 
 
 def search_view(request):
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL refuses NUL characters in text; a reader's stray one must not cost them a 500.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = search.search_articles(Article.objects.published().for_listing(), query) if query else None
     page = paginate(request, results) if results is not None else None
     return render(request, "blog/search.html", {"query": query, "page_obj": page})
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -113,15 +133,13 @@ def robots_txt(request):
 
 # The admin editor's preview and uploads. markdownx's own views check no login and its preview does not
 # sanitise, so they are never routed; these replace them, for staff who may edit articles.
-@login_required
-@permission_required("blog.change_article", raise_exception=True)
+@editor_required
 @require_POST
 def editor_preview(request):
     return HttpResponse(markup.render_article(request.POST.get("content", "")))
 
 
-@login_required
-@permission_required("blog.change_article", raise_exception=True)
+@editor_required
 @require_POST
 def editor_upload(request):
     upload = request.FILES.get("image")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "blog.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,8 +126,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-LANGUAGE_CODE = env("CAUSERIE_LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LANGUAGE_CODE = env("CAUSERIE_LANGUAGE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise SystemExit(f"Causerie cannot start: CAUSERIE_LANGUAGE must be en or fr, not {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("CAUSERIE_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
@@ -167,7 +170,10 @@ SECURE_PROXY_SSL_HEADER = (
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the markdownx preview is shown inside the admin
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
 
 LOGGING = {
     "version": 1,
@@ -182,7 +188,8 @@ LOGGING = {
 SITE_NAME = env("CAUSERIE_SITE_NAME", "Causerie")
 SITE_TAGLINE = env("CAUSERIE_SITE_TAGLINE", "A blog that answers its readers")
 ARTICLES_PER_PAGE = env_int("CAUSERIE_ARTICLES_PER_PAGE", 10)
-# Uploads: the hard cap Django enforces on a request, and the image limits blog/images.py enforces.
+# Uploads: the image limits blog/images.py enforces. Django reads an upload whatever its size (files bigger
+# than FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file), so the reverse proxy caps request bodies.
 IMAGE_MAX_BYTES = env_int("CAUSERIE_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("CAUSERIE_IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_MAX_SIDE = env_int("CAUSERIE_IMAGE_MAX_SIDE", 2400)

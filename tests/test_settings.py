@@ -29,9 +29,11 @@ def start(**env):
         ({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "blog.example.com"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_DEBUG": "1", "CAUSERIE_LANGUAGE": "de"}, "CAUSERIE_LANGUAGE"),
+        ({"DJANGO_DEBUG": "1", "CAUSERIE_ARTICLES_PER_PAGE": "ten"}, "CAUSERIE_ARTICLES_PER_PAGE"),
     ],
 )
-def test_production_start_fails_with_a_one_line_explanation(env, missing):
+def test_start_fails_with_a_one_line_explanation(env, missing):
     result = start(**env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr

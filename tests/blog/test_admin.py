@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from blog.models import Article, Tag
@@ -7,20 +8,33 @@ from tests.factories import make_article, make_image_file, make_tag
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "url_name",
-    [
-        "admin:index",
-        "admin:blog_article_changelist",
-        "admin:blog_article_add",
-        "admin:blog_tag_add",
-        "admin:blog_tag_changelist",
-        "admin:accounts_user_changelist",
-    ],
-)
-def test_admin_pages_answer_the_owner(owner_client, url_name):
-    make_article()
-    assert owner_client.get(reverse(url_name)).status_code == 200
+def registered_models():
+    return [model._meta for model in admin.site._registry]
+
+
+@pytest.mark.parametrize("opts", registered_models(), ids=lambda opts: opts.label_lower)
+def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(owner_client, owner, opts):
+    article = make_article(author=owner, tags=[make_tag()], cover=make_image_file(), cover_alt="Square")
+    instances = {"blog.article": article, "blog.tag": article.tags.get(), "accounts.user": owner}
+    instance = instances.get(opts.label_lower) or opts.model.objects.create(name="Editors")
+    prefix = f"admin:{opts.app_label}_{opts.model_name}"
+    for url in [
+        reverse(f"{prefix}_changelist"),
+        reverse(f"{prefix}_add"),
+        reverse(f"{prefix}_change", args=[instance.pk]),
+        reverse(f"{prefix}_history", args=[instance.pk]),
+        reverse(f"{prefix}_delete", args=[instance.pk]),
+    ]:
+        assert owner_client.get(url).status_code == 200, url
+
+
+def test_admin_index_answers_the_owner(owner_client):
+    assert owner_client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["published_at=x", "tags=abc", "author=%00x", "status=nonsense"])
+def test_article_add_page_ignores_malformed_initial_values(owner_client, query):
+    assert owner_client.get(reverse("admin:blog_article_add") + "?" + query).status_code in {200, 400}
 
 
 def test_article_change_page_answers_the_owner(owner_client):

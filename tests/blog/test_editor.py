@@ -33,6 +33,21 @@ def test_staff_who_may_not_edit_articles_are_refused(client, url):
     assert client.post(url, {"content": "**hi**", "image": make_image_file()}).status_code == 403
 
 
+@pytest.mark.parametrize("url", [PREVIEW, UPLOAD])
+def test_people_who_are_not_staff_are_refused_even_with_the_permission(client, url):
+    user = make_user()
+    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(user)
+    assert client.post(url, {"content": "**hi**", "image": make_image_file()}).status_code == 403
+
+
+def test_staff_who_may_only_add_articles_may_preview(client):
+    writer = make_user(is_staff=True)
+    writer.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(writer)
+    assert client.post(PREVIEW, {"content": "*new*"}).status_code == 200
+
+
 def test_upload_by_a_refused_user_stores_nothing(client, media_root):
     client.force_login(make_user(is_staff=True))
     client.post(UPLOAD, {"image": make_image_file()})
@@ -88,3 +103,15 @@ def test_upload_without_a_file_says_so(owner_client):
     response = owner_client.post(UPLOAD, {})
     assert response.status_code == 400
     assert response.json()["image"] == ["No file was received. Choose an image to upload."]
+
+
+@pytest.mark.parametrize("url", ["/markdownx/markdownify/", "/markdownx/upload/"])
+def test_markdownx_own_unguarded_views_are_not_routed(owner_client, url):
+    assert owner_client.post(url, {"content": "<script>alert(1)</script>"}).status_code == 404
+
+
+def test_article_form_widget_points_at_the_guarded_views(owner_client):
+    content = owner_client.get(reverse("admin:blog_article_add")).content.decode()
+    assert f'data-markdownx-urls-path="{PREVIEW}"' in content
+    assert f'data-markdownx-upload-urls-path="{UPLOAD}"' in content
+    assert "js/editor-errors.js" in content

@@ -60,6 +60,33 @@ def test_feed_costs_a_fixed_number_of_queries(client, count, django_assert_num_q
         client.get("/feed/rss/")
 
 
+@pytest.mark.parametrize("url", ["/feed/atom/", "/tags/{tag}/feed/rss/", "/tags/{tag}/feed/atom/"])
+@pytest.mark.parametrize("count", [1, 10])
+def test_other_feeds_cost_a_fixed_number_of_queries(client, url, count, django_assert_num_queries):
+    tag = make_tag("Counted")
+    for _ in range(count):
+        make_article(tags=[tag])
+    expected = 2 if url == "/feed/atom/" else 3  # (the tag), articles with authors, their tags
+    with django_assert_num_queries(expected):
+        client.get(url.format(tag=tag.slug))
+
+
+def test_feed_gives_absolute_addresses_for_images_and_links(client):
+    make_article(body="![A photo](/media/uploads/a.jpg) and [another article](/articles/other/)")
+    description = parse(client, "/feed/rss/").find("channel/item").findtext("description")
+    assert 'src="http://testserver/media/uploads/a.jpg"' in description
+    assert 'href="http://testserver/articles/other/"' in description
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_sitemap_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    tag = make_tag()
+    for _ in range(count):
+        make_article(tags=[tag])
+    with django_assert_num_queries(4):  # articles, tags, and a count for each of the two
+        client.get("/sitemap.xml")
+
+
 def test_sitemap_lists_home_published_articles_and_tags(client):
     tag = make_tag("Listed")
     article = make_article(tags=[tag])

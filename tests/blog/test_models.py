@@ -105,3 +105,41 @@ def test_tag_slug_is_derived_from_its_name():
 
 def test_article_url_uses_its_slug():
     assert make_article(slug="hello").get_absolute_url() == "/articles/hello/"
+
+
+def test_cover_dimensions_are_those_of_the_stored_scaled_image(settings):
+    settings.IMAGE_MAX_SIDE = 1000
+    article = make_article(cover=make_image_file(size=(3000, 1500)), cover_alt="Wide")
+    article = Article.objects.get(pk=article.pk)
+    assert (article.cover_width, article.cover_height) == (1000, 500)
+
+
+def test_replacing_the_cover_deletes_the_old_file(media_root):
+    article = make_article(cover=make_image_file(), cover_alt="First")
+    old = media_root / article.cover.name
+    article.cover = make_image_file()
+    article.save()
+    assert not old.exists()
+    assert (media_root / article.cover.name).exists()
+
+
+def test_deleting_an_article_deletes_its_cover_and_renditions(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="Gone")
+    files = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
+    assert all(path.exists() for path in files)
+    article.delete()
+    assert not any(path.exists() for path in files)
+
+
+def test_publish_and_unpublish_change_a_whole_queryset():
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+    assert Article.objects.filter(pk__in=[a.pk for a in drafts]).publish() == 2
+    assert Article.objects.published().count() == 2
+    assert Article.objects.all().unpublish() == 2
+    assert not Article.objects.published().exists()
+
+
+def test_scheduled_means_published_with_a_future_date():
+    assert make_article(published_at=timezone.now() + timedelta(days=1)).is_scheduled()
+    assert not make_article().is_scheduled()
+    assert not make_article(status=Article.Status.DRAFT).is_scheduled()

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,6 +203,12 @@ def test_author_page_costs_a_fixed_number_of_queries(client, count, django_asser
         client.get(articles[0].author.get_absolute_url())
 
 
+@pytest.mark.parametrize("path", ["/authors/a%20b/", "/authors/%C3%A9t%C3%A9/", "/authors/x%3Cy/"])
+def test_author_urls_with_odd_characters_are_simply_not_found(client, path):
+    make_article()
+    get_page(client, path, status=404)
+
+
 def test_archives_list_months_with_counts_and_link_to_them(client):
     when = timezone.make_aware(datetime(2025, 3, 14, 12))
     make_article(published_at=when)
@@ -249,10 +256,63 @@ def test_search_never_finds_drafts(client):
     assert "Secret plan" not in get_page(client, "/search/?q=secret").all_text
 
 
-@pytest.mark.parametrize("query", ["", "   ", "%", "'; DROP TABLE", "a" * 5000, "\x00", "<script>"])
+@pytest.mark.parametrize("query", ["", "   ", "%", "'; DROP TABLE", "a" * 5000, "<script>", "!!", "&|:*"])
 def test_search_answers_any_query_without_error(client, query):
     make_article()
-    get_page(client, "/search/?" + "q=" + query.replace("\x00", "%00").replace("%", "%25"))
+    assert client.get("/search/", {"q": query}).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_search_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    make_articles(count)
+    with django_assert_num_queries(3):  # count, articles, their tags
+        client.get("/search/", {"q": "body"})
+
+
+@pytest.mark.parametrize("url", ["/search/?q=%00", "/authors/%00/", "/admin/blog/article/?status__exact=%00"])
+def test_addresses_with_a_nul_character_are_bad_requests(owner_client, url):
+    assert owner_client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_archive_index_costs_one_query(client, count, django_assert_num_queries):
+    make_articles(count)
+    with django_assert_num_queries(1):
+        client.get("/archive/")
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_year_archive_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    make_articles(count, published_at=timezone.make_aware(datetime(2025, 3, 14, 12)))
+    # any article in the year, its months, previous and next years, count, articles, their tags
+    with django_assert_num_queries(7):
+        client.get("/archive/2025/")
+
+
+def test_previous_and_next_link_articles_published_at_the_same_moment(client):
+    when = timezone.now() - timedelta(hours=1)
+    first, second, third = (make_article(published_at=when) for _ in range(3))
+    links = get_page(client, second.get_absolute_url()).links
+    assert first.get_absolute_url() in links
+    assert third.get_absolute_url() in links
+
+
+def test_tag_used_only_by_drafts_is_not_found(client):
+    tag = make_tag("Secret")
+    make_article(tags=[tag], status=Article.Status.DRAFT)
+    get_page(client, tag.get_absolute_url(), status=404)
+
+
+def test_updated_date_is_shown_only_when_the_article_changed_on_a_later_day(client):
+    article = make_article(published_at=timezone.now() - timedelta(days=3))
+    assert "Updated" in get_page(client, article.get_absolute_url()).all_text
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+    assert "Updated" not in get_page(client, article.get_absolute_url()).all_text
+
+
+def test_staff_preview_of_a_scheduled_article_says_when_it_will_appear(owner_client):
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=2))
+    assert "Scheduled for" in get_page(owner_client, scheduled.get_absolute_url()).all_text
 
 
 def test_robots_txt_points_to_the_sitemap(client):
@@ -260,3 +320,13 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL only")
+def test_full_text_search_finds_word_forms_and_ranks_title_matches_first(client):
+    in_body = make_article(title="Notes", body="The readers left many comments.")
+    in_title = make_article(title="Comments that matter", body="Nothing else.")
+    french = make_article(title="Réponses", language="fr", body="Nous répondons aux lecteurs.")
+    text = get_page(client, "/search/?q=comment").all_text
+    assert text.index(in_title.title) < text.index(in_body.title)
+    assert french.title in get_page(client, "/search/?q=réponse").all_text

@@ -115,6 +115,10 @@ def load_article(demo, owner):
     article.full_clean()
     article.save()
     article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in demo.tags])
+    # The demo is dated in the past; without this, every demo article would say "updated today".
+    if article.published_at:
+        Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+        article.updated_at = article.published_at
     return article, True
 
 

@@ -1,0 +1,67 @@
+"""Upload pipeline: time and memory to validate, process and render images of several sizes.
+
+Memory is the process's peak resident size so far (Pillow allocates outside Python's tracemalloc), so
+cases run from smallest to largest and each row's growth belongs to that step.
+
+Run: DJANGO_DEBUG=1 .venv/bin/python benchmarks/images.py
+Images are made with Pillow here; nothing is written to MEDIA_ROOT.
+"""
+
+import os
+import resource
+import sys
+import time
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from blog import images  # noqa: E402
+
+
+def photo(size, format):
+    """A noisy image, so that encoders work as hard as on a photograph."""
+    grain = Image.effect_noise((size[0] // 8, size[1] // 8), 48).convert("RGB")
+    image = grain.resize(size, Image.Resampling.BICUBIC)
+    buffer = BytesIO()
+    image.save(buffer, format=format, quality=90)
+    return buffer.getvalue()
+
+
+def step(label, function):
+    start = time.perf_counter()
+    result = function()
+    elapsed = (time.perf_counter() - start) * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return label, elapsed, peak, result
+
+
+def main():
+    print(f"{'image':<24} {'KB':>7} {'step':<11} {'ms':>8} {'peak RSS MiB':>12}")
+    for size, format in [
+        ((1600, 900), "JPEG"),
+        ((4000, 3000), "JPEG"),
+        ((6000, 4000), "JPEG"),
+        ((3000, 2000), "PNG"),
+    ]:
+        data = photo(size, format)
+        upload = SimpleUploadedFile(f"x.{format.lower()}", data)
+        rows = [step("validate", lambda upload=upload: images.validate_image(upload))]
+        rows.append(step("process", lambda upload=upload: images.process_image(upload)))
+        processed = rows[-1][3]
+        rows.append(step("renditions", lambda processed=processed: images.make_renditions(processed)))
+        name = f"{size[0]}x{size[1]} {format}"
+        for label, elapsed, peak, _result in rows:
+            print(f"{name:<24} {len(data) / 1024:>7.0f} {label:<11} {elapsed:>8.1f} {peak:>12.0f}")
+
+
+if __name__ == "__main__":
+    main()
