@@ -7,24 +7,15 @@ Run: DJANGO_DEBUG=1 .venv/bin/python benchmarks/images.py
 Images are made with Pillow here; nothing is written to MEDIA_ROOT.
 """
 
-import os
 import resource
-import sys
 import time
 from io import BytesIO
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import setup_django  # noqa: F401  (first: the imports below need Django set up)
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from blog import images  # noqa: E402
+from blog import images
 
 
 def photo(size, format):

@@ -5,27 +5,18 @@ Uses a throwaway test database (SQLite in memory, or the DATABASE_URL server's t
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import setup_django  # noqa: F401  (first: the imports below need Django set up)
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from blog.models import Article, Tag  # noqa: E402
+from accounts.models import User
+from blog.models import Article, Tag
 
 BODY = (
     "## A section\n\nA paragraph with **bold**, *emphasis*, a [link](https://example.org) and `code`.\n\n"
