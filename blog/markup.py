@@ -1,7 +1,7 @@
 """Markdown to safe HTML: the one place the site turns what people type into markup.
 
-Articles get the Markdown a writer expects, comments a strict subset. Both go the same way: Python-Markdown with
-raw HTML switched off and a guard against inputs it is too slow or too recursive for, then bleach with an
+Articles get the Markdown a writer expects, comments a strict subset. Both go the same way: Python-Markdown
+with raw HTML switched off and a guard against inputs it is too slow or too recursive for, then bleach with an
 explicit allow-list of tags and attributes and a URL check of our own. Whatever goes wrong, the text is still
 shown, escaped.
 """
@@ -9,7 +9,7 @@ shown, escaped.
 import html
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -37,46 +37,30 @@ _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _IMAGE_SCHEMES = frozenset({"http", "https"})
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_COMMENT_TAGS = frozenset(
-    {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "hr"}
-)
-_ARTICLE_TAGS = (
-    _COMMENT_TAGS
-    | _HEADINGS
-    | {
-        "img",
-        "del",
-        "sup",
-        "sub",
-        "abbr",
-        "dl",
-        "dt",
-        "dd",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "div",
-    }
-)
+_COMMENT_TAGS = frozenset({
+    "p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "hr",
+})  # fmt: skip
+_ARTICLE_TAGS = _COMMENT_TAGS | _HEADINGS | {
+    "img", "del", "sup", "sub", "abbr", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "div",
+}  # fmt: skip
 # The classes Markdown's extensions put on these tags; any other class is dropped.
 _ARTICLE_CLASSES = {
     "a": {"headerlink", "footnote-ref", "footnote-backref"},
     "div": {"footnote", "toc"},
 }
 _LANGUAGE_CLASS = re.compile(r"language-[\w#+.-]{1,40}")
+_ID_TAGS = _HEADINGS | {"li", "sup"}  # headings for the table of contents, the rest for footnotes
 _ID = re.compile(r"[\w:.-]{1,200}")
 _DIMENSION = re.compile(r"[0-9]{1,5}")
 
 
 # URLs
 
-# Browsers drop ASCII tabs and newlines anywhere in a URL and control characters and spaces at its ends; we drop
-# every control, format (zero-width, bidi) and separator character before reading the scheme, so that no
+# Browsers drop ASCII tabs and newlines anywhere in a URL, and control characters and spaces at its ends; we
+# drop every control, format (zero-width, bidi) and separator character before reading the scheme, so that no
 # spelling of a scheme can hide between them.
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_ASCII_INVISIBLE = dict.fromkeys([*range(0x00, 0x21), 0x7F])
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 
 
@@ -89,8 +73,11 @@ def _url_for_checking(value):
         if unescaped == text:
             break
         text = unescaped
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(char for char in text if unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
+    if text.isascii():
+        text = text.translate(_ASCII_INVISIBLE)
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(char for char in text if unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
     # Browsers read a backslash as a slash in http(s) URLs: /\evil.example is //evil.example.
     return text.replace("\\", "/").lower()
 
@@ -108,8 +95,8 @@ def _is_allowed_url(value, schemes):
     match = _SCHEME.match(url)
     if match or parsed_scheme:
         return bool(match) and match.group(1) in schemes and parsed_scheme in schemes
-    # A colon before the first slash that does not make a valid scheme ("java script:", "1x:") is not a scheme
-    # to a browser either, but nothing legitimate needs one, so refuse rather than reason about it.
+    # A colon before the first slash that does not follow a valid scheme ("1x:", "%6Aavascript:") makes no
+    # scheme for a browser either, but nothing legitimate needs one, so refuse rather than reason about it.
     return ":" not in re.split(r"[/?#]", url, maxsplit=1)[0]
 
 
@@ -121,25 +108,27 @@ def _is_external(url):
 # The cost guard
 
 # Python-Markdown has paths that are quadratic in the size of a block or in the number of some construct, and
-# recursion that grows with nesting; bleach's HTML tree walker is quadratic in the number of siblings. Each limit
-# below bounds one of these. All sit far above what a real article uses and low enough that the worst 100 KB
-# input we could construct renders in about half a second.
+# recursion that grows with nesting; bleach's HTML tree walker is quadratic in the number of siblings. Each
+# limit below bounds one of these. They sit above what real articles use (a 100 KB article with a heading
+# every 2 KB, lists, tables, code and a link every few sentences uses half of _MAX_HTML_TOKENS, a quarter of
+# _MAX_ELEMENTS and a few percent of the rest) and low enough that the worst input we could construct renders
+# in about half a second, most in under a fifth.
 _MAX_FENCE_SCAN = 3_000_000  # characters the fenced-code regex reads from opening fences to their close
-_MAX_BRACKET_SCAN = 1_000_000  # characters the link parser reads from "[" to "]" and from "](" to ")"
-_MAX_INLINE_SCAN = 500_000_000  # sum over blocks of length × markup characters; each inline match copies it
-_MAX_ELEMENTS = 30_000  # markup characters plus three per block, each costing tens of microseconds
-_MAX_LINE_SCAN = 200_000  # sum over blocks of lines × one-line constructs; each re-splits the block's rest
-_MAX_ONE_LINE_CONSTRUCTS = 1_000  # headings, rules, definitions and link references
-_MAX_FOOTNOTES = 300  # footnote definitions: the footnote extension is quadratic in them
+_MAX_BRACKET_SCAN = 200_000  # characters the link parser reads from "[" to "]" and from "](" to ")"
+_MAX_INLINE_SCAN = 1_000_000_000  # sum over blocks of length × markup characters; each inline match copies it
+_MAX_ELEMENTS = 12_000  # markup characters, lines and blocks, each costing up to tens of microseconds
+_MAX_LINE_SCAN = 200_000  # sum over blocks of one-line constructs × the block's lines (see _check_cost)
+_MAX_ONE_LINE_CONSTRUCTS = 500  # headings, rules, definitions and link references
+_MAX_FOOTNOTES = 300  # "[^", definitions and references: the footnote extension is quadratic in them
 _MAX_ABBREVIATIONS = 100  # abbreviations: one regex alternation tried at every word of the text
 _MAX_NESTING = 50  # ">", list markers and 4-space indents before a line's text; each is a level of recursion
-_MAX_SIBLING_PAIRS = 10_000_000  # sum over elements of children squared, for bleach's tree walker
-_MAX_HTML_TAGS = 20_000  # bleach spends 10 to 50 microseconds on each tag...
-_MAX_HTML_ENTITIES = 20_000  # ...and about 8 on each character reference
-_MAX_HTML_CHARS = 500_000
+_MAX_SIBLING_PAIRS = 4_000_000  # sum over elements of children squared, for bleach's tree walker
+_MAX_HTML_TOKENS = 6_000  # tags and character references: bleach spends 10 to 50 microseconds on each
+_MAX_HTML_CHARS = 500_000  # plain text is cheap for bleach, but not free
 
 _FENCE_LINE = re.compile(r"^(?:~{3,}|`{3,})", re.MULTILINE)
-_MARKUP_CHARS = re.compile(r"[\\`*_\[<>&~\n]")
+_MARKUP_CHARS = re.compile(r"[\\`*_\[<>&~|\n]")
+_PLACEHOLDER_SOURCES = re.compile(r"\\|`|\[\^")
 _BRACKETS = re.compile(r"[\[\]()\"']")
 _NESTING = re.compile(r"[ ]{4}|[ ]{0,3}(?:>|[-*+:][ ]|[0-9]{1,9}[.)][ ])")
 _NESTING_PREFIX = re.compile(rf"(?:{_NESTING.pattern})+")
@@ -147,8 +136,7 @@ _NESTING_PREFIX = re.compile(rf"(?:{_NESTING.pattern})+")
 _ONE_LINE_CONSTRUCT = re.compile(
     r"""^(?:[ ]*(?:>|[-*+](?=[ ])|[0-9]{1,9}[.)](?=[ ])))*+[ ]*+
     (?:
-        (?P<footnote>\[\^[^\]\n]*\]:)
-      | (?P<abbreviation>\*\[[^\]\n]*\]:)
+        (?P<abbreviation>\*\[[^\]\n]*\]:)
       | \#
       | \[[^\]\n]*\]:
       | :[ ]
@@ -167,7 +155,7 @@ def _fence_scan(text):
     closings = {}
     for fence_line in _FENCE_LINE.finditer(text):
         line_end = text.find("\n", fence_line.end())
-        if not text[fence_line.end() : line_end].strip(" "):
+        if not text[fence_line.end() : line_end if line_end >= 0 else None].strip(" "):
             closings.setdefault(fence_line.group(), []).append(fence_line.start())
     total, position = 0, 0
     while opening := _FENCE_LINE.search(text, position):
@@ -187,24 +175,32 @@ def _fence_scan(text):
 def _bracket_scan(block):
     """Characters the link parser may read in one block: each "[" to its "]", each "](" to its ")".
 
-    After a quote, Python-Markdown reads a link's parentheses as holding a title and matches them irregularly;
-    destinations open at that point are counted as read to the end of the block.
+    By the time links are parsed, escapes, code spans and footnote references have become placeholders up to
+    14 characters longer, so distances are measured in those stretched positions. After a quote,
+    Python-Markdown reads a link's parentheses as holding a title and matches them irregularly; destinations
+    open at that point are counted as read to the end of the block.
     """
+    placeholders = [match.start() for match in _PLACEHOLDER_SOURCES.finditer(block)]
+
+    def stretched(position):
+        return position + 14 * bisect_left(placeholders, position)
+
     total = 0
+    end = stretched(len(block))
     open_squares, open_parens = [], []
     after_link_text = -1
     # Open link destinations since the last quote, kept as a count and a sum so that a quote costs O(1).
     quotes_seen = link_parens = link_paren_starts = 0
     for match in _BRACKETS.finditer(block):
-        char, position = match.group(), match.start()
+        char, position = match.group(), stretched(match.start())
         if char == "[":
             open_squares.append(position)
         elif char == "]":
             if open_squares:
                 total += position - open_squares.pop()
-            after_link_text = position + 1
+            after_link_text = match.end()
         elif char == "(":
-            is_link = position == after_link_text
+            is_link = match.start() == after_link_text
             open_parens.append((position, is_link, quotes_seen))
             if is_link:
                 link_parens += 1
@@ -217,28 +213,37 @@ def _bracket_scan(block):
                     link_parens -= 1
                     link_paren_starts -= start
         else:
-            total += link_parens * len(block) - link_paren_starts
+            total += link_parens * end - link_paren_starts
             quotes_seen += 1
             link_parens = link_paren_starts = 0
         if total > _MAX_BRACKET_SCAN:
             return total
-    total += sum(len(block) - start for start in open_squares)
-    return total + link_parens * len(block) - link_paren_starts
+    total += sum(end - start for start in open_squares)
+    return total + link_parens * end - link_paren_starts
 
 
 def _check_cost(lines):
     """Raise _TooCostly if Markdown's source lines, fenced code already set aside, exceed a guard limit."""
     text = "\n".join(lines)
-    blocks = [block for block in text.split("\n\n") if block.strip()]
-    if len(blocks) * 3 > _MAX_ELEMENTS:
+    chunks = text.split("\n\n")
+    blocks = [block for block in chunks if block.strip()]
+    # Markdown pops blocks off the front of a list, so even empty ones cost something.
+    elements = len(chunks) + 2 * len(blocks)
+    if elements > _MAX_ELEMENTS:
         raise _TooCostly("too many blocks")
-    elements = len(blocks) * 3
     inline_scan = line_scan = bracket_scan = 0
     for block in blocks:
         markup = len(_MARKUP_CHARS.findall(block))
-        elements += markup
-        inline_scan += markup * len(block)
-        line_scan += (block.count("\n") + 1) * len(_ONE_LINE_CONSTRUCT.findall(block))
+        # Escapes, code spans and footnote references become placeholders up to 14 characters longer before
+        # links and emphasis are parsed.
+        stretched_length = len(block) + 14 * len(_PLACEHOLDER_SOURCES.findall(block))
+        # A line can start a list item or a table row, which cost a few markup characters' worth each.
+        elements += markup + 2 * block.count("\n")
+        inline_scan += markup * stretched_length
+        # Each one-line construct leaves the rest of its block to be searched by several regexes and split
+        # into lines again: about 20 characters cost as much as one line.
+        rest = block.count("\n") + 1 + len(block) // 20
+        line_scan += rest * len(_ONE_LINE_CONSTRUCT.findall(block))
         bracket_scan += _bracket_scan(block)
     if elements > _MAX_ELEMENTS or inline_scan > _MAX_INLINE_SCAN:
         raise _TooCostly("too much inline markup")
@@ -247,11 +252,11 @@ def _check_cost(lines):
     if bracket_scan > _MAX_BRACKET_SCAN:
         raise _TooCostly("too many unmatched brackets")
 
-    constructs = footnotes = abbreviations = 0
+    constructs = abbreviations = 0
     for construct in _ONE_LINE_CONSTRUCT.finditer(text):
         constructs += 1
-        footnotes += construct.group("footnote") is not None
         abbreviations += construct.group("abbreviation") is not None
+    footnotes = text.count("[^")
     if (
         constructs > _MAX_ONE_LINE_CONSTRUCTS
         or footnotes > _MAX_FOOTNOTES
@@ -315,7 +320,7 @@ class _Strikethrough(Extension):
 
 
 class _CommentSubset(Extension):
-    """No headings (a `# title` line stays a paragraph) and no images (`![alt](url)` is a link reading alt)."""
+    """No headings (a `# title` line stays a paragraph); an image (`![alt](url)`) is a link reading alt."""
 
     def extendMarkdown(self, md):
         md.parser.blockprocessors.deregister("hashheader")
@@ -369,7 +374,7 @@ def _article_attribute(tag, name, value):
             return bool(_LANGUAGE_CLASS.fullmatch(value))
         return value in _ARTICLE_CLASSES.get(tag, ())
     if name == "id":
-        return tag in _HEADINGS | {"li", "sup"} and bool(_ID.fullmatch(value))
+        return tag in _ID_TAGS and bool(_ID.fullmatch(value))
     if name in {"width", "height"}:
         return tag == "img" and bool(_DIMENSION.fullmatch(value))
     if name == "align":
@@ -428,7 +433,7 @@ def _clean(rendered, tags, attributes, link_filter):
 
 # Rendering
 
-# C0 controls other than tab and newline have no business in text, and STX and ETX are Markdown's placeholders.
+# C0 controls other than tab and newline have no place in text, and STX and ETX are Markdown's placeholders.
 _CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
@@ -442,11 +447,7 @@ def _render(text, make_markdown, tags, attributes, link_filter):
         # _TooCostly, RecursionError from nesting Python-Markdown does not guard against, or anything else it
         # trips on: the text is still shown, escaped, rather than failing the save or the page.
         return _as_plain_paragraphs(text)
-    if (
-        rendered.count("<") > _MAX_HTML_TAGS
-        or rendered.count("&") > _MAX_HTML_ENTITIES
-        or len(rendered) > _MAX_HTML_CHARS
-    ):
+    if rendered.count("<") + rendered.count("&") > _MAX_HTML_TOKENS or len(rendered) > _MAX_HTML_CHARS:
         return _as_plain_paragraphs(text)
     return _clean(rendered, tags, attributes, link_filter)
 
@@ -458,11 +459,11 @@ def _as_plain_paragraphs(text):
 def render_article(text: str) -> str:
     """The blog owner's Markdown as safe HTML.
 
-    Tables (with align attributes), fenced code (``<pre><code class="language-x">``), footnotes, abbreviations,
-    definition lists, ``~~strikethrough~~``, sane lists, and headings with ids and a permalink (``[TOC]`` places
-    a table of contents). Raw HTML is escaped, not interpreted: ``<b>`` shows as ``<b>``. Links keep only
-    http, https, mailto and relative URLs, images only http, https and relative ones; links to absolute or
-    scheme-relative http(s) URLs get ``rel="noopener"``, images ``loading="lazy"``.
+    Tables (with align attributes), fenced code (``<pre><code class="language-x">``), footnotes,
+    abbreviations, definition lists, ``~~strikethrough~~``, sane lists, and headings with ids and a permalink
+    (``[TOC]`` places a table of contents). Raw HTML is escaped, not interpreted: ``<b>`` shows as ``<b>``.
+    Links keep only http, https, mailto and relative URLs, images only http, https and relative ones; links to
+    absolute or scheme-relative http(s) URLs get ``rel="noopener"``, images ``loading="lazy"``.
 
     Never raises. Input longer than ARTICLE_MAX_CHARS, or shaped so that Markdown would take too long or
     recurse too deeply, is returned as escaped text in ``<p>`` paragraphs with ``<br>`` line breaks.
@@ -492,6 +493,10 @@ _INVISIBLE_TAGS = frozenset({"script", "style", "template", "head", "title"})
 _NAVIGATION_CLASSES = frozenset({"headerlink", "footnote-backref", "toc"})
 
 
+def _classes(attrs):
+    return (dict(attrs).get("class") or "").split()
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -504,9 +509,7 @@ class _TextExtractor(HTMLParser):
                 self.parts.append(" ")
         elif self.skip_depth:
             self.skip_depth += 1
-        elif tag in _INVISIBLE_TAGS or _NAVIGATION_CLASSES.intersection(
-            (dict(attrs).get("class") or "").split()
-        ):
+        elif tag in _INVISIBLE_TAGS or _NAVIGATION_CLASSES.intersection(_classes(attrs)):
             self.skip_depth = 1
         elif tag not in _INLINE_TAGS:
             self.parts.append(" ")
