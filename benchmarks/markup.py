@@ -16,12 +16,14 @@ ARTICLE = (
     "- one\n- two\n- three\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nprint('hello')\n```\n\n"
     "> A quote.\n\n[^1]: A footnote.\n\n"
 )
+PROSE = "## A section\n\n" + "A sentence of prose with a [link](https://example.org) in it. " * 30 + "\n\n"
 COMMENT = "I *disagree*: see [this](https://example.org).\n\n> quoted\n\n- a point\n- another"
 LIMIT = markup.ARTICLE_MAX_CHARS
 
 CASES = {
     "article, 5 KB": (markup.render_article, (ARTICLE * 100)[:5_000]),
-    "article, 100 KB": (markup.render_article, (ARTICLE * 2_000)[:LIMIT]),
+    "dense article, 100 KB": (markup.render_article, (ARTICLE * 2_000)[:LIMIT]),
+    "prose article, 100 KB": (markup.render_article, (PROSE * 100)[:LIMIT]),
     "comment, 300 B": (markup.render_comment, COMMENT),
     "comment, 5 KB": (markup.render_comment, (COMMENT * 100)[: markup.COMMENT_MAX_CHARS]),
     "100 KB of [": (markup.render_article, "[" * LIMIT),
@@ -42,16 +44,20 @@ CASES = {
 
 
 def main():
-    print(f"{'input':<28} {'chars':>8} {'median ms':>10} {'max ms':>8} {'HTML KB':>8}")
+    print(f"{'input':<28} {'chars':>8} {'median ms':>10} {'max ms':>8} {'HTML KB':>8}  rendered as")
     for name, (render, text) in CASES.items():
         timings = []
         for _ in range(3):
             start = time.perf_counter()
             html = render(text)
             timings.append((time.perf_counter() - start) * 1000)
+        if render is markup.render_article:
+            shape = "Markdown" if markup.article_renders_fully(text) else "escaped text (refused on save)"
+        else:
+            shape = "-"
         print(
             f"{name:<28} {len(text):>8} {statistics.median(timings):>10.1f} {max(timings):>8.1f} "
-            f"{len(html) / 1024:>8.1f}"
+            f"{len(html) / 1024:>8.1f}  {shape}"
         )
 
 

@@ -439,16 +439,22 @@ _CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x2
 
 def _render(text, make_markdown, tags, attributes, link_filter):
     text = text.translate(_CONTROL_CHARS)
+    html_fragment = _render_markdown(text, make_markdown, tags, attributes, link_filter)
+    return _as_plain_paragraphs(text) if html_fragment is None else html_fragment
+
+
+def _render_markdown(text, make_markdown, tags, attributes, link_filter):
+    """The cleaned HTML, or None where the text must fall back to escaped paragraphs."""
     if len(text) > ARTICLE_MAX_CHARS:
-        return _as_plain_paragraphs(text)
+        return None
     try:
         rendered = make_markdown().convert(text)
     except Exception:
         # _TooCostly, RecursionError from nesting Python-Markdown does not guard against, or anything else it
         # trips on: the text is still shown, escaped, rather than failing the save or the page.
-        return _as_plain_paragraphs(text)
+        return None
     if rendered.count("<") + rendered.count("&") > _MAX_HTML_TOKENS or len(rendered) > _MAX_HTML_CHARS:
-        return _as_plain_paragraphs(text)
+        return None
     return _clean(rendered, tags, attributes, link_filter)
 
 
@@ -469,6 +475,16 @@ def render_article(text: str) -> str:
     recurse too deeply, is returned as escaped text in ``<p>`` paragraphs with ``<br>`` line breaks.
     """
     return _render(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+
+
+def article_renders_fully(text: str) -> bool:
+    """Whether render_article shows `text` as formatted Markdown rather than as the escaped-text fallback.
+
+    The article form asks, so that the owner is told at once instead of finding plain text on the page.
+    """
+    text = text.translate(_CONTROL_CHARS)
+    rendered = _render_markdown(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+    return rendered is not None
 
 
 def render_comment(text: str) -> str:

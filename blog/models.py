@@ -207,6 +207,16 @@ class Article(models.Model):
         return result
 
     def clean(self):
+        if len(self.body) <= markup.ARTICLE_MAX_CHARS and not markup.article_renders_fully(self.body):
+            raise ValidationError(
+                {
+                    "body": _(
+                        "This text has more formatting than the page can render quickly (very many tables, "
+                        "lists, links or footnotes, or very deep nesting). Split it into two articles or "
+                        "simplify the formatting; readers would otherwise see it as plain text."
+                    )
+                }
+            )
         if self.cover and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": _("Describe the cover image for readers who cannot see it.")})
 

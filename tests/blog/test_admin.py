@@ -120,3 +120,24 @@ def test_tag_is_created_from_the_admin(owner_client):
     response = owner_client.post(reverse("admin:blog_tag_add"), {"name": "Écoute", "slug": "ecoute"})
     assert response.status_code == 302
     assert Tag.objects.get().slug == "ecoute"
+
+
+def test_body_too_dense_to_render_is_explained_on_the_form_and_kept(owner_client, owner):
+    body = "> " * 100 + "kept words"
+    response = owner_client.post(
+        reverse("admin:blog_article_add"),
+        {
+            "title": "Dense",
+            "slug": "dense",
+            "author": owner.pk,
+            "language": "en",
+            "summary": "Summary.",
+            "body": body,
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Split it into two articles" in content
+    assert "kept words" in content
+    assert not Article.objects.exists()

@@ -143,3 +143,18 @@ def test_scheduled_means_published_with_a_future_date():
     assert make_article(published_at=timezone.now() + timedelta(days=1)).is_scheduled()
     assert not make_article().is_scheduled()
     assert not make_article(status=Article.Status.DRAFT).is_scheduled()
+
+
+def test_body_too_dense_to_render_is_refused_with_a_reason_instead_of_shown_as_plain_text():
+    article = make_article()
+    article.body = "> " * 100 + "a quote inside a hundred quotes"
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "Split it into two articles" in error.value.message_dict["body"][0]
+
+
+def test_ordinary_long_article_is_accepted():
+    article = make_article()
+    section = "## A section\n\n" + "A sentence of prose with a [link](https://example.org) in it. " * 30 + "\n\n"
+    article.body = (section * 100)[:90_000]
+    article.full_clean()
