@@ -155,6 +155,7 @@ def test_body_too_dense_to_render_is_refused_with_a_reason_instead_of_shown_as_p
 
 def test_ordinary_long_article_is_accepted():
     article = make_article()
-    section = "## A section\n\n" + "A sentence of prose with a [link](https://example.org) in it. " * 30 + "\n\n"
+    sentence = "A sentence of prose with a [link](https://example.org) in it. "
+    section = "## A section\n\n" + sentence * 30 + "\n\n"
     article.body = (section * 100)[:90_000]
     article.full_clean()
