@@ -330,3 +330,11 @@ def test_full_text_search_finds_word_forms_and_ranks_title_matches_first(client)
     text = get_page(client, "/search/?q=comment").all_text
     assert text.index(in_title.title) < text.index(in_body.title)
     assert french.title in get_page(client, "/search/?q=réponse").all_text
+
+
+def test_server_error_page_renders_on_its_own(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in Page(response.content.decode()).all_text
