@@ -1,5 +1,6 @@
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from blog.models import Article, Tag
@@ -53,25 +54,31 @@ def test_article_list_in_admin_can_be_searched_and_filtered(owner_client):
     assert b"Another" in drafts and b"Findable title" not in drafts
 
 
+def add_article(client, author, **fields):
+    """Post the admin's add form as the owner would fill it in, with `fields` changed."""
+    data = {
+        "title": "From the admin",
+        "slug": "from-the-admin",
+        "author": author.pk,
+        "language": "en",
+        "summary": "Written in the admin.",
+        "body": "Hello *readers*.",
+        "status": "draft",
+        **fields,
+    }
+    return client.post(reverse("admin:blog_article_add"), data)
+
+
 def test_owner_writes_and_publishes_an_article_with_a_cover_from_the_admin(owner_client, owner):
     tag = make_tag("Dialogue")
-    response = owner_client.post(
-        reverse("admin:blog_article_add"),
-        {
-            "title": "From the admin",
-            "slug": "from-the-admin",
-            "author": owner.pk,
-            "language": "en",
-            "summary": "Written in the admin.",
-            "body": "Hello *readers*.",
-            "cover": make_image_file("cover.png", format="PNG", size=(700, 350)),
-            "cover_alt": "A coloured rectangle",
-            "status": "published",
-            "published_at_0": "",
-            "published_at_1": "",
-            "tags": [tag.pk],
-            "comments_enabled": "on",
-        },
+    response = add_article(
+        owner_client,
+        owner,
+        cover=make_image_file("cover.png", format="PNG", size=(700, 350)),
+        cover_alt="A coloured rectangle",
+        status="published",
+        tags=[tag.pk],
+        comments_enabled="on",
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get(slug="from-the-admin")
@@ -79,24 +86,13 @@ def test_owner_writes_and_publishes_an_article_with_a_cover_from_the_admin(owner
     assert article.body_html == "<p>Hello <em>readers</em>.</p>"
     assert article.cover.name.endswith(".png")
     assert [r["width"] for r in article.cover_renditions] == [480, 700]
+    assert list(article.tags.all()) == [tag]
 
 
 def test_a_refused_cover_is_explained_on_the_form_and_the_text_is_kept(owner_client, owner):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = owner_client.post(
-        reverse("admin:blog_article_add"),
-        {
-            "title": "Keep my words",
-            "slug": "keep-my-words",
-            "author": owner.pk,
-            "language": "en",
-            "summary": "Summary.",
-            "body": "A long body I do not want to lose.",
-            "cover": SimpleUploadedFile("cover.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg"),
-            "cover_alt": "Cover",
-            "status": "draft",
-        },
+    not_an_image = SimpleUploadedFile("cover.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    response = add_article(
+        owner_client, owner, body="A long body I do not want to lose.", cover=not_an_image, cover_alt="Cover"
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -123,19 +119,7 @@ def test_tag_is_created_from_the_admin(owner_client):
 
 
 def test_body_too_dense_to_render_is_explained_on_the_form_and_kept(owner_client, owner):
-    body = "> " * 100 + "kept words"
-    response = owner_client.post(
-        reverse("admin:blog_article_add"),
-        {
-            "title": "Dense",
-            "slug": "dense",
-            "author": owner.pk,
-            "language": "en",
-            "summary": "Summary.",
-            "body": body,
-            "status": "draft",
-        },
-    )
+    response = add_article(owner_client, owner, body="> " * 100 + "kept words")
     assert response.status_code == 200
     content = response.content.decode()
     assert "Split it into two articles" in content
