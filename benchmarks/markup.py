@@ -52,7 +52,8 @@ def main():
             html = render(text)
             timings.append((time.perf_counter() - start) * 1000)
         if render is markup.render_article:
-            shape = "Markdown" if markup.article_renders_fully(text) else "escaped text (refused on save)"
+            fell_back = markup.render_article_or_none(text) is None
+            shape = "escaped text (refused on save)" if fell_back else "Markdown"
         else:
             shape = "-"
         print(

@@ -477,14 +477,13 @@ def render_article(text: str) -> str:
     return _render(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
 
 
-def article_renders_fully(text: str) -> bool:
-    """Whether render_article shows `text` as formatted Markdown rather than as the escaped-text fallback.
+def render_article_or_none(text: str) -> str | None:
+    """What render_article returns, or None where that would be the escaped-text fallback.
 
     The article form asks, so that the owner is told at once instead of finding plain text on the page.
     """
     text = text.translate(_CONTROL_CHARS)
-    rendered = _render_markdown(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
-    return rendered is not None
+    return _render_markdown(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
 
 
 def render_comment(text: str) -> str:

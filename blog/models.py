@@ -173,7 +173,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = markup.render_article(self.body)
+        checked_body, checked_html = getattr(self, "_checked_body", (None, None))
+        self.body_html = checked_html if checked_body == self.body else markup.render_article(self.body)
         body_text = markup.to_plain_text(self.body_html)
         words = len(body_text.split())
         self.reading_time = max(1, math.ceil(words / WORDS_PER_MINUTE))
@@ -207,16 +208,20 @@ class Article(models.Model):
         return result
 
     def clean(self):
-        if len(self.body) <= markup.ARTICLE_MAX_CHARS and not markup.article_renders_fully(self.body):
-            raise ValidationError(
-                {
-                    "body": _(
-                        "This text has more formatting than the page can render quickly (very many tables, "
-                        "lists, links or footnotes, or very deep nesting). Split it into two articles or "
-                        "simplify the formatting; readers would otherwise see it as plain text."
-                    )
-                }
-            )
+        if len(self.body) <= markup.ARTICLE_MAX_CHARS:  # longer ones: the field's length validator says so
+            rendered = markup.render_article_or_none(self.body)
+            if rendered is None:
+                raise ValidationError(
+                    {
+                        "body": _(
+                            "This text has more formatting than the page can render quickly (very many "
+                            "tables, lists, links or footnotes, or very deep nesting). Split it into two "
+                            "articles or simplify the formatting; readers would otherwise see it as plain "
+                            "text."
+                        )
+                    }
+                )
+            self._checked_body = (self.body, rendered)  # save() reuses it instead of rendering twice
         if self.cover and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": _("Describe the cover image for readers who cannot see it.")})
 

@@ -159,3 +159,14 @@ def test_ordinary_long_article_is_accepted():
     section = "## A section\n\n" + sentence * 30 + "\n\n"
     article.body = (section * 100)[:90_000]
     article.full_clean()
+
+
+def test_saving_after_validation_stores_the_checked_rendering_and_follows_later_edits():
+    article = make_article()
+    article.body = "Checked *once*"
+    article.full_clean()
+    article.save()
+    assert Article.objects.get(pk=article.pk).body_html == "<p>Checked <em>once</em></p>"
+    article.body = "Edited **after** validation"
+    article.save()
+    assert Article.objects.get(pk=article.pk).body_html == "<p>Edited <strong>after</strong> validation</p>"
