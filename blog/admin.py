@@ -28,7 +28,10 @@ class ArticleAdmin(MarkdownxModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "language", "summary", "body"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_preview"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "tags", "comments_enabled"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "tags", "comments_enabled", "hold_all_comments"]},
+        ),
         (_("Search engines"), {"fields": ["meta_description"], "classes": ["collapse"]}),
         (_("About"), {"fields": ["reading_time", "created_at", "updated_at"]}),
     ]

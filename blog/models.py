@@ -1,4 +1,5 @@
 import math
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -6,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -82,8 +84,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("tags").defer("search_vector")
 
     def for_listing(self):
-        """What a list of article cards shows: no bodies, which can weigh 100 KB each."""
-        return self.with_relations().defer("body", "body_html")
+        """What a list of article cards shows: no bodies, which can weigh 100 KB each, and comment counts."""
+        return self.with_relations().defer("body", "body_html").with_comment_count()
+
+    def with_comment_count(self):
+        """Each article with `comment_count`, the number of its published comments, in the same query."""
+        comment_model = self.model._meta.get_field("comments").related_model
+        counts = (
+            comment_model.objects.published()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
 
 
 def default_language():
@@ -156,7 +171,14 @@ class Article(models.Model):
         help_text=_("For search engines and link previews; the summary is used when empty."),
     )
     reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
-    comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    comments_enabled = models.BooleanField(
+        _("comments open"), default=True, help_text=_("Untick to close comments on this article.")
+    )
+    hold_all_comments = models.BooleanField(
+        _("hold every comment"),
+        default=False,
+        help_text=_("Every new comment waits for a moderator, whatever it says (for a heated topic)."),
+    )
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -231,6 +253,13 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def comments_open(self):
+        """Readers may comment: the article is live, its comments are enabled and not closed by age."""
+        if not (self.comments_enabled and self.is_published()):
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not days or timezone.now() - self.published_at < timedelta(days=days)
 
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_published()

@@ -15,6 +15,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
+from comments import threads
+
 from . import images, markup, search
 from .models import Article, Tag
 
@@ -47,9 +49,14 @@ def article_list(request):
 
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.with_relations(), slug=slug)
-    is_preview = not article.is_published()
-    if is_preview and not can_edit_articles(request.user):
+    if not article.is_published() and not can_edit_articles(request.user):
         raise Http404
+    return article_page(request, article)
+
+
+def article_page(request, article, comment_form=None):
+    """The article with its comment thread; the comments app shows it again with a form that has errors."""
+    is_preview = not article.is_published()
     context = {
         "article": article,
         "is_preview": is_preview,
@@ -60,6 +67,7 @@ def article_detail(request, slug):
         neighbours = Article.objects.only("title", "slug")
         context["previous_article"] = neighbours.before(article).first()
         context["next_article"] = neighbours.after(article).first()
+        context.update(threads.page_context(request, article, comment_form))
     return render(request, "blog/article_detail.html", context)
 
 

@@ -157,16 +157,17 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A mail server that does not answer must not keep a reader waiting: the mail is queued for a retry instead.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Causerie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Production hardening, on whenever debug is off.
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_HTTPS_PROXY") else None
-)
+# Behind a proxy, the reader's address is the last one the proxy added to X-Forwarded-For.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -188,6 +189,8 @@ LOGGING = {
 SITE_NAME = env("CAUSERIE_SITE_NAME", "Causerie")
 SITE_TAGLINE = env("CAUSERIE_SITE_TAGLINE", "A blog that answers its readers")
 ARTICLES_PER_PAGE = env_int("CAUSERIE_ARTICLES_PER_PAGE", 10)
+# Where the site lives, for the links in emails (they are sent outside any request).
+SITE_URL = env("CAUSERIE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads: the image limits blog/images.py enforces. Django reads an upload whatever its size (files bigger
 # than FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file), so the reverse proxy caps request bodies.
 IMAGE_MAX_BYTES = env_int("CAUSERIE_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
@@ -201,3 +204,17 @@ MARKDOWNX_URLS_PATH = "/admin-editor/preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin-editor/upload/"
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markup.render_article"
 MARKDOWNX_SERVER_CALL_LATENCY = 600
+
+# Comments and their moderation (comments/moderation.py holds the policy; these are its knobs).
+COMMENTS_MAX_DEPTH = env_int("CAUSERIE_COMMENTS_MAX_DEPTH", 4)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("CAUSERIE_COMMENTS_CLOSE_AFTER_DAYS", 0)
+COMMENTS_MAX_LINKS = env_int("CAUSERIE_COMMENTS_MAX_LINKS", 2)
+COMMENTS_MIN_SECONDS = env_int("CAUSERIE_COMMENTS_MIN_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE_HOURS = env_int("CAUSERIE_COMMENTS_FORM_MAX_AGE_HOURS", 72)
+COMMENTS_RATE_LIMIT = env_int("CAUSERIE_COMMENTS_RATE_LIMIT", 5)
+COMMENTS_RATE_WINDOW_MINUTES = env_int("CAUSERIE_COMMENTS_RATE_WINDOW_MINUTES", 10)
+COMMENTS_DUPLICATE_WINDOW_HOURS = env_int("CAUSERIE_COMMENTS_DUPLICATE_WINDOW_HOURS", 24)
+COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS = env_int("CAUSERIE_COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS", 0)
+COMMENTS_SPAM_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_SPAM_RETENTION_DAYS", 30)
+COMMENTS_NOTIFY_EVERY_COMMENT = env_bool("CAUSERIE_COMMENTS_NOTIFY_EVERY_COMMENT", False)
+COMMENTS_NOTIFY_MODERATORS = env_bool("CAUSERIE_COMMENTS_NOTIFY_MODERATORS", False)

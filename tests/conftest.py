@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_owner, make_user
 
@@ -14,6 +15,14 @@ def media_root(settings, tmp_path):
 def fast_password_hasher(settings):
     # The real hasher takes a quarter of a second per password; tests hash many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The comment rate counts live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

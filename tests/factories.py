@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Article, Tag
+from comments.models import Comment
 
 _sequence = itertools.count(1)
 PASSWORD = "a-long-test-password"
@@ -47,3 +48,17 @@ def make_image_file(name="photo.jpg", size=(64, 48), format="JPEG", color=(200, 
     buffer = BytesIO()
     Image.new("RGB", size, color).save(buffer, format=format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{format.lower()}")
+
+
+def make_comment(article=None, reply_to=None, **fields):
+    """A comment saved as the policy left it (published unless `status` says otherwise), threaded under
+    `reply_to` the way the comment service threads it."""
+    number = next(_sequence)
+    article = article or (reply_to.article if reply_to else make_article())
+    fields.setdefault("author_name", f"Reader {number}")
+    fields.setdefault("author_email", f"reader{number}@example.com")
+    fields.setdefault("body", f"Comment number {number}.")
+    if reply_to is not None:
+        fields.setdefault("parent", reply_to)
+        fields.setdefault("depth", reply_to.depth + 1)
+    return Comment.objects.create(article=article, reply_to=reply_to, **fields)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from blog.management.commands.load_demo import DEMO_ARTICLES
 from blog.models import Article, Tag
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,20 @@ def test_load_demo_runs_with_force_when_debug_is_off(settings):
     load_demo(force=True)
 
     assert Article.objects.count() == len(DEMO_ARTICLES)
+
+
+def test_load_demo_gives_two_articles_a_thread_with_answers_a_hold_and_a_placeholder(client):
+    load_demo()
+    article = Article.objects.get(slug="how-comment-moderation-works")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Removed by moderation: insult or personal attack" in page
+    assert "badge-author" in page
+    assert "Three good reads" not in page  # held for its links
+    assert Article.objects.get(slug="publier-nest-que-la-moitie-du-travail").comments.count() == 2
+
+
+def test_running_load_demo_twice_adds_no_comment():
+    load_demo()
+    count = Comment.objects.count()
+    load_demo()
+    assert Comment.objects.count() == count > 0

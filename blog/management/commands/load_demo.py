@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFilter
 
 from blog.models import Article, Tag
+from comments.models import Comment
 
 OWNER_USERNAME = "owner"
 OWNER_PASSWORD = "causerie-demo"
@@ -46,6 +47,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             owner, owner_created = load_owner()
             results = [load_article(demo, owner) for demo in DEMO_ARTICLES]
+            for article, created in results:
+                if created and article.slug in DEMO_COMMENTS:
+                    load_comments(article, DEMO_COMMENTS[article.slug])
         self.report(owner_created, results)
 
     def report(self, owner_created, results):
@@ -120,6 +124,34 @@ def load_article(demo, owner):
         Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
         article.updated_at = article.published_at
     return article, True
+
+
+def load_comments(article, demo_comments):
+    """A new demo article's thread: questions, criticism, the owner's answers, one held comment and one
+    removed comment whose reply keeps its place. Dated an hour apart, a day after publication."""
+    saved = {}
+    start = article.published_at + timedelta(days=1)
+    for number, (key, reply_to, name, body, extra) in enumerate(demo_comments):
+        parent = saved.get(reply_to)
+        by_owner = name is None
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            reply_to=parent,
+            depth=parent.depth + 1 if parent else 0,
+            user=article.author if by_owner else None,
+            author_name=article.author.display_name if by_owner else name,
+            author_email=article.author.email if by_owner else f"{key}@example.com",
+            body=body,
+            created_at=start + timedelta(hours=number),
+            status=extra.get("status", Comment.Status.PUBLISHED),
+            hold_reasons=extra.get("hold_reasons", []),
+            is_question=extra.get("is_question", False),
+        )
+        comment.record_posting()
+        if "rejected_for" in extra:
+            comment.reject(by=article.author, reason=extra["rejected_for"])
+        saved[key] = comment
 
 
 def publication(article):
@@ -819,3 +851,80 @@ DEMO_ARTICLES = (
         body=DRAFTS_AND_SCHEDULING,
     ),
 )
+
+
+# (key, key of the comment answered, name or None for the article's author, Markdown, options)
+DEMO_COMMENTS = {
+    "how-comment-moderation-works": (
+        (
+            "nadia",
+            None,
+            "Nadia",
+            "Honestly, I think publishing everything at once is naive. One bad night and your comments are a "
+            "mess. Have you measured how often that happens?",
+            {"is_question": True},
+        ),
+        (
+            "owner-nadia",
+            "nadia",
+            None,
+            "Fair question. Most holds here are for links, not for what people think, and the moderation "
+            "policy page says exactly what holds a comment, so you can judge for yourself.",
+            {},
+        ),
+        (
+            "tom",
+            "owner-nadia",
+            "Tom",
+            "Thanks for publishing the rules: that is what makes it trustworthy.",
+            {},
+        ),
+        (
+            "rude",
+            None,
+            "Anonymous",
+            "Whoever wrote this is a moron.",
+            {"rejected_for": "insult"},
+        ),
+        (
+            "owner-rude",
+            "rude",
+            None,
+            "The comment above was removed for a personal attack. If you disagree with the article, say "
+            "why: criticism is always published here.",
+            {},
+        ),
+        (
+            "links",
+            None,
+            "Priya",
+            "Three good reads on the subject: https://example.org/a, https://example.org/b and "
+            "https://example.org/c",
+            {"status": Comment.Status.HELD, "hold_reasons": ["links"]},
+        ),
+        (
+            "question",
+            None,
+            "Marc",
+            "Can a moderator see who reported a comment?",
+            {"is_question": True},
+        ),
+    ),
+    "publier-nest-que-la-moitie-du-travail": (
+        (
+            "julie",
+            None,
+            "Julie",
+            "Je ne suis pas d’accord : répondre à tout le monde prend un temps fou. Comment faites-vous ?",
+            {"is_question": True},
+        ),
+        (
+            "owner-julie",
+            "julie",
+            None,
+            "Je ne réponds pas à tout, mais à toutes les **questions**. La liste des questions sans réponse "
+            "m’aide à n’en oublier aucune.",
+            {},
+        ),
+    ),
+}

@@ -1,0 +1,130 @@
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from blog import markup
+
+from .models import Comment, Report
+
+TOKEN_SALT = "comments.form"
+
+
+def issue_token(article, issued_at=None):
+    """A signed stamp of when the form was shown, for this article: the policy reads how fast it came back."""
+    return signing.dumps(
+        [article.pk, int(issued_at if issued_at is not None else time.time())], salt=TOKEN_SALT
+    )
+
+
+def seconds_since_issue(token, article, now=None):
+    """Seconds between showing the form and its submission; None when the token is missing, forged, for
+    another article, from the future or older than COMMENTS_FORM_MAX_AGE_HOURS."""
+    try:
+        article_pk, issued_at = signing.loads(token, salt=TOKEN_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    age = (now if now is not None else time.time()) - issued_at
+    if article_pk != article.pk or not 0 <= age <= settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600:
+        return None
+    return age
+
+
+class CommentForm(forms.ModelForm):
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people (and screen readers) by the template, filled in by naive robots.
+    company = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    author_url = forms.URLField(
+        label=_("Website (optional)"), max_length=200, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "author_url", "body", "is_question", "notify_replies"]
+        labels = {
+            "author_email": _("Email"),
+            "is_question": _("This is a question for the author"),
+            "notify_replies": _("Email me when someone replies"),
+        }
+        help_texts = {
+            "author_email": _("Never shown. Used only to tell you about your comment and replies to it."),
+            "body": _(
+                "Markdown: *emphasis*, `code`, lists, > quotes and links. No images, headings or HTML. "
+                "At most %(max)s characters."
+            )
+            % {"max": markup.COMMENT_MAX_CHARS},
+        }
+        widgets = {
+            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, article, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.user = user
+        self.fields["body"].max_length = markup.COMMENT_MAX_CHARS
+        self.fields["body"].widget.attrs["maxlength"] = markup.COMMENT_MAX_CHARS
+        self.fields["author_url"].widget.attrs["autocomplete"] = "url"
+        if user.is_authenticated:
+            # Signed-in people comment under their account's name and email.
+            for name in ("author_name", "author_email", "author_url"):
+                del self.fields[name]
+
+    def clean_parent(self):
+        """The comment being answered: a published one on this article (the id may be stale or forged)."""
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        parent = Comment.objects.published().filter(article=self.article, pk=parent_id).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _(
+                    "The comment you are replying to is not on this article any more. Your text is kept "
+                    "below: send it as a new comment, or go back to the thread."
+                )
+            )
+        return parent
+
+    def clean(self):
+        if not self.article.comments_open():
+            raise forms.ValidationError(_("Comments are closed on this article. Your text is kept below."))
+        return super().clean()
+
+    def seconds_to_submit(self):
+        return seconds_since_issue(self.cleaned_data.get("token", ""), self.article)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["reason", "note"]
+        labels = {"reason": _("What is wrong with this comment?"), "note": _("Details (optional)")}
+        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class StopMailForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Stop"),
+        choices=[
+            ("comment", _("mails about this comment")),
+            ("all", _("all mails from this site to this address")),
+        ],
+        initial="comment",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, comment, **kwargs):
+        super().__init__(*args, **kwargs)
+        if comment is None:  # deleted since the mail was sent: only "everything" is left to stop
+            self.fields["scope"].choices = self.fields["scope"].choices[1:]
+            self.fields["scope"].initial = "all"

@@ -1,0 +1,414 @@
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blog import markup
+
+from . import moderation
+from .moderation import RejectionReason
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+    def thread_of(self, article):
+        """Every comment that can appear in `article`'s thread (spam never does), oldest first, in one query.
+        Emails and network addresses are not even fetched: a public page cannot leak what it does not have."""
+        return (
+            self.filter(article=article)
+            .exclude(status=Comment.Status.SPAM)
+            .select_related("user")
+            .only(
+                "article_id",
+                "parent_id",
+                "reply_to_id",
+                "depth",
+                "status",
+                "rejection_reason",
+                "author_name",
+                "author_url",
+                "body_html",
+                "is_question",
+                "created_at",
+                "user__is_staff",
+                "user__first_name",
+                "user__last_name",
+                "user__username",
+            )
+            .order_by("created_at", "id")
+        )
+
+    def moderation_queue(self):
+        """Comments waiting for a moderator's decision: held ones, oldest first."""
+        return self.filter(status=Comment.Status.HELD).order_by("created_at", "id")
+
+    def spam_to_purge(self, now=None):
+        """Spam older than the retention period (kept until then for the moderators' spam view)."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
+        return self.filter(status=Comment.Status.SPAM, created_at__lt=cutoff)
+
+    def recent_duplicates(self, body, email, ip_address, now=None):
+        """Earlier comments with the same text from the same email or address, inside the duplicate window."""
+        since = (now or timezone.now()) - timedelta(hours=settings.COMMENTS_DUPLICATE_WINDOW_HOURS)
+        sender = Q(author_email__iexact=email) if email else Q(pk__in=[])
+        if ip_address:
+            sender |= Q(ip_address=ip_address)
+        return self.filter(sender, body=body, created_at__gte=since)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = moderation.PUBLISHED, _("Published")
+        HELD = moderation.HELD, _("Waiting for review")
+        REJECTED = "rejected", _("Removed by moderation")
+        SPAM = moderation.SPAM, _("Spam")
+
+    article = models.ForeignKey(
+        "blog.Article", on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
+    )
+    # The thread's shape: replies deeper than COMMENTS_MAX_DEPTH hang from the deepest allowed ancestor, while
+    # reply_to keeps the comment actually answered (for "in reply to" and the reply notification).
+    # RESTRICT: a comment with replies is never deleted on its own (moderation rejects instead), but deleting
+    # the article still takes the whole thread with it.
+    parent = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children"
+    )
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("account"),
+    )
+    author_name = models.CharField(_("name"), max_length=80)
+    author_email = models.EmailField(_("email"), help_text=_("Never shown publicly."))
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    body = models.TextField(_("comment"), validators=[MaxLengthValidator(markup.COMMENT_MAX_CHARS)])
+    body_html = models.TextField(editable=False, default="")
+    is_question = models.BooleanField(_("question for the author"), default=False)
+    notify_replies = models.BooleanField(_("notify of replies"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    hold_reasons = models.JSONField(_("why it was held"), default=list, blank=True)
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    is_appeal = models.BooleanField(_("appeal"), default=False)
+    ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_thread")]
+
+    def __str__(self):
+        return _("%(name)s on %(article)s") % {"name": self.author_name, "article": self.article_id}
+
+    def save(self, *args, **kwargs):
+        # Rendered once when the text is new or changed; approving or rejecting does not render it again.
+        if self._state.adding or self.body != getattr(self, "_saved_body", None):
+            self.body_html = markup.render_comment(self.body)
+            self._saved_body = self.body
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._saved_body = comment.__dict__.get("body")
+        return comment
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    def is_by_staff(self, article):
+        """The article's author or a staff member wrote it: their replies wear the Author badge."""
+        return self.user_id is not None and (self.user_id == article.author_id or self.user.is_staff)
+
+    def hold_reasons_display(self):
+        return moderation.describe(self.hold_reasons)
+
+    # State changes. Nothing else assigns `status`: each method sets what belongs together and records who,
+    # when and why in the history.
+
+    def approve(self, *, by=None, note=""):
+        self._change(CommentEvent.Action.APPROVED, self.Status.PUBLISHED, by=by, note=note)
+
+    def reject(self, *, by, reason, note=""):
+        if reason not in RejectionReason.values:
+            raise ValidationError(_("A rejection needs a reason from the published list."))
+        self.rejection_reason = reason
+        self._change(CommentEvent.Action.REJECTED, self.Status.REJECTED, by=by, reason=reason, note=note)
+
+    def mark_spam(self, *, by=None, note=""):
+        self._change(CommentEvent.Action.MARKED_SPAM, self.Status.SPAM, by=by, note=note)
+
+    def appeal(self):
+        """The commenter asks for a second review of a rejection: back in the queue, marked as an appeal."""
+        self.is_appeal = True
+        self.hold_reasons = [*self.hold_reasons, moderation.Reason.APPEAL]
+        self._change(CommentEvent.Action.APPEALED, self.Status.HELD, reason=self.rejection_reason)
+
+    def _change(self, action, status, *, by=None, reason="", note=""):
+        previous = self.status
+        self.status = status
+        now = timezone.now()
+        if action != CommentEvent.Action.APPEALED:
+            self.moderated_at, self.moderated_by = now, by
+        if status == self.Status.PUBLISHED:
+            self.rejection_reason = ""  # an appeal keeps it, so the moderator sees what is being appealed
+        self.save()
+        self.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+        self.history.create(
+            action=action, actor=by, from_status=previous, to_status=status, reason=reason, note=note
+        )
+
+    def record_posting(self):
+        self.history.create(
+            action=CommentEvent.Action.POSTED,
+            actor=self.user,
+            to_status=self.status,
+            reason=", ".join(self.hold_reasons),
+        )
+
+
+class CommentEvent(models.Model):
+    """One line of a comment's history: who did what, when, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        POSTED = "posted", _("posted")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        MARKED_SPAM = "spam", _("marked as spam")
+        APPEALED = "appealed", _("appealed")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=Comment.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Report(models.Model):
+    """A reader's report. It puts the comment in front of moderators; it never hides it by itself."""
+
+    class Reason(models.TextChoices):
+        SPAM = RejectionReason.SPAM.value, RejectionReason.SPAM.label
+        INSULT = RejectionReason.INSULT.value, RejectionReason.INSULT.label
+        HATE = RejectionReason.HATE.value, RejectionReason.HATE.label
+        HARASSMENT = RejectionReason.HARASSMENT.value, RejectionReason.HARASSMENT.label
+        PERSONAL_DATA = RejectionReason.PERSONAL_DATA.value, RejectionReason.PERSONAL_DATA.label
+        ILLEGAL = RejectionReason.ILLEGAL.value, RejectionReason.ILLEGAL.label
+        OTHER = "other", _("something else")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("details"), max_length=1000, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return self.get_reason_display()
+
+
+class HoldWord(models.Model):
+    """A word or phrase that holds a comment for review (never rejects it): insults, slurs, threats."""
+
+    word = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        unique=True,
+        help_text=_("Matched as whole words, ignoring case and accents: “con” never matches “conversation”."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("hold word")
+        verbose_name_plural = _("hold words")
+
+    def __str__(self):
+        return self.word
+
+    def clean(self):
+        self.word = " ".join(self.word.split())
+        if not re.search(r"\w", self.word):  # matching compares words; punctuation alone never matches
+            raise ValidationError({"word": _("Enter a word.")})
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(until__gt=now or timezone.now())
+
+    def matching(self, *, email="", ip_address=None, user=None):
+        """Active bans that apply to a commenter known by any of these."""
+        who = Q(pk__in=[])
+        if email:
+            who |= Q(email__iexact=email)
+        if ip_address:
+            who |= Q(ip_address=ip_address)
+        if user is not None and user.is_authenticated:
+            who |= Q(user=user)
+        return self.active().filter(who)
+
+
+class Ban(models.Model):
+    """A time-boxed ban: the person's new comments are held with the reason "banned", never dropped."""
+
+    email = models.EmailField(_("email"), blank=True)
+    ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    reason = models.TextField(_("reason"))
+    until = models.DateTimeField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("ban")
+        verbose_name_plural = _("bans")
+
+    def __str__(self):
+        return self.email or self.ip_address or str(self.user)
+
+    def clean(self):
+        if not (self.email or self.ip_address or self.user_id):
+            raise ValidationError(_("Ban an email, a network address or an account."))
+
+
+class MailOptOutQuerySet(models.QuerySet):
+    def covering(self, email, comment):
+        """Opt-outs that stop a mail about `comment` to `email`: for that comment, or for everything."""
+        return self.filter(Q(comment=comment) | Q(comment__isnull=True), email__iexact=email)
+
+
+class MailOptOut(models.Model):
+    """An address that asked for no more mails about one comment, or (without a comment) about anything."""
+
+    email = models.EmailField(_("email"))
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MailOptOutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mail opt-out")
+        verbose_name_plural = _("mail opt-outs")
+        constraints = [models.UniqueConstraint(fields=["email", "comment"], name="one_opt_out_per_scope")]
+
+    def __str__(self):
+        return self.email
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True).order_by("created_at")
+
+    def to_purge(self, now=None):
+        """Mails older than the retention period, sent or given up on: addresses are not kept forever."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
+        return self.filter(created_at__lt=cutoff)
+
+
+class OutgoingMail(models.Model):
+    """Every mail the comments send, stored first: a mail server that is down never costs a comment, and
+    the failure stays here for `manage.py comment_jobs` to retry."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=30)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+
+    def __str__(self):
+        return self.subject
+
+
+def moderators():
+    """Active staff who may moderate comments (directly, through a group, or as superusers)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__codename="moderate_comment")
+            | Q(groups__permissions__codename="moderate_comment")
+        )
+        .distinct()
+    )

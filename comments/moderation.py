@@ -1,0 +1,221 @@
+"""The comment moderation policy, as pure functions of plain facts.
+
+The policy leans towards publishing: a comment appears at once unless a specific signal says it may be spam or
+abuse. Tone, disagreement and harsh criticism of the article are never signals. The caller gathers the facts
+(token age, recent counts, the owner's hold words, article settings); nothing here reads the database, the
+request, the cache or the settings.
+"""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PUBLISHED = "published"
+HELD = "held"
+SPAM = "spam"
+
+
+class Reason:
+    """The codes stored with a held or spam comment; `REASON_LABELS` says each in words."""
+
+    HONEYPOT = "honeypot"
+    TOO_FAST = "too_fast"
+    BAD_TOKEN = "bad_token"
+    LINKS = "links"
+    HOLD_WORD = "hold_word"
+    RATE = "rate"
+    DUPLICATE = "duplicate"
+    BANNED = "banned"
+    ARTICLE_HOLDS_ALL = "article_holds_all"
+    APPEAL = "appeal"
+
+
+SPAM_REASONS = frozenset({Reason.HONEYPOT, Reason.TOO_FAST, Reason.BAD_TOKEN})
+HOLD_REASONS = frozenset(
+    {
+        Reason.LINKS,
+        Reason.HOLD_WORD,
+        Reason.RATE,
+        Reason.DUPLICATE,
+        Reason.BANNED,
+        Reason.ARTICLE_HOLDS_ALL,
+        Reason.APPEAL,
+    }
+)
+# A burst of links or comments is usually an enthusiastic reader; time alone may clear it.
+SOFT_REASONS = frozenset({Reason.LINKS, Reason.RATE})
+
+# Each completes "waiting for review because: ...".
+REASON_LABELS = {
+    Reason.HONEYPOT: _("a field meant to stay empty was filled in"),
+    Reason.TOO_FAST: _("it was sent faster than a person can type"),
+    Reason.BAD_TOKEN: _("the form had expired or did not come from this site"),
+    Reason.LINKS: _("it contains more links than comments usually do"),
+    Reason.HOLD_WORD: _("it contains a word the site holds for review"),
+    Reason.RATE: _("several comments came from the same sender within a few minutes"),
+    Reason.DUPLICATE: _("it repeats a comment sent recently"),
+    Reason.BANNED: _("this address is currently banned from commenting"),
+    Reason.ARTICLE_HOLDS_ALL: _("the author reviews every comment on this article before it appears"),
+    Reason.APPEAL: _("its author asked for a second review of a rejection"),
+}
+
+
+class RejectionReason(models.TextChoices):
+    """Why a moderator may reject a comment.
+
+    "Disagrees with the author" is deliberately not on this list: criticism of an article, however harsh, is
+    published, and a moderator who rejects a comment must name one of these.
+    """
+
+    SPAM = "spam", _("spam or advertising")
+    INSULT = "insult", _("insult or personal attack")
+    HATE = "hate", _("hate or racism")
+    HARASSMENT = "harassment", _("harassment or threats")
+    PERSONAL_DATA = "personal_data", _("personal data of others")
+    ILLEGAL = "illegal", _("illegal content")
+
+
+@dataclass(frozen=True)
+class Rules:
+    max_links: int = 2  # more than this many links -> held
+    min_seconds: float = 3  # fewer seconds between form display and submit -> spam
+    rate_limit: int = 5  # this many earlier comments already in the window -> the next one is held
+
+
+@dataclass(frozen=True)
+class Facts:
+    text: str
+    hold_words: Sequence[str] = ()
+    honeypot: str = ""
+    seconds_to_submit: float | None = None  # None: token missing, invalid or expired
+    recent_comments: int = 0  # earlier comments from the same address or email inside the rate window
+    is_duplicate: bool = False
+    is_banned: bool = False
+    article_holds_all: bool = False
+    is_staff: bool = False  # staff or the author replying: published without any check
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # PUBLISHED, HELD or SPAM
+    reasons: tuple[str, ...] = ()  # empty when published
+
+
+DEFAULT_RULES = Rules()
+
+
+def decide(facts: Facts, rules: Rules = DEFAULT_RULES) -> Decision:
+    """Staff: published. Any spam signal: SPAM with every spam reason that applies. Otherwise every hold
+    reason that applies, in the order of `Reason`: HELD. Otherwise PUBLISHED."""
+    if facts.is_staff:
+        return Decision(PUBLISHED)
+    spam = []
+    if facts.honeypot:
+        spam.append(Reason.HONEYPOT)
+    if facts.seconds_to_submit is None:
+        spam.append(Reason.BAD_TOKEN)
+    elif facts.seconds_to_submit < rules.min_seconds:
+        spam.append(Reason.TOO_FAST)
+    if spam:
+        return Decision(SPAM, tuple(spam))
+    checks = [
+        (Reason.LINKS, count_links(facts.text) > rules.max_links),
+        (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),
+        (Reason.RATE, facts.recent_comments >= rules.rate_limit),
+        (Reason.DUPLICATE, facts.is_duplicate),
+        (Reason.BANNED, facts.is_banned),
+        (Reason.ARTICLE_HOLDS_ALL, facts.article_holds_all),
+    ]
+    held = tuple(reason for reason, applies in checks if applies)
+    return Decision(HELD, held) if held else Decision(PUBLISHED)
+
+
+# An inline Markdown link or image: its text may itself be a URL, and the whole renders as one link.
+_MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+# Stops at <, > and quotes so that <http://x> autolinks and HTML attributes count once.
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\[\]]+", re.IGNORECASE)
+
+
+def count_links(text: str) -> int:
+    """The links in a raw Markdown comment: inline links and images, http(s):// and www. addresses.
+
+    A Markdown link counts once whatever its text; bare domains ("example.com") are not counted, since the
+    comment renderer does not turn them into links.
+    """
+    rest, markdown_links = _MARKDOWN_LINK.subn(" ", text)
+    return markdown_links + len(_URL.findall(rest))
+
+
+# Letters and digits only: underscores are Markdown emphasis (__word__), apostrophes split elisions (l'idiot).
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalize(text: str) -> str:
+    """Casefolded, ligatures spelled out, accents dropped: "ENCULÉ" and "encule" both give "encule"."""
+    # NFKD leaves these ligatures whole, and French writes "cœur" and "coeur" alike.
+    folded = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", folded)
+    # Removing each distinct mark is many times faster than rebuilding the string one character at a time.
+    for mark in {char for char in set(decomposed) if unicodedata.combining(char)}:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalize(text)))
+
+
+# The owner's list is the same on every call: normalising its few hundred entries costs more than the text.
+@functools.lru_cache(maxsize=8)
+def _index(entries: tuple[str, ...]):
+    """Each entry's words, the one-word entries, and the longer entries by their first word."""
+    keys = [(entry, _words(entry)) for entry in entries]
+    singles = set()
+    phrases: dict[str, set[tuple[str, ...]]] = {}
+    for _entry, key in keys:
+        if len(key) == 1:
+            singles.add(key[0])
+        elif key:
+            phrases.setdefault(key[0], set()).add(key)
+    return keys, singles, phrases
+
+
+def find_hold_words(text: str, words: Sequence[str]) -> list[str]:
+    """The entries of `words` found in `text` as whole words, ignoring case, accents and punctuation.
+
+    Never a substring: "con" does not match "conversation". A several-word entry ("sale con") matches the same
+    words in sequence, whatever punctuation lies between them. Returns the matching entries as spelled in
+    `words`, once each, in their order there.
+    """
+    keys, singles, phrases = _index(tuple(words))
+    tokens = _words(text)
+    found = {(token,) for token in singles.intersection(tokens)}
+    for index, token in enumerate(tokens):
+        for phrase in phrases.get(token, ()):
+            if tokens[index : index + len(phrase)] == phrase:
+                found.add(phrase)
+    return list(dict.fromkeys(entry for entry, key in keys if key in found))
+
+
+def releases_itself(
+    reasons: Iterable[str], held_at: datetime, now: datetime, after_hours: int | None
+) -> bool:
+    """True when the comment was held only for soft reasons and has waited at least `after_hours` hours.
+
+    A missing or non-positive `after_hours` means held comments never release themselves.
+    """
+    reasons = set(reasons)
+    if not after_hours or after_hours < 0 or not reasons or not reasons <= SOFT_REASONS:
+        return False
+    return now - held_at >= timedelta(hours=after_hours)
+
+
+def describe(reasons: Iterable[str]) -> list[str]:
+    """The plain-words label of each reason code, in order; an unknown code is returned as it is."""
+    return [str(REASON_LABELS.get(code, code)) for code in reasons]

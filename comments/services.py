@@ -1,0 +1,154 @@
+"""The writes with several effects: save the comment, record its history, tell the people concerned.
+Views, admin actions and the `comment_jobs` command all go through these functions."""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from . import moderation, notifications
+from .models import Ban, Comment, HoldWord, OutgoingMail, Report
+
+
+def policy_rules():
+    return moderation.Rules(
+        max_links=settings.COMMENTS_MAX_LINKS,
+        min_seconds=settings.COMMENTS_MIN_SECONDS,
+        rate_limit=settings.COMMENTS_RATE_LIMIT,
+    )
+
+
+def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds_to_submit=None, honeypot=""):
+    """Save a reader's comment with the policy's outcome, record it, and notify. `data` is a valid
+    CommentForm's cleaned_data. Returns the comment and the policy's decision."""
+    if user.is_authenticated:
+        name, email, url = user.display_name, user.email, ""
+    else:
+        name, email, url = data["author_name"], data["author_email"], data.get("author_url", "")
+    is_staff = user.is_authenticated and (user.is_staff or user.pk == article.author_id)
+    facts = moderation.Facts(
+        text=data["body"],
+        hold_words=list(HoldWord.objects.values_list("word", flat=True)),
+        honeypot=honeypot,
+        seconds_to_submit=seconds_to_submit,
+        recent_comments=_count_in_rate_window(email, ip_address),
+        is_duplicate=Comment.objects.recent_duplicates(data["body"], email, ip_address).exists(),
+        is_banned=Ban.objects.matching(email=email, ip_address=ip_address, user=user).exists(),
+        article_holds_all=article.hold_all_comments,
+        is_staff=is_staff,
+    )
+    decision = moderation.decide(facts, policy_rules())
+    reply_to = data.get("parent")
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            parent=_thread_parent(reply_to),
+            reply_to=reply_to,
+            depth=_depth_under(reply_to),
+            user=user if user.is_authenticated else None,
+            author_name=name,
+            author_email=email,
+            author_url=url,
+            body=data["body"],
+            is_question=data.get("is_question", False),
+            notify_replies=data.get("notify_replies", False),
+            status=decision.outcome,
+            hold_reasons=list(decision.reasons),
+            ip_address=ip_address,
+            user_agent=user_agent[:300],
+        )
+        comment.record_posting()
+    notifications.comment_posted(comment)
+    notifications.reply_published(comment)
+    return comment, decision
+
+
+def approve(comment, *, by, note=""):
+    """Publish the comment; its author hears of it (unless it was already public), and so does the reader it
+    answers, now that the reply is visible."""
+    previous = comment.status
+    comment.approve(by=by, note=note)
+    if previous != Comment.Status.PUBLISHED:
+        notifications.outcome(comment)
+        notifications.reply_published(comment)
+
+
+def reject(comment, *, by, reason, note=""):
+    """Reject the comment with a reason from the published list; its author hears the reason and may appeal
+    once. Spam is never answered."""
+    previous = comment.status
+    comment.reject(by=by, reason=reason, note=note)
+    if previous not in {Comment.Status.REJECTED, Comment.Status.SPAM}:
+        notifications.outcome(comment)
+
+
+def mark_spam(comment, *, by, note=""):
+    comment.mark_spam(by=by, note=note)
+
+
+def appeal(comment):
+    comment.appeal()
+    notifications.comment_posted(comment)
+
+
+def report(comment, *, reason, note="", ip_address=None):
+    """Record a reader's report; one per address and comment is enough to put it in front of moderators."""
+    existing = comment.reports.filter(ip_address=ip_address, resolved_at__isnull=True).first()
+    if ip_address and existing:
+        return existing
+    return Report.objects.create(comment=comment, reason=reason, note=note, ip_address=ip_address)
+
+
+def release_soft_holds(now=None):
+    """Publish the comments held only for soft reasons (links, rate) that no moderator decided on within
+    COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS. Off when the setting is 0. Returns how many were published."""
+    hours = settings.COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS
+    if not hours:
+        return 0
+    now = now or timezone.now()
+    released = 0
+    for comment in Comment.objects.moderation_queue().filter(created_at__lte=now - timedelta(hours=hours)):
+        if moderation.releases_itself(comment.hold_reasons, comment.created_at, now, hours):
+            approve(comment, by=None, note=f"released automatically after {hours} hours without a decision")
+            released += 1
+    return released
+
+
+def purge_old_mail(now=None):
+    """Delete stored mails older than the retention period. Returns how many were deleted."""
+    return OutgoingMail.objects.to_purge(now).delete()[0]
+
+
+def purge_spam(now=None):
+    """Delete spam older than COMMENTS_SPAM_RETENTION_DAYS. Returns how many were deleted."""
+    doomed = Comment.objects.spam_to_purge(now).filter(children__isnull=True, replies__isnull=True)
+    return doomed.delete()[1].get("comments.Comment", 0)
+
+
+def _thread_parent(reply_to):
+    """Replies deeper than COMMENTS_MAX_DEPTH hang from the deepest allowed level instead."""
+    parent = reply_to
+    while parent is not None and parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
+        parent = parent.parent
+    return parent
+
+
+def _depth_under(reply_to):
+    parent = _thread_parent(reply_to)
+    return 0 if parent is None else parent.depth + 1
+
+
+def _count_in_rate_window(email, ip_address):
+    """How many comments came from this email or address inside the rate window before this one (the
+    higher of the two), counted in the cache so that it costs no database query."""
+    window = settings.COMMENTS_RATE_WINDOW_MINUTES * 60
+    counts = [0]
+    for who in (email.lower(), ip_address):
+        if who:
+            key = "comments:rate:" + hashlib.sha256(who.encode()).hexdigest()
+            cache.add(key, 0, timeout=window)
+            counts.append(cache.incr(key) - 1)
+    return max(counts)

@@ -1,0 +1,132 @@
+import ipaddress
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from blog.models import Article
+from blog.views import article_page
+
+from . import moderation, notifications, services, threads
+from .forms import CommentForm, ReportForm, StopMailForm
+from .models import Comment, MailOptOut
+
+
+def client_ip(request):
+    """The reader's network address: behind our proxy, the last X-Forwarded-For entry (the one it added)."""
+    candidates = [request.META.get("REMOTE_ADDR", "")]
+    if settings.BEHIND_PROXY:
+        candidates.insert(0, request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+@require_POST
+def post_comment(request, slug):
+    article = get_object_or_404(Article.objects.published().with_relations(), slug=slug)
+    form = CommentForm(request.POST, article=article, user=request.user)
+    if not form.is_valid():
+        # The page again, with the errors next to their fields and everything the reader typed.
+        return article_page(request, article, comment_form=form)
+    comment, decision = services.post_comment(
+        article=article,
+        data=form.cleaned_data,
+        user=request.user,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        seconds_to_submit=form.seconds_to_submit(),
+        honeypot=form.cleaned_data["company"],
+    )
+    reasons = "; ".join(str(label) for label in moderation.describe(decision.reasons))
+    if decision.outcome == moderation.PUBLISHED:
+        messages.success(request, _("Thank you: your comment is published."))
+    elif decision.outcome == moderation.HELD:
+        threads.remember_own(request, comment)
+        messages.info(
+            request,
+            _("Your comment is saved and waiting for review because %(reasons)s.") % {"reasons": reasons},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Your comment was saved but filed as probable spam because %(reasons)s. "
+                "It will not appear unless a moderator releases it."
+            )
+            % {"reasons": reasons},
+        )
+        return redirect(f"{article.get_absolute_url()}#comments")
+    return redirect(comment.get_absolute_url())
+
+
+def report_comment(request, pk):
+    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
+    if not comment.article.is_published():
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report(comment, ip_address=client_ip(request), **form.cleaned_data)
+        messages.success(
+            request,
+            _("Thank you. A moderator will read this comment again; a report never hides it by itself."),
+        )
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/report.html", {"comment": comment, "form": form})
+
+
+# The signed token is the proof; mail clients' one-click unsubscribe (RFC 8058) posts no CSRF token.
+@csrf_exempt
+def stop_mail(request, token):
+    found = notifications.read_stop_token(token)
+    if found is None:
+        return render(request, "comments/stop_mail.html", {"invalid": True}, status=404)
+    comment_pk, email = found
+    # The comment may have been deleted since (old spam is): stopping every mail still works.
+    comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
+    if request.method == "POST":
+        # A mail client's one-click request carries no choice: it stops mails about this comment.
+        default = "comment" if comment else "all"
+        form = StopMailForm(request.POST if "scope" in request.POST else {"scope": default}, comment=comment)
+        if form.is_valid():
+            about = None if form.cleaned_data["scope"] == "all" else comment
+            MailOptOut.objects.get_or_create(email=email.lower(), comment=about)
+            return render(request, "comments/stop_mail.html", {"done": True, "all": about is None})
+    else:
+        form = StopMailForm(comment=comment)
+    return render(request, "comments/stop_mail.html", {"form": form, "comment": comment})
+
+
+def appeal(request, token):
+    comment = notifications.comment_from_appeal_token(token)
+    if comment is None:
+        return render(request, "comments/appeal.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        services.appeal(comment)
+        return render(request, "comments/appeal.html", {"done": True, "comment": comment})
+    return render(request, "comments/appeal.html", {"comment": comment})
+
+
+def policy(request):
+    return render(
+        request,
+        "comments/policy.html",
+        {
+            "rules": services.policy_rules(),
+            "rejection_reasons": moderation.RejectionReason.choices,
+            "hold_reasons": [
+                (code, moderation.REASON_LABELS[code]) for code in sorted(moderation.HOLD_REASONS)
+            ],
+            "release_after_hours": settings.COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS,
+            "close_after_days": settings.COMMENTS_CLOSE_AFTER_DAYS,
+            "rate_window": settings.COMMENTS_RATE_WINDOW_MINUTES,
+            "spam_retention_days": settings.COMMENTS_SPAM_RETENTION_DAYS,
+        },
+    )

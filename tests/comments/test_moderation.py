@@ -1,0 +1,337 @@
+"""comments.moderation: the policy publishes unless a specific signal says spam or abuse.
+
+Pure functions of plain facts: nothing here touches the database.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import translation
+
+from comments.default_hold_words import DEFAULT_HOLD_WORDS
+from comments.moderation import (
+    HELD,
+    HOLD_REASONS,
+    PUBLISHED,
+    SOFT_REASONS,
+    SPAM,
+    SPAM_REASONS,
+    Decision,
+    Facts,
+    Reason,
+    RejectionReason,
+    Rules,
+    count_links,
+    decide,
+    describe,
+    find_hold_words,
+    normalize,
+    releases_itself,
+)
+
+HOLD_WORDS = DEFAULT_HOLD_WORDS["en"] + DEFAULT_HOLD_WORDS["fr"]
+HUMAN_SECONDS = 45
+HELD_AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def facts(text="Merci pour cet article.", **overrides):
+    """Facts of an ordinary reader's comment: a valid token, typed at human speed, the default hold words."""
+    return Facts(text=text, **{"hold_words": HOLD_WORDS, "seconds_to_submit": HUMAN_SECONDS, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("text", "overrides", "outcome", "reasons"),
+    [
+        # Civil
+        ("Thanks, this clarified the middleware order for me.", {}, PUBLISHED, ()),
+        ("Merci, je n'avais jamais compris les signaux avant de lire ceci.", {}, PUBLISHED, ()),
+        ("Une question : est-ce que ça marche aussi avec PostgreSQL ?", {}, PUBLISHED, ()),
+        ("I had a classic conversation with my team in Scunthorpe about this.", {}, PUBLISHED, ()),
+        ("J'ai toute confiance dans la constitution, même si le passage est long.", {}, PUBLISHED, ()),
+        # Critical of the article
+        ("Worst advice I have read this year.", {}, PUBLISHED, ()),
+        ("This is wrong and lazy. You did not even benchmark it.", {}, PUBLISHED, ()),
+        ("Honestly this article is useless and the conclusion is stupid.", {}, PUBLISHED, ()),
+        ("Cet article est nul.", {}, PUBLISHED, ()),
+        ("Votre argument est faux, et vous le savez.", {}, PUBLISHED, ()),
+        ("Je ne suis pas du tout d'accord, c'est complètement débile comme raisonnement.", {}, PUBLISHED, ()),
+        ("Désolé du retard, mais le train avait du retard : je suis crevé.", {}, PUBLISHED, ()),
+        # Abusive
+        ("You are a moron.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("Shut up, asshole.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("Nobody cares. Kill yourself.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("I know where you live.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("T'es un connard.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("Ferme ta gueule.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("Espèce d'idiot, retourne à tes fourneaux.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("Je vais te tuer.", {}, HELD, (Reason.HOLD_WORD,)),
+        ("SALE PÉDÉ", {}, HELD, (Reason.HOLD_WORD,)),
+        # Spam
+        ("Great post!", {"honeypot": "http://pills.example"}, SPAM, (Reason.HONEYPOT,)),
+        ("Super article !", {"seconds_to_submit": 0.4}, SPAM, (Reason.TOO_FAST,)),
+        ("Nice blog", {"seconds_to_submit": None}, SPAM, (Reason.BAD_TOKEN,)),
+        (
+            "Cheap watches http://a.example http://b.example https://c.example",
+            {},
+            HELD,
+            (Reason.LINKS,),
+        ),
+        (
+            "Montres pas chères [ici](http://a.example), [là](http://b.example) et www.c.example",
+            {},
+            HELD,
+            (Reason.LINKS,),
+        ),
+    ],
+)
+def test_comment_gets_the_expected_decision(text, overrides, outcome, reasons):
+    assert decide(facts(text, **overrides)) == Decision(outcome, reasons)
+
+
+def test_critical_comment_without_insult_is_published():
+    assert decide(facts("This is wrong and lazy, and the benchmark proves nothing.")).outcome == PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["conversation", "confiance", "Scunthorpe", "classic", "assassin", "Cocon", "constitution", "passage"],
+)
+def test_ordinary_word_never_matches_the_default_lists(word):
+    assert find_hold_words(f"{word} {word.upper()} {word}s", HOLD_WORDS) == []
+
+
+def test_default_lists_leave_out_words_that_judge_an_article():
+    entries = {normalize(word) for word in HOLD_WORDS}
+    assert not entries & {"nul", "faux", "stupid", "stupide", "debile", "wrong", "lazy", "useless", "con"}
+
+
+@pytest.mark.parametrize("text", ["ENCULÉ", "encule", "Enculé !", "l'enculé", "l’enculé"])
+def test_hold_word_ignores_case_accents_and_elisions(text):
+    assert find_hold_words(text, ["enculé"]) == ["enculé"]
+
+
+def test_hold_word_entry_without_accent_matches_accented_text():
+    assert find_hold_words("Quel bâtard.", ["batard"]) == ["batard"]
+
+
+def test_elided_word_matches_after_straight_or_curly_apostrophe():
+    assert find_hold_words("espèce d’idiot", ["espèce d'idiot"]) == ["espèce d'idiot"]
+
+
+def test_multi_word_entry_matches_the_words_in_sequence():
+    assert find_hold_words("well, kill yourself then", ["kill yourself"]) == ["kill yourself"]
+
+
+def test_multi_word_entry_does_not_match_its_words_apart():
+    assert find_hold_words("kill the process yourself", ["kill yourself"]) == []
+
+
+def test_phrase_spread_across_punctuation_still_matches():
+    assert find_hold_words("Sale... con !", ["sale con"]) == ["sale con"]
+
+
+def test_hyphenated_entry_matches_with_or_without_the_hyphen():
+    assert find_hold_words("suicide toi", ["suicide-toi"]) == ["suicide-toi"]
+
+
+def test_hold_word_inside_another_word_does_not_match():
+    assert find_hold_words("A conversation about the Cocon.", ["con"]) == []
+
+
+def test_hold_word_wrapped_in_markdown_emphasis_matches():
+    assert find_hold_words("you are a __moron__ and a *twat*", ["moron", "twat"]) == ["moron", "twat"]
+
+
+def test_blank_or_punctuation_only_entry_never_matches():
+    assert find_hold_words("Well... it's fine!", ["", "   ", "...", "!"]) == []
+
+
+def test_found_hold_words_are_listed_once_in_list_order_as_spelled():
+    found = find_hold_words("twat, MORON, moron", ["Moron", "cunt", "twat"])
+    assert found == ["Moron", "twat"]
+
+
+def test_normalize_casefolds_and_strips_accents():
+    assert normalize("ÉLÈVE Œuvre Straße") == "eleve oeuvre strasse"
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("no links here, just example.com prose", 0),
+        ("see http://a.example and https://b.example/path?q=1", 2),
+        ("www.example.org is mine", 1),
+        ("[my site](http://a.example)", 1),
+        ("[http://a.example](http://a.example)", 1),
+        ("<http://a.example>", 1),
+        ("![a picture](https://img.example/cat.png)", 1),
+        ('[docs](https://docs.example "The docs") and <https://b.example>', 2),
+    ],
+)
+def test_count_links(text, links):
+    assert count_links(text) == links
+
+
+def test_comment_with_two_links_is_published():
+    assert decide(facts("See http://a.example and [this](http://b.example).")) == Decision(PUBLISHED, ())
+
+
+def test_comment_with_three_links_is_held():
+    text = "See http://a.example, [this](http://b.example) and <https://c.example>."
+    assert decide(facts(text)) == Decision(HELD, (Reason.LINKS,))
+
+
+def test_markdown_link_counts_once():
+    text = "[http://a.example](http://a.example) [http://b.example](http://b.example)"
+    assert decide(facts(text)).outcome == PUBLISHED
+
+
+def test_filled_honeypot_is_spam():
+    assert decide(facts(honeypot="x")) == Decision(SPAM, (Reason.HONEYPOT,))
+
+
+def test_form_sent_faster_than_min_seconds_is_spam():
+    assert decide(facts(seconds_to_submit=2.9)) == Decision(SPAM, (Reason.TOO_FAST,))
+
+
+def test_form_sent_after_exactly_min_seconds_is_published():
+    assert decide(facts(seconds_to_submit=3)).outcome == PUBLISHED
+
+
+def test_missing_or_expired_token_is_spam():
+    assert decide(facts(seconds_to_submit=None)) == Decision(SPAM, (Reason.BAD_TOKEN,))
+
+
+def test_every_spam_reason_that_applies_is_listed():
+    decision = decide(facts(honeypot="x", seconds_to_submit=0))
+    assert decision == Decision(SPAM, (Reason.HONEYPOT, Reason.TOO_FAST))
+
+
+def test_spam_beats_hold():
+    decision = decide(facts("You moron.", honeypot="x", is_banned=True, article_holds_all=True))
+    assert decision == Decision(SPAM, (Reason.HONEYPOT,))
+
+
+def test_staff_comment_skips_every_check():
+    staff = facts(
+        "You moron: http://a.example http://b.example http://c.example",
+        honeypot="x",
+        seconds_to_submit=None,
+        recent_comments=99,
+        is_duplicate=True,
+        is_banned=True,
+        article_holds_all=True,
+        is_staff=True,
+    )
+    assert decide(staff) == Decision(PUBLISHED, ())
+
+
+def test_comment_just_under_the_rate_limit_is_published():
+    assert decide(facts(recent_comments=Rules().rate_limit - 1)).outcome == PUBLISHED
+
+
+def test_comment_at_the_rate_limit_is_held():
+    assert decide(facts(recent_comments=Rules().rate_limit)) == Decision(HELD, (Reason.RATE,))
+
+
+def test_rules_can_be_tightened():
+    rules = Rules(max_links=0, min_seconds=10, rate_limit=1)
+    assert decide(facts("http://a.example", recent_comments=1), rules) == Decision(
+        HELD, (Reason.LINKS, Reason.RATE)
+    )
+    assert decide(facts(seconds_to_submit=5), rules) == Decision(SPAM, (Reason.TOO_FAST,))
+
+
+def test_duplicate_comment_is_held():
+    assert decide(facts(is_duplicate=True)) == Decision(HELD, (Reason.DUPLICATE,))
+
+
+def test_banned_author_is_held():
+    assert decide(facts(is_banned=True)) == Decision(HELD, (Reason.BANNED,))
+
+
+def test_article_holding_every_comment_holds_a_civil_one():
+    assert decide(facts(article_holds_all=True)) == Decision(HELD, (Reason.ARTICLE_HOLDS_ALL,))
+
+
+def test_no_hold_words_means_no_hold_word_check():
+    assert decide(facts("You moron.", hold_words=())).outcome == PUBLISHED
+
+
+def test_several_hold_reasons_are_listed_in_order_once_each():
+    text = "moron moron connard http://a.example http://b.example http://c.example"
+    decision = decide(
+        facts(text, recent_comments=9, is_duplicate=True, is_banned=True, article_holds_all=True)
+    )
+    assert decision == Decision(
+        HELD,
+        (
+            Reason.LINKS,
+            Reason.HOLD_WORD,
+            Reason.RATE,
+            Reason.DUPLICATE,
+            Reason.BANNED,
+            Reason.ARTICLE_HOLDS_ALL,
+        ),
+    )
+
+
+def test_comment_held_for_soft_reasons_releases_itself_when_due():
+    now = HELD_AT + timedelta(hours=6)
+    assert releases_itself([Reason.LINKS, Reason.RATE], HELD_AT, now, after_hours=6)
+
+
+def test_comment_held_for_a_hard_reason_never_releases_itself():
+    now = HELD_AT + timedelta(days=30)
+    assert not releases_itself([Reason.LINKS, Reason.HOLD_WORD], HELD_AT, now, after_hours=6)
+
+
+def test_comment_held_for_soft_reasons_waits_until_due():
+    now = HELD_AT + timedelta(hours=5, minutes=59)
+    assert not releases_itself([Reason.RATE], HELD_AT, now, after_hours=6)
+
+
+@pytest.mark.parametrize("after_hours", [None, 0])
+def test_held_comments_never_release_themselves_when_the_delay_is_off(after_hours):
+    now = HELD_AT + timedelta(days=30)
+    assert not releases_itself([Reason.LINKS], HELD_AT, now, after_hours=after_hours)
+
+
+def test_comment_without_reasons_does_not_release_itself():
+    assert not releases_itself([], HELD_AT, HELD_AT + timedelta(days=30), after_hours=1)
+
+
+def test_soft_reasons_are_links_and_rate():
+    assert {Reason.LINKS, Reason.RATE} == SOFT_REASONS
+
+
+def test_spam_and_hold_reasons_are_distinct():
+    assert not SPAM_REASONS & HOLD_REASONS
+    assert SOFT_REASONS <= HOLD_REASONS
+    assert Reason.APPEAL in HOLD_REASONS
+
+
+@pytest.mark.parametrize("code", sorted(SPAM_REASONS | HOLD_REASONS))
+def test_every_reason_is_described_in_words(code):
+    (label,) = describe([code])
+    assert isinstance(label, str)
+    assert label != code
+    assert " " in label
+
+
+def test_describe_keeps_order_and_returns_unknown_codes_as_they_are():
+    with translation.override("en"):
+        labels = describe([Reason.RATE, "mystery", Reason.LINKS])
+    assert labels == [
+        "several comments came from the same sender within a few minutes",
+        "mystery",
+        "it contains more links than comments usually do",
+    ]
+
+
+def test_rejection_reasons_are_the_six_kinds_of_abuse():
+    assert set(RejectionReason.values) == {"spam", "insult", "hate", "harassment", "personal_data", "illegal"}
+
+
+def test_disagreeing_with_the_author_is_not_a_rejection_reason():
+    assert not any("disagree" in f"{value} {label}".casefold() for value, label in RejectionReason.choices)

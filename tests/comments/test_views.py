@@ -1,0 +1,628 @@
+import time
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog import markup
+from comments.forms import issue_token
+from comments.models import Ban, Comment, HoldWord, Report
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+class Thread(HTMLParser):
+    """What a reader sees of the comment section: each comment's id, text and nesting, the form's values,
+    the messages, and every attribute (to check nothing private leaks)."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.depth_of, self.parent_of, self.attributes, self.text = {}, {}, [], []
+        self.form_values, self.textareas, self._stack, self._textarea = {}, {}, [], None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.attributes.append((tag, attrs))
+        if tag == "li" and (attrs.get("id") or "").startswith("comment-"):
+            pk = int(attrs["id"].removeprefix("comment-"))
+            self.parent_of[pk] = self._stack[-1] if self._stack else None
+            self.depth_of[pk] = len(self._stack)
+            self._stack.append(pk)
+        elif tag == "li":
+            self._stack.append(None)
+        if tag == "input" and attrs.get("name"):
+            self.form_values[attrs["name"]] = attrs.get("value", "")
+        if tag == "textarea":
+            self._textarea = attrs.get("name")
+            self.textareas[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._stack:
+            self._stack.pop()
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._textarea:
+            self.textareas[self._textarea] += data
+
+    @property
+    def all_text(self):
+        return " ".join(" ".join(self.text).split())
+
+
+def read(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return Thread(response.content.decode())
+
+
+def form_data(article, **fields):
+    """What a person's browser sends a minute after opening the article."""
+    data = {
+        "author_name": "Camille",
+        "author_email": "camille@example.com",
+        "author_url": "",
+        "body": "Thank you for this article.",
+        "token": issue_token(article, issued_at=time.time() - 60),
+        "company": "",
+    }
+    return {**data, **fields}
+
+
+def post(client, article, **fields):
+    return client.post(reverse("comments:post", args=[article.slug]), form_data(article, **fields))
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.fixture
+def article(db):
+    return make_article(title="Answering readers")
+
+
+# Posting: the policy's outcome, told truthfully
+
+
+def test_civil_comment_is_published_at_once_and_the_reader_lands_on_it(client, article):
+    response = post(client, article, body="Clear and useful, *thank you*.")
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.status == Comment.Status.PUBLISHED
+    page = client.get(response["Location"])
+    assert "Thank you: your comment is published." in messages_of(page)
+    thread = Thread(page.content.decode())
+    assert comment.pk in thread.depth_of
+    assert "Clear and useful" in thread.all_text
+    assert "1 comment" in thread.all_text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Cet article est nul, votre argument est faux.",
+        "Worst advice I have read this year. You clearly never ran a business.",
+        "Je ne suis pas du tout d'accord, c'est naïf et paresseux.",
+    ],
+)
+def test_harsh_criticism_of_the_article_is_published_at_once(client, article, body):
+    post(client, article, body=body)
+    assert Comment.objects.get().status == Comment.Status.PUBLISHED
+
+
+def test_first_time_commenter_is_published_without_review(client, article):
+    post(client, article, author_email="new.reader@example.com")
+    assert Comment.objects.get().status == Comment.Status.PUBLISHED
+
+
+def test_comment_with_a_hold_word_is_held_and_the_reader_is_told_why(client, article):
+    response = post(client, article, body="Only a connard would write that.", follow=False)
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.HELD
+    assert comment.hold_reasons == ["hold_word"]
+    page = client.get(response["Location"])
+    assert messages_of(page) == [
+        "Your comment is saved and waiting for review because it contains a word the site holds for review."
+    ]
+    assert comment.history.get().to_status == "held"
+    assert comment.history.get().reason == "hold_word"
+
+
+def test_reader_sees_their_own_held_comment_marked_as_waiting_and_others_do_not(client, article):
+    post(client, article, body="Only a connard would write that.")
+    comment = Comment.objects.get()
+    own = read(client, article.get_absolute_url())
+    assert comment.pk in own.depth_of
+    assert "Waiting for review: only you can see this comment" in own.all_text
+    other = read(client.__class__(), article.get_absolute_url())
+    assert comment.pk not in other.depth_of
+    assert "connard" not in other.all_text
+    assert "0 comments" in other.all_text
+
+
+def test_comment_with_more_than_two_links_is_held_for_links(client, article):
+    links = "See https://a.example, https://b.example and https://c.example"
+    post(client, article, body=links)
+    comment = Comment.objects.get()
+    assert (comment.status, comment.hold_reasons) == ("held", ["links"])
+
+
+def test_comment_with_two_links_is_published(client, article):
+    post(client, article, body="See https://a.example and [this](https://b.example).")
+    assert Comment.objects.get().status == "published"
+
+
+def test_filled_honeypot_is_spam_never_shown_and_the_reader_is_told(client, article):
+    response = post(client, article, company="ACME", follow=False)
+    comment = Comment.objects.get()
+    assert (comment.status, comment.hold_reasons) == ("spam", ["honeypot"])
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    page = client.get(response["Location"])
+    assert "filed as probable spam" in messages_of(page)[0]
+    assert comment.pk not in Thread(page.content.decode()).depth_of
+
+
+def test_form_sent_back_faster_than_a_person_types_is_spam(client, article):
+    post(client, article, token=issue_token(article, issued_at=time.time() - 1))
+    comment = Comment.objects.get()
+    assert (comment.status, comment.hold_reasons) == ("spam", ["too_fast"])
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [lambda token: "", lambda token: "forged", lambda token: token[:-4] + "AAAA", lambda token: "A" + token],
+    ids=["missing", "garbage", "bad-signature", "altered-value"],
+)
+def test_missing_or_forged_form_token_is_spam(client, article, forge):
+    post(client, article, token=forge(issue_token(article, issued_at=time.time() - 60)))
+    assert Comment.objects.get().hold_reasons == ["bad_token"]
+
+
+def test_form_token_older_than_the_limit_is_spam(client, article, settings):
+    settings.COMMENTS_FORM_MAX_AGE_HOURS = 1
+    post(client, article, token=issue_token(article, issued_at=time.time() - 7200))
+    assert Comment.objects.get().hold_reasons == ["bad_token"]
+
+
+def test_form_token_of_another_article_is_spam(client, article):
+    post(client, article, token=issue_token(make_article(), issued_at=time.time() - 60))
+    assert Comment.objects.get().hold_reasons == ["bad_token"]
+
+
+def test_a_rate_limited_burst_is_held_not_lost(client, article, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    for number in range(4):
+        post(client, article, body=f"Thought number {number}")
+    statuses = list(Comment.objects.order_by("id").values_list("status", "hold_reasons"))
+    assert statuses == [("published", []), ("published", []), ("held", ["rate"]), ("held", ["rate"])]
+
+
+def test_the_rate_is_counted_per_email_across_addresses(client, article, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    post(client, article, body="One", REMOTE_ADDR="192.0.2.1")
+    client.post(
+        reverse("comments:post", args=[article.slug]), form_data(article, body="Two"), REMOTE_ADDR="192.0.2.2"
+    )
+    assert list(Comment.objects.order_by("id").values_list("status", flat=True)) == ["published", "held"]
+
+
+def test_a_duplicate_of_a_recent_comment_is_held(client, article):
+    post(client, article, body="Same words")
+    post(client, article, body="Same words")
+    assert list(Comment.objects.order_by("id").values_list("hold_reasons", flat=True)) == [[], ["duplicate"]]
+
+
+def test_a_banned_commenter_is_held_with_the_reason_banned(client, article):
+    Ban.objects.create(
+        email="CAMILLE@example.com", reason="Repeated insults", until=timezone.now() + timedelta(days=1)
+    )
+    response = post(client, article)
+    assert Comment.objects.get().hold_reasons == ["banned"]
+    assert "currently banned" in messages_of(client.get(response["Location"]))[0]
+
+
+def test_an_expired_ban_no_longer_holds(client, article):
+    Ban.objects.create(email="camille@example.com", reason="Old", until=timezone.now() - timedelta(minutes=1))
+    post(client, article)
+    assert Comment.objects.get().status == "published"
+
+
+def test_an_article_set_to_hold_every_comment_holds_a_civil_one(client):
+    article = make_article(hold_all_comments=True)
+    post(client, article, body="Very kind words.")
+    assert Comment.objects.get().hold_reasons == ["article_holds_all"]
+
+
+def test_hold_words_are_the_owners_live_list(client, article):
+    HoldWord.objects.create(word="brigand")
+    post(client, article, body="Quel brigand, ce voisin.")
+    assert Comment.objects.get().hold_reasons == ["hold_word"]
+
+
+def test_the_authors_reply_is_published_with_the_author_badge_whatever_it_contains(client):
+    owner = make_user("owner", is_staff=True, first_name="Anne", last_name="Owner")
+    article = make_article(author=owner, hold_all_comments=True)
+    question = make_comment(article, body="How do you answer trolls?", is_question=True)
+    client.force_login(owner)
+    body = "Links: https://a.example https://b.example https://c.example"
+    client.post(
+        reverse("comments:post", args=[article.slug]),
+        {"body": body, "parent": question.pk, "token": issue_token(article, issued_at=time.time() - 60)},
+    )
+    reply = Comment.objects.get(reply_to=question)
+    assert (reply.status, reply.author_name, reply.author_email, reply.user) == (
+        "published",
+        "Anne Owner",
+        owner.email,
+        owner,
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    card = page[page.index(f'id="comment-{reply.pk}"') :]
+    assert '<span class="badge badge-author">Author</span>' in card[: card.index("</header>")]
+    reader_card = page[page.index(f'id="comment-{question.pk}"') :]
+    assert "badge-author" not in reader_card[: reader_card.index("</header>")]
+
+
+def test_a_signed_in_reader_comments_under_their_account(client, article):
+    reader = make_user("lea", first_name="Léa", email="lea@example.com")
+    client.force_login(reader)
+    client.post(
+        reverse("comments:post", args=[article.slug]),
+        {"body": "Hello", "token": issue_token(article, issued_at=time.time() - 60)},
+    )
+    comment = Comment.objects.get()
+    assert (comment.author_name, comment.author_email, comment.user, comment.status) == (
+        "Léa",
+        "lea@example.com",
+        reader,
+        "published",
+    )
+
+
+def test_a_question_is_recorded_and_marked_in_the_thread(client, article):
+    post(client, article, body="Do you answer every comment?", is_question="on", notify_replies="on")
+    comment = Comment.objects.get()
+    assert comment.is_question and comment.notify_replies
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<span class="badge badge-question">Question</span>' in page
+
+
+def test_the_network_address_and_browser_are_kept_for_moderation(client, article):
+    client.post(
+        reverse("comments:post", args=[article.slug]),
+        form_data(article),
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_USER_AGENT="Firefox",
+    )
+    comment = Comment.objects.get()
+    assert (comment.ip_address, comment.user_agent) == ("203.0.113.9", "Firefox")
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(client, article, settings):
+    settings.BEHIND_PROXY = True
+    client.post(
+        reverse("comments:post", args=[article.slug]),
+        form_data(article),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7",
+    )
+    assert Comment.objects.get().ip_address == "198.51.100.7"
+
+
+# Threads and replies
+
+
+def test_reply_link_opens_a_reply_form_for_that_comment(client, article):
+    comment = make_comment(article, author_name="Sam")
+    thread = read(client, f"{article.get_absolute_url()}?reply_to={comment.pk}")
+    assert thread.form_values["parent"] == str(comment.pk)
+    assert "Reply to Sam" in thread.all_text
+    assert f"?reply_to={comment.pk}#respond" in [attrs.get("href") for tag, attrs in thread.attributes]
+
+
+def test_a_reply_is_threaded_under_the_comment_it_answers(client, article):
+    comment = make_comment(article)
+    response = post(client, article, parent=comment.pk, body="I agree with you.")
+    reply = Comment.objects.get(body="I agree with you.")
+    assert (reply.parent, reply.reply_to, reply.depth) == (comment, comment, 1)
+    thread = read(client, response["Location"])
+    assert thread.parent_of[reply.pk] == comment.pk
+
+
+def test_a_reply_deeper_than_the_limit_attaches_to_the_deepest_level(client, article, settings):
+    settings.COMMENTS_MAX_DEPTH = 3
+    top = make_comment(article)
+    second = make_comment(reply_to=top)
+    third = make_comment(reply_to=second, author_name="Deep")
+    post(client, article, parent=third.pk, body="Even deeper")
+    reply = Comment.objects.get(body="Even deeper")
+    assert (reply.parent, reply.reply_to, reply.depth) == (second, third, 2)
+    thread = read(client, article.get_absolute_url())
+    assert thread.parent_of[reply.pk] == second.pk
+    assert "in reply to Deep" in thread.all_text
+
+
+def test_the_thread_is_oldest_first(client, article):
+    later = make_comment(article, created_at=timezone.now() - timedelta(minutes=1))
+    earlier = make_comment(article, created_at=timezone.now() - timedelta(hours=1))
+    thread = read(client, article.get_absolute_url())
+    assert list(thread.depth_of) == [earlier.pk, later.pk]
+
+
+def test_a_rejected_comment_with_replies_leaves_a_placeholder_and_keeps_its_replies(client, article):
+    owner = article.author
+    insult = make_comment(article, body="You are all idiots")
+    answer = make_comment(reply_to=insult, body="Let us keep it civil.", user=owner)
+    follow_up = make_comment(reply_to=answer, body="Agreed.")
+    insult.reject(by=owner, reason="insult")
+    thread = read(client, article.get_absolute_url())
+    assert "Removed by moderation: insult or personal attack" in thread.all_text
+    assert "You are all idiots" not in thread.all_text
+    assert thread.parent_of[answer.pk] == insult.pk
+    assert thread.parent_of[follow_up.pk] == answer.pk
+    assert "2 comments" in thread.all_text
+
+
+def test_a_rejected_comment_without_replies_disappears(client, article):
+    comment = make_comment(article, body="Buy cheap watches")
+    comment.reject(by=article.author, reason="spam")
+    thread = read(client, article.get_absolute_url())
+    assert comment.pk not in thread.depth_of
+    assert "Removed by moderation" not in thread.all_text
+
+
+def test_the_article_page_costs_the_same_queries_for_10_or_500_comments(
+    client, article, django_assert_num_queries
+):
+    def fill(count):
+        Comment.objects.all().delete()
+        top = None
+        for number in range(count):
+            top = make_comment(article, reply_to=top if number % 3 else None)
+        make_comment(article, status="held")
+        rejected = make_comment(article)
+        make_comment(reply_to=rejected)
+        rejected.reject(by=article.author, reason="insult")
+
+    for count in (10, 500):
+        fill(count)
+        with django_assert_num_queries(5):  # article, tags, previous, next, the whole thread
+            page = client.get(article.get_absolute_url())
+        assert f"{count + 1} comments" in Thread(page.content.decode()).all_text
+
+
+def test_lists_show_each_articles_comment_count_in_the_same_queries(client, django_assert_num_queries):
+    article = make_article()
+    for _ in range(3):
+        make_comment(article)
+    make_comment(article, status="held")
+    make_comment(article, status="spam")
+    with django_assert_num_queries(3):
+        page = client.get(reverse("blog:article_list"))
+    assert "3 comments" in Thread(page.content.decode()).all_text
+
+
+# Bad input: a clear error, nothing lost
+
+
+def assert_kept(response, body):
+    assert response.status_code == 200
+    thread = Thread(response.content.decode())
+    assert thread.textareas["body"].strip() == body
+    assert not Comment.objects.filter(body=body).exists()
+    return thread
+
+
+def test_a_missing_name_says_so_and_keeps_the_comment(client, article):
+    response = post(client, article, author_name="  ", body="My carefully typed thoughts")
+    thread = assert_kept(response, "My carefully typed thoughts")
+    assert "This field is required." in thread.all_text
+
+
+def test_an_over_long_comment_says_so_and_keeps_it(client, article):
+    body = "word " * 1100
+    response = post(client, article, body=body)
+    thread = assert_kept(response, body.strip())
+    assert f"at most {markup.COMMENT_MAX_CHARS} characters" in thread.all_text
+
+
+def test_an_invalid_email_says_so_and_keeps_the_comment(client, article):
+    thread = assert_kept(post(client, article, author_email="not an email", body="Kept"), "Kept")
+    assert "Enter a valid email address." in thread.all_text
+
+
+def test_a_closed_thread_says_so_and_keeps_the_comment(client):
+    article = make_article(comments_enabled=False)
+    thread = assert_kept(post(client, article, body="Too late?"), "Too late?")
+    assert "Comments are closed on this article." in thread.all_text
+
+
+def test_an_unknown_parent_says_so_and_keeps_the_comment(client, article):
+    thread = assert_kept(post(client, article, parent=999999, body="Answering a ghost"), "Answering a ghost")
+    assert "The comment you are replying to is not on this article any more." in thread.all_text
+
+
+def test_a_parent_on_another_article_is_refused_and_the_comment_kept(client, article):
+    elsewhere = make_comment(make_article())
+    thread = assert_kept(post(client, article, parent=elsewhere.pk, body="Wrong thread"), "Wrong thread")
+    assert "not on this article" in thread.all_text
+
+
+def test_a_reply_to_a_held_comment_is_refused_and_the_comment_kept(client, article):
+    held = make_comment(article, status="held")
+    assert_kept(post(client, article, parent=held.pk, body="Replying early"), "Replying early")
+
+
+@pytest.mark.parametrize("field", ["body", "author_name"])
+def test_a_nul_character_is_a_form_error_not_a_500(client, article, field):
+    response = post(client, article, **{field: "bad\x00input"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in Thread(response.content.decode()).all_text
+
+
+def test_a_malformed_parent_is_a_form_error(client, article):
+    response = post(client, article, parent="abc", body="Kept anyway")
+    assert "Enter a whole number." in assert_kept(response, "Kept anyway").all_text
+
+
+def test_commenting_on_a_draft_is_not_found(client):
+    draft = make_article(status="draft")
+    assert post(client, draft).status_code == 404
+
+
+def test_the_comment_address_only_accepts_posts(client, article):
+    assert client.get(reverse("comments:post", args=[article.slug])).status_code == 405
+
+
+# Closing
+
+
+def test_comments_closed_on_an_article_say_so_instead_of_a_form(client):
+    article = make_article(comments_enabled=False)
+    make_comment(article, body="An earlier comment")
+    thread = read(client, article.get_absolute_url())
+    assert "Comments are closed on this article." in thread.all_text
+    assert "An earlier comment" in thread.all_text
+    assert "body" not in thread.textareas
+    assert not any(attrs.get("href", "").startswith("?reply_to") for tag, attrs in thread.attributes)
+
+
+def test_comments_close_by_themselves_after_the_configured_days(client, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_article(published_at=timezone.now() - timedelta(days=31))
+    recent = make_article(published_at=timezone.now() - timedelta(days=29))
+    assert "Comments are closed on this article." in read(client, old.get_absolute_url()).all_text
+    assert "body" in read(client, recent.get_absolute_url()).textareas
+    assert_kept(post(client, old, body="After closing"), "After closing")
+
+
+# Reports
+
+
+def test_a_reader_reports_a_comment_with_a_reason_and_it_stays_visible(client, article):
+    comment = make_comment(article, body="Questionable")
+    url = reverse("comments:report", args=[comment.pk])
+    assert "What is wrong with this comment?" in read(client, url).all_text
+    response = client.post(url, {"reason": "insult", "note": "Aimed at another reader"})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.comment, report.reason, report.note) == (comment, "insult", "Aimed at another reader")
+    comment.refresh_from_db()
+    assert comment.status == "published"
+    assert "Questionable" in read(client, article.get_absolute_url()).all_text
+
+
+def test_a_report_without_a_reason_says_so_and_keeps_the_details(client, article):
+    comment = make_comment(article)
+    response = client.post(reverse("comments:report", args=[comment.pk]), {"note": "Keep me"})
+    assert response.status_code == 200
+    assert "Keep me" in Thread(response.content.decode()).textareas["note"]
+    assert not Report.objects.exists()
+
+
+def test_one_address_reports_a_comment_once(client, article):
+    comment = make_comment(article)
+    url = reverse("comments:report", args=[comment.pk])
+    client.post(url, {"reason": "spam"})
+    client.post(url, {"reason": "spam"})
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["held", "rejected", "spam"])
+def test_only_published_comments_can_be_reported(client, article, status):
+    comment = make_comment(article, status=status)
+    assert client.get(reverse("comments:report", args=[comment.pk])).status_code == 404
+
+
+# Privacy and hostile input
+
+
+def test_emails_and_addresses_never_appear_on_pages_or_feeds(client, article):
+    make_comment(article, author_email="secret.person@example.com", ip_address="198.51.100.23")
+    make_comment(article, author_email="held.person@example.com", ip_address="198.51.100.24", status="held")
+    for url in [
+        article.get_absolute_url(),
+        reverse("blog:article_list"),
+        reverse("blog:feed_rss"),
+        reverse("blog:feed_atom"),
+        reverse("comments:policy"),
+    ]:
+        content = client.get(url).content.decode()
+        for secret in ["secret.person", "held.person", "198.51.100.23", "198.51.100.24"]:
+            assert secret not in content, (url, secret)
+
+
+def test_the_thread_query_does_not_even_fetch_emails(article):
+    make_comment(article)
+    comment = Comment.objects.thread_of(article).get()
+    assert {"author_email", "ip_address", "user_agent", "body"} <= comment.get_deferred_fields()
+
+
+def _corpus_lines(name):
+    from tests.blog.test_markup import _corpus_lines
+
+    return _corpus_lines(name)
+
+
+ALLOWED_IN_COMMENTS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a"}
+
+
+def test_every_public_xss_payload_as_a_comment_and_a_name_renders_inert(client, article):
+    import json
+
+    payloads = [json.loads(line)["payload"] for line in _corpus_lines("xss_public.jsonl") if line.strip()]
+    payloads += [
+        line for line in _corpus_lines("naughty_public.txt") if line.strip() and not line.startswith("#")
+    ]
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article=article,
+                author_name=payload[:80].replace("\x00", ""),
+                author_email="x@example.com",
+                body=payload.replace("\x00", ""),
+                body_html=markup.render_comment(payload.replace("\x00", "")),
+            )
+            for payload in payloads
+        ]
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    section = page[page.index('id="comments"') : page.index('id="respond"')]
+    for tag, attrs in Thread(section).attributes:
+        assert tag in ALLOWED_IN_COMMENTS | {"h2", "article", "header", "span", "time", "footer", "div"}
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        for name in ("href", "src"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:", "vbscript:")), (tag, attrs)
+
+
+# The public policy
+
+
+def test_the_policy_page_lists_what_holds_and_the_closed_list_of_rejection_reasons(client, settings):
+    settings.COMMENTS_MAX_LINKS = 3
+    text = read(client, reverse("comments:policy")).all_text
+    for words in [
+        "more than 3 links",
+        "insult or personal attack",
+        "hate or racism",
+        "harassment or threats",
+        "personal data of others",
+        "illegal content",
+        "spam or advertising",
+        "Disagreeing with the author is not on this list",
+    ]:
+        assert words.lower() in text.lower(), words
+
+
+def test_every_comment_form_links_to_the_policy(client, article):
+    thread = read(client, article.get_absolute_url())
+    assert reverse("comments:policy") in [attrs.get("href") for tag, attrs in thread.attributes]
