@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from blog import markup
 
-from .models import Comment, Report
+from . import moderation
+from .models import Comment, HoldWord, Report
+from .moderation import RejectionReason
 
 TOKEN_SALT = "comments.form"
 
@@ -128,3 +130,105 @@ class StopMailForm(forms.Form):
         if comment is None:  # deleted since the mail was sent: only "everything" is left to stop
             self.fields["scope"].choices = self.fields["scope"].choices[1:]
             self.fields["scope"].initial = "all"
+
+
+# The admin's forms
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason (shown in the comment's place and sent to its author)"),
+        choices=RejectionReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the other moderators (optional, never shown publicly)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BanForm(forms.Form):
+    DURATIONS = [(1, _("1 day")), (7, _("7 days")), (30, _("30 days")), (365, _("1 year"))]
+
+    days = forms.TypedChoiceField(
+        label=_("For how long"), choices=DURATIONS, coerce=int, initial=7, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason (required; kept with the ban)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NoAnswerForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why no answer is needed (kept in the history)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=markup.COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8, "data-preview": "reply-preview"}),
+        help_text=_("Markdown, as readers write it: *emphasis*, `code`, lists, > quotes and links."),
+    )
+    approve = forms.BooleanField(label=_("Approve the comment and reply"), required=False, initial=True)
+
+    def __init__(self, *args, comment, **kwargs):
+        super().__init__(*args, **kwargs)
+        if comment.status != Comment.Status.HELD:
+            del self.fields["approve"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("approve", False)
+        return cleaned
+
+
+class HoldWordForm(forms.ModelForm):
+    """Adding a hold word first shows which published comments it would have caught, then asks to confirm."""
+
+    confirm = forms.BooleanField(
+        label=_("Hold new comments with this word anyway"),
+        required=False,
+        help_text=_("Asked only when the word would have caught comments already published."),
+    )
+
+    class Meta:
+        model = HoldWord
+        fields = ["word", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        word = " ".join(cleaned.get("word", "").split())
+        self.caught, self.caught_count = caught_by(word) if word else ([], 0)
+        if self.caught and not cleaned.get("confirm"):
+            raise forms.ValidationError(
+                _(
+                    "This word would have held %(count)s published comments (listed below). Check that it "
+                    "targets abuse, not opinions, then tick the box to confirm."
+                ),
+                params={"count": self.caught_count},
+            )
+        return cleaned
+
+
+def caught_by(word, shown=20):
+    """The published comments a hold word would have held: the first `shown` of them, and how many in all."""
+    caught, count = [], 0
+    published = (
+        Comment.objects.published()
+        .select_related("article")
+        .only("body", "author_name", "created_at", "article__title", "article__slug")
+    )
+    for comment in published.order_by("-created_at").iterator(chunk_size=2000):
+        if moderation.find_hold_words(comment.body, [word]):
+            count += 1
+            if len(caught) < shown:
+                caught.append(comment)
+    return caught, count

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,35 @@ class CommentQuerySet(models.QuerySet):
         """Comments waiting for a moderator's decision: held ones, oldest first."""
         return self.filter(status=Comment.Status.HELD).order_by("created_at", "id")
 
+    def with_open_reports(self):
+        """Each comment with `open_reports`: readers' reports that no decision has answered yet (counted per
+        row shown, not by grouping the whole table)."""
+        counts = _open_reports().values("comment").annotate(count=Count("pk")).values("count")
+        return self.annotate(open_reports=Coalesce(Subquery(counts), 0))
+
+    def reported(self):
+        """Comments with reports that no decision has answered yet."""
+        return self.filter(Exists(_open_reports()))
+
+    def needing_decision(self):
+        """What a moderator should look at: held comments first, oldest first, then reported ones."""
+        reported = Q(Exists(_open_reports()), status=Comment.Status.PUBLISHED)
+        return self.filter(Q(status=Comment.Status.HELD) | reported).order_by(*QUEUE_ORDER)
+
+    def unanswered_questions(self):
+        """Published questions for the author with no published reply from the article's author or staff in
+        their thread, and not marked "no answer needed"; oldest first."""
+        answers = Comment.objects.published().filter(
+            Q(reply_to=OuterRef("pk")) | Q(parent=OuterRef("pk")),
+            Q(user__is_staff=True) | Q(user=OuterRef("article__author")),
+        )
+        return (
+            self.published()
+            .filter(is_question=True, answer_not_needed=False)
+            .exclude(Exists(answers))
+            .order_by("created_at", "id")
+        )
+
     def spam_to_purge(self, now=None):
         """Spam older than the retention period (kept until then for the moderators' spam view)."""
         cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
@@ -63,6 +93,10 @@ class CommentQuerySet(models.QuerySet):
         if ip_address:
             sender |= Q(ip_address=ip_address)
         return self.filter(sender, body=body, created_at__gte=since)
+
+
+def _open_reports():
+    return Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True).order_by()
 
 
 class Comment(models.Model):
@@ -109,6 +143,9 @@ class Comment(models.Model):
         _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
     )
     is_appeal = models.BooleanField(_("appeal"), default=False)
+    answer_not_needed = models.BooleanField(
+        _("no answer needed"), default=False, help_text=_("A question the author decided not to answer.")
+    )
     ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
@@ -129,7 +166,10 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         permissions = [("moderate_comment", _("Can moderate comments"))]
-        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_thread")]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread"),
+            models.Index(fields=["status", "created_at"], name="comment_status_age"),
+        ]
 
     def __str__(self):
         return _("%(name)s on %(article)s") % {"name": self.author_name, "article": self.article_id}
@@ -176,6 +216,18 @@ class Comment(models.Model):
     def mark_spam(self, *, by=None, note=""):
         self._change(CommentEvent.Action.MARKED_SPAM, self.Status.SPAM, by=by, note=note)
 
+    def mark_no_answer_needed(self, *, by, note):
+        """Take a question off the unanswered list without answering it; the note says why."""
+        self.answer_not_needed = True
+        self.save(update_fields=["answer_not_needed"])
+        self.history.create(
+            action=CommentEvent.Action.NO_ANSWER_NEEDED,
+            actor=by,
+            from_status=self.status,
+            to_status=self.status,
+            note=note,
+        )
+
     def appeal(self):
         """The commenter asks for a second review of a rejection: back in the queue, marked as an appeal."""
         self.is_appeal = True
@@ -205,6 +257,19 @@ class Comment(models.Model):
         )
 
 
+class UnansweredQuestion(Comment):
+    """Readers' questions the author has not answered yet, as their own list in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("unanswered question")
+        verbose_name_plural = _("unanswered questions")
+
+
+# Held comments first, then the oldest.
+QUEUE_ORDER = [Case(When(status=Comment.Status.HELD, then=Value(0)), default=Value(1)), "created_at", "id"]
+
+
 class CommentEvent(models.Model):
     """One line of a comment's history: who did what, when, from which status to which, and why."""
 
@@ -214,6 +279,7 @@ class CommentEvent(models.Model):
         REJECTED = "rejected", _("rejected")
         MARKED_SPAM = "spam", _("marked as spam")
         APPEALED = "appealed", _("appealed")
+        NO_ANSWER_NEEDED = "no_answer", _("marked as needing no answer")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(

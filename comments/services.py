@@ -85,6 +85,26 @@ def reject(comment, *, by, reason, note=""):
         notifications.outcome(comment)
 
 
+def reply_from_admin(comment, *, by, body, approve_first=False):
+    """The owner's or a moderator's reply, published at once under `comment` (approved first if asked and
+    held). The reader answered is notified as for any published reply."""
+    if approve_first and comment.status == Comment.Status.HELD:
+        approve(comment, by=by)
+    reply, _decision = post_comment(article=comment.article, data={"body": body, "parent": comment}, user=by)
+    return reply
+
+
+def ban_authors(comments, *, by, days, reason):
+    """Time-boxed bans of the people who wrote `comments`, by email and by network address."""
+    until = timezone.now() + timedelta(days=days)
+    bans = []
+    for email, ip_address in comments.values_list("author_email", "ip_address").distinct():
+        bans.append(
+            Ban.objects.create(email=email, ip_address=ip_address, reason=reason, until=until, created_by=by)
+        )
+    return bans
+
+
 def mark_spam(comment, *, by, note=""):
     comment.mark_spam(by=by, note=note)
 

@@ -21,9 +21,10 @@ class Node:
     children: list["Node"] = field(default_factory=list)
 
 
-def build(comments, article, *, own_ids=frozenset()):
+def build(comments, article, *, own_ids=frozenset(), for_staff=False):
     """The top-level nodes, oldest first. A comment that is not shown disappears with nothing under it, and
-    leaves a placeholder when replies hang from it: moderation never hides a comment's subtree."""
+    leaves a placeholder when replies hang from it: moderation never hides a comment's subtree.
+    For staff, every comment is shown, as its status."""
     by_parent = defaultdict(list)
     by_id = {}
     for comment in comments:
@@ -34,7 +35,9 @@ def build(comments, article, *, own_ids=frozenset()):
         nodes = []
         for comment in by_parent.get(parent_id, ()):
             children = nodes_under(comment.pk)
-            shown_as = _shown_as(comment, own_ids, has_replies=bool(children))
+            shown_as = (
+                comment.status if for_staff else _shown_as(comment, own_ids, has_replies=bool(children))
+            )
             if shown_as:
                 in_reply_to = (
                     by_id.get(comment.reply_to_id) if comment.reply_to_id != comment.parent_id else None
@@ -84,4 +87,30 @@ def page_context(request, article, form=None):
         "comments_open": article.comments_open(),
         "replying_to": replying_to,
         "max_depth": settings.COMMENTS_MAX_DEPTH,
+    }
+
+
+def reply_context(comment, earlier=10):
+    """What a moderator reads before answering `comment`: the chain of comments above it (oldest first), its
+    replies, and its author's latest other comments on the site. A fixed number of queries."""
+    in_thread = {c.pk: c for c in Comment.objects.filter(article=comment.article).select_related("user")}
+    chain, cursor = [], in_thread.get(comment.parent_id)
+    while cursor is not None:
+        chain.append(cursor)
+        cursor = in_thread.get(cursor.parent_id)
+    replies = sorted(
+        (c for c in in_thread.values() if comment.pk in (c.reply_to_id, c.parent_id)),
+        key=lambda c: (c.created_at, c.pk),
+    )
+    others = (
+        Comment.objects.filter(author_email__iexact=comment.author_email)
+        .exclude(pk=comment.pk)
+        .select_related("article")
+        .order_by("-created_at")[:earlier]
+    )
+    return {
+        "article": comment.article,
+        "chain": chain[::-1],
+        "replies": replies,
+        "earlier_comments": list(others),
     }

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from blog.models import Article
 from blog.views import article_page
 
-from . import moderation, notifications, services, threads
+from . import metrics, moderation, notifications, services, threads
 from .forms import CommentForm, ReportForm, StopMailForm
 from .models import Comment, MailOptOut
 
@@ -128,5 +128,6 @@ def policy(request):
             "close_after_days": settings.COMMENTS_CLOSE_AFTER_DAYS,
             "rate_window": settings.COMMENTS_RATE_WINDOW_MINUTES,
             "spam_retention_days": settings.COMMENTS_SPAM_RETENTION_DAYS,
+            "monthly_counts": metrics.monthly_counts(),
         },
     )

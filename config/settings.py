@@ -55,7 +55,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.CauserieAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -218,3 +218,7 @@ COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS = env_int("CAUSERIE_COMMENTS_RELEASE_SOF
 COMMENTS_SPAM_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_SPAM_RETENTION_DAYS", 30)
 COMMENTS_NOTIFY_EVERY_COMMENT = env_bool("CAUSERIE_COMMENTS_NOTIFY_EVERY_COMMENT", False)
 COMMENTS_NOTIFY_MODERATORS = env_bool("CAUSERIE_COMMENTS_NOTIFY_MODERATORS", False)
+
+# Accounts
+# Only staff have accounts (readers comment without one), so logging in on the site leads to the admin.
+LOGIN_REDIRECT_URL = "admin:index"

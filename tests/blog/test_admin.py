@@ -12,6 +12,11 @@ from tests.factories import make_article, make_comment, make_image_file, make_ta
 pytestmark = pytest.mark.django_db
 
 
+# Comments and mails are made by readers and by the site, never typed into the admin; unanswered questions
+# are a list to work through, whose rows open the comment itself.
+READ_ONLY_IN_ADMIN = {"comments.comment", "comments.outgoingmail", "comments.unansweredquestion"}
+
+
 def registered_models():
     return [model._meta for model in admin.site._registry]
 
@@ -26,6 +31,7 @@ def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(o
         "accounts.user": lambda: owner,
         "auth.group": lambda: Group.objects.create(name="Editors"),
         "comments.comment": lambda: comment,
+        "comments.unansweredquestion": lambda: make_comment(article, is_question=True),
         "comments.holdword": lambda: HoldWord.objects.create(word="brute"),
         "comments.ban": lambda: Ban.objects.create(email="x@example.com", reason="r", until=timezone.now()),
         "comments.mailoptout": lambda: MailOptOut.objects.create(email="x@example.com"),
@@ -35,14 +41,14 @@ def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(o
     }
     instance = instances[opts.label_lower]()
     prefix = f"admin:{opts.app_label}_{opts.model_name}"
-    # Comments and mails are made by readers and by the site, never typed into the admin.
-    add_status = 403 if opts.label_lower in {"comments.comment", "comments.outgoingmail"} else 200
+    add_status = 403 if opts.label_lower in READ_ONLY_IN_ADMIN else 200
+    delete_status = 403 if opts.label_lower == "comments.unansweredquestion" else 200
     for url, status in [
         (reverse(f"{prefix}_changelist"), 200),
         (reverse(f"{prefix}_add"), add_status),
         (reverse(f"{prefix}_change", args=[instance.pk]), 200),
         (reverse(f"{prefix}_history", args=[instance.pk]), 200),
-        (reverse(f"{prefix}_delete", args=[instance.pk]), 200),
+        (reverse(f"{prefix}_delete", args=[instance.pk]), delete_status),
     ]:
         assert owner_client.get(url).status_code == status, url
 

@@ -1,25 +1,179 @@
+from datetime import timedelta
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from comments.models import Comment, Report
-from tests.factories import make_comment, make_user
+from comments.models import Ban, Comment, HoldWord, Report
+from tests.factories import make_article, make_comment, make_owner, make_user
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
+ALL = CHANGELIST + "?view=all"
+UNANSWERED = reverse("admin:comments_unansweredquestion_changelist")
 
 
-def act(client, action, *comments):
-    return client.post(
-        CHANGELIST, {"action": action, "_selected_action": [comment.pk for comment in comments]}
+class Rows(HTMLParser):
+    """The ids of the rows an admin list shows, in order (from their selection checkboxes)."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.ids = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") == "_selected_action":
+            self.ids.append(int(attrs["value"]))
+
+
+def rows(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return Rows(response.content.decode()).ids
+
+
+def act(client, action, *comments, url=ALL, **data):
+    return client.post(url, {"action": action, "_selected_action": [c.pk for c in comments], **data})
+
+
+def make_moderator(username="mod"):
+    moderator = make_user(username, is_staff=True)
+    for codename in ["view_comment", "change_comment", "moderate_comment", "add_ban"]:
+        moderator.user_permissions.add(Permission.objects.get(codename=codename))
+    return moderator
+
+
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
+# The queue
+
+
+def test_the_list_opens_on_held_comments_oldest_first_then_reported_ones(owner_client):
+    newer_held = make_comment(status="held", created_at=ago(hours=1))
+    older_held = make_comment(status="held", created_at=ago(hours=5))
+    reported = make_comment(created_at=ago(days=2))
+    Report.objects.create(comment=reported, reason="insult")
+    make_comment(body="Quiet published one")
+    assert rows(owner_client, CHANGELIST) == [older_held.pk, newer_held.pk, reported.pk]
+
+
+def test_all_comments_are_one_click_away_newest_first(owner_client):
+    first = make_comment(created_at=ago(hours=2))
+    second = make_comment(status="held", created_at=ago(hours=1))
+    assert rows(owner_client, CHANGELIST, view="all") == [second.pk, first.pk]
+
+
+def test_a_row_gives_the_context_a_moderator_needs(owner_client):
+    parent = make_comment(author_name="Sam", body="The parent comment says this.")
+    held = make_comment(
+        reply_to=parent,
+        status="held",
+        hold_reasons=["links", "hold_word"],
+        author_email="writer@example.com",
+        is_appeal=True,
+        created_at=ago(hours=3),
     )
+    Report.objects.create(comment=held, reason="spam")
+    page = owner_client.get(CHANGELIST).content.decode()
+    for expected in [
+        "Sam: The parent comment says this.",
+        "writer@example.com",
+        "it contains more links than comments usually do",
+        "it contains a word the site holds for review",
+        "3\xa0hours",
+        '<td class="field-open_reports">1</td>',
+        held.article.title,
+        reverse("admin:comments_comment_reply", args=[held.pk]),
+    ]:
+        assert expected in page, expected
 
 
-def test_approving_held_comments_from_the_list_publishes_them_and_tells_their_authors(owner_client, owner):
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status__exact": "held"}, {"held"}),
+        ({"held_for": "links"}, {"links"}),
+        ({"reported": "open"}, {"reported"}),
+        ({"is_appeal__exact": "1"}, {"appeal"}),
+        ({"question": "unanswered"}, {"question"}),
+        ({"q": "needle@example.com"}, {"links"}),
+        ({"q": "198.51.100.7"}, {"reported"}),
+        ({"q": "haystack words"}, {"question"}),
+    ],
+)
+def test_filters_and_search_find_what_they_say(owner_client, params, expected):
+    made = {
+        "held": make_comment(status="held", hold_reasons=["hold_word"]),
+        "links": make_comment(status="held", hold_reasons=["links"], author_email="needle@example.com"),
+        "reported": make_comment(ip_address="198.51.100.7"),
+        "appeal": make_comment(status="held", is_appeal=True, hold_reasons=["appeal"]),
+        "question": make_comment(is_question=True, body="Some haystack words"),
+    }
+    Report.objects.create(comment=made["reported"], reason="spam")
+    found = {name for name, comment in made.items() if comment.pk in rows(owner_client, CHANGELIST, **params)}
+    if params == {"status__exact": "held"}:
+        expected = {"held", "links", "appeal"}
+    assert found == expected
+
+
+def test_the_list_filters_by_article(owner_client):
+    article = make_article()
+    mine = make_comment(article)
+    make_comment()
+    assert rows(owner_client, CHANGELIST, article=article.pk) == [mine.pk]
+
+
+@pytest.mark.parametrize("count", [20, 500])
+def test_the_list_costs_the_same_queries_whatever_the_size_of_the_table(
+    owner_client, count, django_assert_num_queries
+):
+    article = make_article()
+    parent = make_comment(article)
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article=article,
+                reply_to=parent,
+                parent=parent,
+                depth=1,
+                author_name=f"R{n}",
+                author_email=f"r{n}@example.com",
+                body="Held words",
+                status="held",
+                hold_reasons=["links"],
+            )
+            for n in range(count)
+        ]
+    )
+    owner_client.get(CHANGELIST)  # the session and permission caches are warm from here on
+    with django_assert_num_queries(5):
+        owner_client.get(CHANGELIST)
+    with django_assert_num_queries(5):
+        owner_client.get(CHANGELIST, {"view": "all", "question": "unanswered"})
+
+
+def test_the_admin_index_says_how_many_comments_and_questions_wait(owner_client):
+    make_comment(status="held")
+    make_comment(status="held")
+    make_comment(is_question=True)
+    page = owner_client.get(reverse("admin:index")).content.decode()
+    assert "2 comments waiting for review" in page
+    assert "1 unanswered question" in page
+
+
+# Bulk actions
+
+
+def test_approving_held_comments_publishes_them_and_tells_their_authors(owner_client, owner):
     held = [make_comment(status="held", hold_reasons=["links"]) for _ in range(2)]
-    response = act(owner_client, "approve", *held)
+    response = act(owner_client, "approve", *held, url=CHANGELIST)
     assert response.status_code == 302
     assert set(Comment.objects.values_list("status", flat=True)) == {"published"}
     assert Comment.objects.first().history.get().actor == owner
@@ -27,20 +181,33 @@ def test_approving_held_comments_from_the_list_publishes_them_and_tells_their_au
     assert "is published" in mail.outbox[0].subject
 
 
-def test_rejecting_from_the_list_records_the_chosen_reason(owner_client):
-    comment = make_comment()
-    act(owner_client, "reject_hate", comment)
-    comment.refresh_from_db()
-    assert (comment.status, comment.rejection_reason) == ("rejected", "hate")
-    assert comment.history.get().reason == "hate"
-
-
-def test_the_list_offers_a_reject_action_for_each_published_reason_and_none_for_disagreement(owner_client):
-    make_comment()
-    page = owner_client.get(CHANGELIST).content.decode()
+def test_rejecting_asks_for_the_reason_on_an_intermediate_page(owner_client):
+    comments = [make_comment(body="First one"), make_comment(body="Second one")]
+    page = act(owner_client, "reject", *comments)
+    assert page.status_code == 200
+    html = page.content.decode()
     for reason in ["spam", "insult", "hate", "harassment", "personal_data", "illegal"]:
-        assert f'value="reject_{reason}"' in page
-    assert "disagree" not in page.lower()
+        assert f'value="{reason}"' in html
+    assert "disagree" not in html.lower()
+    assert "First one" in html and "Second one" in html
+    assert set(Comment.objects.values_list("status", flat=True)) == {"published"}
+
+
+def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(owner_client):
+    comment = make_comment()
+    page = act(owner_client, "reject", comment, apply="yes", reason="")
+    assert "This field is required." in page.content.decode()
+    assert Comment.objects.get().status == "published"
+
+
+def test_a_rejection_with_its_reason_is_applied_and_recorded(owner_client, owner):
+    comments = [make_comment(), make_comment(status="held")]
+    response = act(owner_client, "reject", *comments, apply="yes", reason="hate", note="Slur in the 2nd line")
+    assert response.status_code == 302
+    for comment in Comment.objects.all():
+        assert (comment.status, comment.rejection_reason) == ("rejected", "hate")
+        event = comment.history.get()
+        assert (event.actor, event.reason, event.note) == (owner, "hate", "Slur in the 2nd line")
 
 
 def test_marking_spam_from_the_list(owner_client):
@@ -49,7 +216,7 @@ def test_marking_spam_from_the_list(owner_client):
     assert Comment.objects.get().status == "spam"
 
 
-def test_staff_without_the_moderation_permission_cannot_moderate(client):
+def test_staff_without_the_moderation_permission_can_look_but_not_moderate(client):
     staff = make_user(is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_comment"))
     client.force_login(staff)
@@ -59,33 +226,210 @@ def test_staff_without_the_moderation_permission_cannot_moderate(client):
     assert 'value="approve"' not in page
     act(client, "approve", comment)
     assert Comment.objects.get().status == "held"
+    assert client.get(reverse("admin:comments_comment_reply", args=[comment.pk])).status_code == 403
 
 
-def test_a_comments_page_shows_why_it_was_held_and_its_history(owner_client, owner):
+# Replying in-thread
+
+
+def test_the_reply_page_shows_the_article_the_chain_the_comment_its_replies_and_the_authors_history(
+    owner_client,
+):
+    article = make_article(title="Middleware order", summary="Why order matters.")
+    top = make_comment(article, body="Top of the thread")
+    middle = make_comment(reply_to=top, body="Middle of the thread")
+    comment = make_comment(reply_to=middle, body="The comment itself", author_email="ada@example.com")
+    make_comment(reply_to=comment, body="An existing reply")
+    make_comment(make_article(title="Elsewhere"), body="Ada's earlier words", author_email="ada@example.com")
+    page = owner_client.get(reverse("admin:comments_comment_reply", args=[comment.pk])).content.decode()
+    positions = [
+        page.index(text)
+        for text in [
+            "Middleware order",
+            "Why order matters.",
+            "Top of the thread",
+            "Middle of the thread",
+            "The comment itself",
+            "An existing reply",
+            'name="body"',
+            "Ada&#x27;s earlier words",
+        ]
+    ]
+    assert positions == sorted(positions)
+    assert reverse("admin:comments_comment_preview") in page
+
+
+def test_a_reply_from_the_admin_is_published_at_once_under_the_comment_with_the_author_badge(client):
+    owner = make_owner(first_name="Anne", last_name="Owner")
+    client.force_login(owner)
+    article = make_article(author=owner, hold_all_comments=True)
+    comment = make_comment(article, is_question=True, author_email="ada@example.com")
+    response = client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Thanks, *here* is why."}
+    )
+    assert response.status_code == 302
+    reply = Comment.objects.get(reply_to=comment)
+    assert (reply.status, reply.user, reply.author_name, reply.parent) == (
+        "published",
+        owner,
+        "Anne Owner",
+        comment,
+    )
+    assert reply.body_html == "<p>Thanks, <em>here</em> is why.</p>"
+    page = client.get(article.get_absolute_url()).content.decode()
+    card = page[page.index(f'id="comment-{reply.pk}"') :]
+    assert "badge-author" in card[: card.index("</header>")]
+    assert "The author answered your question" in mail.outbox[-1].subject
+
+
+def test_replying_to_a_held_comment_offers_approve_and_reply_by_default(owner_client):
+    comment = make_comment(status="held", hold_reasons=["links"])
+    page = owner_client.get(reverse("admin:comments_comment_reply", args=[comment.pk])).content.decode()
+    assert 'name="approve"' in page and "checked" in page[page.index('name="approve"') - 200 :][:400]
+    owner_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Welcome", "approve": "on"}
+    )
+    comment.refresh_from_db()
+    assert comment.status == "published"
+    assert Comment.objects.get(reply_to=comment).status == "published"
+
+
+def test_replying_to_a_held_comment_without_approving_keeps_it_held(owner_client):
+    comment = make_comment(status="held")
+    owner_client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Noted"})
+    comment.refresh_from_db()
+    assert comment.status == "held"
+    assert Comment.objects.get(reply_to=comment).status == "published"
+
+
+def test_an_empty_reply_is_refused(owner_client):
+    comment = make_comment()
+    page = owner_client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "  "})
+    assert page.status_code == 200
+    assert "This field is required." in page.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_the_live_preview_uses_the_comment_pipeline(owner_client):
+    preview = owner_client.post(
+        reverse("admin:comments_comment_preview"), {"body": "*hi* <script>x</script>"}
+    )
+    assert preview.content.decode() == "<p><em>hi</em> &lt;script&gt;x&lt;/script&gt;</p>"
+    assert owner_client.get(reverse("admin:comments_comment_preview")).status_code == 403
+
+
+def test_the_comment_page_has_a_reply_button(owner_client):
+    comment = make_comment(status="held")
+    page = owner_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    assert "Approve and reply" in page
+    assert reverse("admin:comments_comment_reply", args=[comment.pk]) in page
+
+
+def test_the_articles_admin_page_lists_its_comments_as_a_thread_with_status_and_reply_links(owner_client):
+    article = make_article()
+    top = make_comment(article, body="Top words")
+    held = make_comment(reply_to=top, status="held", body="Held words")
+    page = owner_client.get(reverse("admin:blog_article_change", args=[article.pk])).content.decode()
+    assert "Top words" in page and "Held words" in page and "Waiting for review" in page
+    assert reverse("admin:comments_comment_reply", args=[held.pk]) in page
+    assert page.index(f'id="admin-comment-{top.pk}"') < page.index(f'id="admin-comment-{held.pk}"')
+
+
+# Unanswered questions
+
+
+def test_unanswered_questions_are_listed_oldest_first(owner_client):
+    newer = make_comment(is_question=True, created_at=ago(hours=1))
+    older = make_comment(is_question=True, created_at=ago(days=1))
+    make_comment(is_question=True, status="held")
+    make_comment(body="Not a question")
+    assert rows(owner_client, UNANSWERED) == [older.pk, newer.pk]
+
+
+def test_a_question_leaves_the_list_when_the_author_replies_in_its_thread(owner_client, owner):
+    question = make_comment(is_question=True)
+    make_comment(reply_to=question, body="A reader's reply does not count")
+    assert rows(owner_client, UNANSWERED) == [question.pk]
+    owner_client.post(
+        reverse("admin:comments_comment_reply", args=[question.pk]), {"body": "Here is the answer"}
+    )
+    assert rows(owner_client, UNANSWERED) == []
+
+
+def test_a_question_leaves_the_list_when_marked_no_answer_needed_with_a_note(owner_client, owner):
+    question = make_comment(is_question=True)
+    page = act(owner_client, "no_answer_needed", question, url=UNANSWERED)
+    assert "Why no answer is needed" in page.content.decode()
+    act(
+        owner_client,
+        "no_answer_needed",
+        question,
+        url=UNANSWERED,
+        apply="yes",
+        note="Answered in the article",
+    )
+    assert rows(owner_client, UNANSWERED) == []
+    event = question.history.get()
+    assert (event.action, event.actor, event.note) == ("no_answer", owner, "Answered in the article")
+
+
+def test_a_note_is_required_to_skip_a_question(owner_client):
+    question = make_comment(is_question=True)
+    act(owner_client, "no_answer_needed", question, url=UNANSWERED, apply="yes", note="")
+    assert rows(owner_client, UNANSWERED) == [question.pk]
+
+
+# History and reversals
+
+
+def test_the_comment_page_shows_its_full_history(owner_client, owner):
     comment = make_comment(status="held", hold_reasons=["hold_word", "links"])
     comment.record_posting()
+    comment.reject(by=owner, reason="insult")
     comment.approve(by=owner, note="Fine after all")
     page = owner_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
-    assert "it contains a word the site holds for review" in page
-    assert "Fine after all" in page
+    for text in [
+        "it contains a word the site holds for review",
+        "posted",
+        "rejected",
+        "insult",
+        "Fine after all",
+    ]:
+        assert text in page, text
 
 
-def test_the_list_can_be_searched_by_email_and_filtered_by_status(owner_client):
-    make_comment(author_email="findme@example.com", body="Needle")
-    make_comment(status="held", body="Waiting one")
-    assert "Needle" in owner_client.get(CHANGELIST, {"q": "findme@"}).content.decode()
-    held = owner_client.get(CHANGELIST, {"status__exact": "held"}).content.decode()
-    assert "Waiting one" in held and "Needle" not in held
+def test_the_owner_sees_other_moderators_recent_rejections_and_reverses_one_in_a_click(owner_client, owner):
+    moderator = make_moderator()
+    theirs = make_comment(body="Removed by a colleague")
+    theirs.reject(by=moderator, reason="insult")
+    mine = make_comment()
+    mine.reject(by=owner, reason="spam")
+    old = make_comment()
+    old.reject(by=moderator, reason="spam")
+    Comment.objects.filter(pk=old.pk).update(moderated_at=ago(days=8))
+    assert rows(owner_client, CHANGELIST, rejected_by_others="7d") == [theirs.pk]
+    page = owner_client.get(reverse("admin:comments_comment_change", args=[theirs.pk])).content.decode()
+    assert "Reverse: publish it" in page
+    owner_client.post(reverse("admin:comments_comment_reverse", args=[theirs.pk]))
+    theirs.refresh_from_db()
+    assert theirs.status == "published"
+    assert [(e.action, e.actor) for e in theirs.history.all()] == [
+        ("rejected", moderator),
+        ("approved", owner),
+    ]
 
 
-def test_reported_comments_can_be_listed_with_their_open_report_count(owner_client):
-    reported = make_comment(body="Reported one")
-    make_comment(body="Quiet one")
-    Report.objects.create(comment=reported, reason="insult")
-    Report.objects.create(comment=reported, reason="spam")
-    page = owner_client.get(CHANGELIST, {"reported": "open"}).content.decode()
-    assert "Reported one" in page and "Quiet one" not in page
-    assert '<td class="field-open_reports">2</td>' in page
+def test_reversing_needs_a_post_and_the_moderation_permission(client):
+    comment = make_comment()
+    comment.reject(by=None, reason="insult")
+    staff = make_user(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(staff)
+    url = reverse("admin:comments_comment_reverse", args=[comment.pk])
+    assert client.post(url).status_code == 403
+    client.force_login(make_moderator())
+    assert client.get(url).status_code == 403
+    assert Comment.objects.get().status == "rejected"
 
 
 def test_a_readers_words_cannot_be_edited_from_the_admin(owner_client):
@@ -95,3 +439,51 @@ def test_a_readers_words_cannot_be_edited_from_the_admin(owner_client):
     owner_client.post(url, {"body": "Changed words"})
     comment.refresh_from_db()
     assert comment.body == "My own words"
+
+
+# Bans
+
+
+def test_banning_from_the_list_asks_a_reason_and_a_duration_then_holds_new_comments(
+    owner_client, owner, client
+):
+    comment = make_comment(author_email="troll@example.com", ip_address="192.0.2.9")
+    assert "For how long" in act(owner_client, "ban_authors", comment).content.decode()
+    act(owner_client, "ban_authors", comment, apply="yes", days="7", reason="")
+    assert not Ban.objects.exists()
+    act(owner_client, "ban_authors", comment, apply="yes", days="7", reason="Insults, three times")
+    ban = Ban.objects.get()
+    assert (ban.email, ban.ip_address, ban.reason, ban.created_by) == (
+        "troll@example.com",
+        "192.0.2.9",
+        "Insults, three times",
+        owner,
+    )
+    assert timedelta(days=6, hours=23) < ban.until - timezone.now() <= timedelta(days=7)
+    assert Ban.objects.matching(email="troll@example.com").exists()
+
+
+def test_a_ban_needs_a_reason_and_an_end_in_the_admin(owner_client):
+    response = owner_client.post(reverse("admin:comments_ban_add"), {"email": "x@example.com"})
+    assert response.status_code == 200
+    assert not Ban.objects.exists()
+
+
+# The hold-word list
+
+
+def test_adding_a_hold_word_first_shows_the_published_comments_it_would_have_caught(owner_client):
+    make_comment(body="What a brigand you are.", author_name="Caught")
+    make_comment(body="Brigandage is a different word.", author_name="Spared")
+    url = reverse("admin:comments_holdword_add")
+    page = owner_client.post(url, {"word": "brigand", "language": ""}).content.decode()
+    assert "This word would have held 1 published comment" in page
+    assert "What a brigand you are." in page and "Brigandage" not in page
+    assert not HoldWord.objects.filter(word="brigand").exists()
+    owner_client.post(url, {"word": "brigand", "language": "", "confirm": "on"})
+    assert HoldWord.objects.filter(word="brigand").exists()
+
+
+def test_a_hold_word_that_would_have_caught_nothing_is_saved_at_once(owner_client):
+    owner_client.post(reverse("admin:comments_holdword_add"), {"word": "flibbertigibbet", "language": "en"})
+    assert HoldWord.objects.filter(word="flibbertigibbet", language="en").exists()

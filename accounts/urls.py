@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+# No app_name, unlike the other apps: Django's auth views and the admin reverse these views by their bare
+# names ("login", "password_reset_confirm", ...), which a namespace would break.
+reset = auth_views.PasswordResetView.as_view(extra_email_context={"site_name": settings.SITE_NAME})
+
+urlpatterns = [
+    # The reset mail names the site, not its host name (Django's default without the sites framework).
+    path("password_reset/", reset, name="password_reset"),
+    # The same page under the name the admin's login page looks for to show "Forgotten your password?".
+    path("password_reset/", reset, name="admin_password_reset"),
+    path("", include("django.contrib.auth.urls")),
+]

@@ -1,0 +1,442 @@
+"""Moderation figures for the admin's metrics page and the public policy page.
+
+Every figure comes from a fixed number of aggregate queries, whatever the size of the comments table. What a
+comment went through is read from its history rows (`CommentEvent`): the "posted" row says how the policy
+received it and why, the "approved", "rejected", "spam" and "appealed" rows say what moderators (or the
+automatic release of soft holds, whose rows have no actor) did, and when.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from . import moderation
+from .models import Comment, CommentEvent
+from .moderation import REASON_LABELS, RejectionReason
+
+Action = CommentEvent.Action
+Status = Comment.Status
+
+ANSWER_DEADLINE = timedelta(hours=48)
+DECISIONS = [Action.APPROVED, Action.REJECTED, Action.MARKED_SPAM]
+# In the policy's order (that of REASON_LABELS). Appeals are counted from their own history rows, since they
+# happen to comments posted earlier.
+HOLD_CODES = [code for code in REASON_LABELS if code in moderation.HOLD_REASONS - {moderation.Reason.APPEAL}]
+SPAM_CODES = [code for code in REASON_LABELS if code in moderation.SPAM_REASONS]
+
+
+def duration_words(delta):
+    """A duration as a person says it, to the minute: "under a minute", "45 min", "3 h 20 min", "1 day 5 h",
+    "2 days"; from a week on, whole days only ("9 days"). Rounded down, never negative."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if not minutes:
+        return _("under a minute")
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = []
+    if days:
+        parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+    if hours and days < 7:
+        parts.append(_("%(count)d h") % {"count": hours})
+    if minutes and not days:
+        parts.append(_("%(count)d min") % {"count": minutes})
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Median:
+    """The median of the `count` durations that have ended; `waiting` more cases have no end yet."""
+
+    value: timedelta | None
+    count: int
+    waiting: int
+
+    @classmethod
+    def of(cls, durations, waiting):
+        durations = list(durations)
+        return cls(statistics.median(durations) if durations else None, len(durations), waiting)
+
+    @property
+    def words(self):
+        return duration_words(self.value) if self.value is not None else ""
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of the `asked` questions old enough to judge were `answered` in time; `too_recent` were not
+    old enough. `percent` is None when there is nothing to judge, never a division by zero."""
+
+    answered: int
+    asked: int
+    too_recent: int
+
+    @property
+    def percent(self):
+        return round(100 * self.answered / self.asked) if self.asked else None
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str
+    label: str
+    count: int
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    day: date
+    x: float
+    center: float  # where its date is written
+    published: int
+    held: int
+    spam: int
+    segments: list[Segment]
+    labelled: bool  # the date is written under this bar
+
+    @property
+    def total(self):
+        return self.published + self.held + self.spam
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Comments per day as stacked bars, with every coordinate computed here: the template only prints them.
+    The SVG's user units are pixels at its natural size; it scales down with the page."""
+
+    bars: list[Bar]
+    ticks: list[tuple[int, float]]  # (value, y) of each horizontal grid line
+    width: int
+    height: int
+    bar_width: int
+    left: int
+    axis_label_x: int  # where the grid lines' values end
+    plot_top: int
+    plot_bottom: int
+    label_y: int
+
+    @property
+    def total(self):
+        return sum(bar.total for bar in self.bars)
+
+
+@dataclass(frozen=True)
+class Figures:
+    now: datetime
+    since: datetime
+    days: int
+    pending: int
+    oldest_pending: timedelta | None
+    decision_time: Median
+    answer_time: Median
+    answered_in_time: Share
+    published_at_once: int
+    held: int
+    spam_at_posting: int
+    held_by_reason: list[tuple[str, str, int]]  # (code, words, count)
+    spam_by_reason: list[tuple[str, str, int]]
+    appealed: int
+    approved: int
+    approved_automatically: int
+    rejected: int
+    rejected_by_reason: list[tuple[str, str, int]]
+    marked_spam: int
+    chart: Chart
+
+    @property
+    def oldest_pending_words(self):
+        return duration_words(self.oldest_pending) if self.oldest_pending is not None else ""
+
+    @property
+    def posted(self):
+        return self.published_at_once + self.held + self.spam_at_posting
+
+    @property
+    def approved_by_moderators(self):
+        return self.approved - self.approved_automatically
+
+
+def moderation_figures(now=None, days=30):
+    """The admin's figures for the window from `now - days` to `now` (both included). Five queries.
+
+    - `pending`: comments held right now (the queue, whatever `now` says), and `oldest_pending` how long the
+      longest-waiting one has been in it: since it was posted, or for an appeal since its latest "appealed"
+      history row.
+    - `decision_time`: for each comment whose "posted" row is in the window with status held, the time from
+      that row to its first later "approved", "rejected" or "spam" row (automatic releases count); the median
+      over those decided by `now`, and how many are still waiting.
+    - `answer_time`: for each question (published, `is_question`) posted in the window, the time to the first
+      published reply to it (`reply_to`) by the article's author or a staff user; the median over those
+      answered by `now`, and how many are not.
+    - `answered_in_time`: of those questions at least 48 hours old at `now`, how many had such a reply within
+      48 hours.
+    - Counts of history rows in the window: comments posted, by outcome ("posted" rows' `to_status`), held and
+      spam by reason code (the posted row's codes: a comment held for two reasons counts under both), appeals,
+      approvals (all, and those without an actor: automatic releases), rejections by reason, marked as spam.
+      They count what happened, so a comment rejected, appealed and rejected again counts twice.
+    - `chart`: the posted comments per local day of the window, by outcome.
+    """
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    pending, oldest = _pending()
+    counts = _history().filter(created_at__range=(since, now)).aggregate(**_event_counts())
+    decision_time, answer_time, answered_in_time = _waits(since, now)
+    return Figures(
+        now=now,
+        since=since,
+        days=days,
+        pending=pending,
+        oldest_pending=now - oldest if oldest else None,
+        decision_time=decision_time,
+        answer_time=answer_time,
+        answered_in_time=answered_in_time,
+        published_at_once=counts["published"],
+        held=counts["held"],
+        spam_at_posting=counts["spam"],
+        held_by_reason=[(code, str(REASON_LABELS[code]), counts[f"code_{code}"]) for code in HOLD_CODES],
+        spam_by_reason=[(code, str(REASON_LABELS[code]), counts[f"code_{code}"]) for code in SPAM_CODES],
+        appealed=counts["appealed"],
+        approved=counts["approved"],
+        approved_automatically=counts["approved_automatically"],
+        rejected=counts["rejected"],
+        rejected_by_reason=[
+            (reason.value, str(reason.label), counts[f"rejected_{reason.value}"])
+            for reason in RejectionReason
+        ],
+        marked_spam=counts["marked_spam"],
+        chart=posting_chart(since, now),
+    )
+
+
+@dataclass(frozen=True)
+class Month:
+    month: date  # its first day
+    published: int
+    held: int
+    held_by_reason: list[tuple[str, int]]  # (words, count), only the reasons that occurred
+    appealed: int
+    approved: int
+    rejected: int
+    rejected_by_reason: list[tuple[str, int]]
+    spam: int
+
+
+def monthly_counts(months=12, now=None):
+    """For the public policy page: per calendar month (local time) of the last `months` including the current
+    one, newest first, only months in which something happened, the history rows of that month counted as in
+    `moderation_figures`: comments published at once, held (and by reason, in words), appeals, approvals after
+    review, rejections (and by reason), and spam (filed at posting or marked by a moderator). Numbers only.
+    One query. Spam is deleted after COMMENTS_SPAM_RETENTION_DAYS, and its history with it, so months older
+    than that count little of it."""
+    now = timezone.localtime(now or timezone.now())
+    first = now.year * 12 + now.month - 1 - (months - 1)
+    firsts = [date(number // 12, number % 12 + 1, 1) for number in range(first, first + months)]
+    rows = (
+        _history()
+        .filter(created_at__gte=_midnight(firsts[0]), created_at__lte=now)
+        .annotate(period=_period(firsts))
+        .values("period")
+        .annotate(**_event_counts())
+        .order_by("-period")
+    )
+    result = []
+    for row in rows:
+        month = Month(
+            month=firsts[row["period"]],
+            published=row["published"],
+            held=row["held"],
+            held_by_reason=[
+                (str(REASON_LABELS[code]), row[f"code_{code}"]) for code in HOLD_CODES if row[f"code_{code}"]
+            ],
+            appealed=row["appealed"],
+            approved=row["approved"],
+            rejected=row["rejected"],
+            rejected_by_reason=[
+                (str(reason.label), row[f"rejected_{reason.value}"])
+                for reason in RejectionReason
+                if row[f"rejected_{reason.value}"]
+            ],
+            spam=row["spam"] + row["marked_spam"],
+        )
+        if month.published or month.held or month.appealed or month.approved or month.rejected or month.spam:
+            result.append(month)
+    return result
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def _period(days):
+    """The index in `days` (ascending local dates) of the period each row's `created_at` falls in, from one
+    day's local midnight to the next one's. Comparisons with boundaries computed here, rather than the
+    database's time zone conversion, which SQLite does row by row in Python (ten times slower)."""
+    whens = [When(created_at__gte=_midnight(day), then=Value(index)) for index, day in enumerate(days)]
+    return Case(*reversed(whens), default=None, output_field=IntegerField())
+
+
+def _history():
+    # The posted row's reasons are ", ".join(codes): framed by separators, each code matches only itself.
+    return CommentEvent.objects.alias(codes=Concat(Value(", "), "reason", Value(","))).order_by()
+
+
+def _event_counts():
+    """One aggregate per figure over a `_history()` queryset, shared by the window and the months."""
+    posted = Q(action=Action.POSTED)
+    counts = {
+        "published": Count("pk", filter=posted & Q(to_status=Status.PUBLISHED)),
+        "held": Count("pk", filter=posted & Q(to_status=Status.HELD)),
+        "spam": Count("pk", filter=posted & Q(to_status=Status.SPAM)),
+        "appealed": Count("pk", filter=Q(action=Action.APPEALED)),
+        "approved": Count("pk", filter=Q(action=Action.APPROVED)),
+        "approved_automatically": Count("pk", filter=Q(action=Action.APPROVED, actor__isnull=True)),
+        "rejected": Count("pk", filter=Q(action=Action.REJECTED)),
+        "marked_spam": Count("pk", filter=Q(action=Action.MARKED_SPAM)),
+    }
+    for code in HOLD_CODES + SPAM_CODES:
+        counts[f"code_{code}"] = Count("pk", filter=posted & Q(codes__contains=f", {code},"))
+    for reason in RejectionReason:
+        counts[f"rejected_{reason.value}"] = Count(
+            "pk", filter=Q(action=Action.REJECTED, reason=reason.value)
+        )
+    return counts
+
+
+def _pending():
+    """How many comments are held, and when the longest-waiting one entered the queue. One query."""
+    appealed_at = (
+        CommentEvent.objects.filter(comment=OuterRef("pk"), action=Action.APPEALED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    queue = Comment.objects.moderation_queue().order_by()
+    figures = queue.aggregate(count=Count("pk"), oldest=Min(Coalesce(Subquery(appealed_at), "created_at")))
+    return figures["count"], figures["oldest"]
+
+
+def _waits(since, now):
+    """The decision time, the answer time and the share of questions answered in time. Two queries."""
+    first_decision = (
+        CommentEvent.objects.filter(
+            comment=OuterRef("comment"),
+            action__in=DECISIONS,
+            created_at__gte=OuterRef("created_at"),
+            created_at__lte=now,
+        )
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    held = (
+        CommentEvent.objects.filter(
+            action=Action.POSTED, to_status=Status.HELD, created_at__range=(since, now)
+        )
+        .annotate(decided_at=Subquery(first_decision))
+        .order_by()
+        .values_list("created_at", "decided_at")
+    )
+    decided = [decided_at - posted_at for posted_at, decided_at in held if decided_at is not None]
+    decision_time = Median.of(decided, waiting=len(held) - len(decided))
+
+    answer = Q(
+        Q(replies__user__is_staff=True) | Q(replies__user=F("article__author")),
+        replies__status=Status.PUBLISHED,
+        replies__created_at__lte=now,
+    )
+    questions = (
+        Comment.objects.published()
+        .filter(is_question=True, created_at__range=(since, now))
+        .values("pk", "created_at")
+        .annotate(answered_at=Min("replies__created_at", filter=answer))
+        .order_by()
+        .values_list("created_at", "answered_at")
+    )
+    answered = [answered_at - asked_at for asked_at, answered_at in questions if answered_at is not None]
+    answer_time = Median.of(answered, waiting=len(questions) - len(answered))
+
+    judged = [
+        answered_at is not None and answered_at - asked_at <= ANSWER_DEADLINE
+        for asked_at, answered_at in questions
+        if asked_at <= now - ANSWER_DEADLINE
+    ]
+    share = Share(answered=sum(judged), asked=len(judged), too_recent=len(questions) - len(judged))
+    return decision_time, answer_time, share
+
+
+# The chart's geometry, in SVG user units.
+BAR_WIDTH, BAR_GAP, LEFT, TOP, PLOT_HEIGHT, BOTTOM = 14, 4, 40, 12, 160, 28
+KINDS = [
+    ("published", gettext_lazy("published at once")),
+    ("held", gettext_lazy("held for review")),
+    ("spam", gettext_lazy("filed as spam")),
+]
+
+
+def posting_chart(since, now):
+    """Comments posted per local day from `since` to `now`, stacked by outcome at posting (published at once
+    at the bottom, then held, then spam). Every local day the window touches has a bar, so the bars add up to
+    the window's counts; the first and last days are partial. One query."""
+    first, last = timezone.localtime(since).date(), timezone.localtime(now).date()
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    rows = (
+        CommentEvent.objects.filter(action=Action.POSTED, created_at__range=(since, now))
+        .annotate(period=_period(days))
+        .values("period", "to_status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    per_day = {(days[row["period"]], row["to_status"]): row["count"] for row in rows}
+    counts = [{kind: per_day.get((day, kind), 0) for kind, _label in KINDS} for day in days]
+    top = _nice_ceiling(max((sum(day.values()) for day in counts), default=0))
+    scale = PLOT_HEIGHT / top
+    bottom = TOP + PLOT_HEIGHT
+    bars = []
+    for index, (day, day_counts) in enumerate(zip(days, counts, strict=True)):
+        x = LEFT + BAR_GAP + index * (BAR_WIDTH + BAR_GAP)
+        segments, below = [], 0
+        for kind, label in KINDS:
+            if count := day_counts[kind]:
+                # From the running totals, so that rounding never leaves a gap between two segments.
+                y, base = round(bottom - (below + count) * scale, 2), round(bottom - below * scale, 2)
+                segments.append(Segment(kind, str(label), count, y, round(base - y, 2)))
+                below += count
+        bars.append(
+            Bar(
+                day=day,
+                x=x,
+                center=x + BAR_WIDTH / 2,
+                segments=segments,
+                labelled=index % 7 == 0 or index == len(days) - 1,
+                **day_counts,
+            )
+        )
+    ticks = sorted({(value, round(bottom - value * scale, 2)) for value in (0, top // 2, top)})
+    return Chart(
+        bars=bars,
+        ticks=ticks,
+        width=LEFT + BAR_GAP + len(days) * (BAR_WIDTH + BAR_GAP),
+        height=bottom + BOTTOM,
+        bar_width=BAR_WIDTH,
+        left=LEFT,
+        axis_label_x=LEFT - 6,
+        plot_top=TOP,
+        plot_bottom=bottom,
+        label_y=bottom + 18,
+    )
+
+
+def _nice_ceiling(value):
+    """The smallest of 2, 4, 6, 8, 10, 20, 40, … at least `value`: an even top, so its half is a whole grid
+    line."""
+    magnitude = 1
+    while True:
+        for step in (2, 4, 6, 8, 10):
+            if value <= step * magnitude:
+                return step * magnitude
+        magnitude *= 10
