@@ -558,6 +558,10 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
 @admin.register(MailOptOut)
 class MailOptOutAdmin(admin.ModelAdmin):
-    list_display = ["email", "comment", "created_at"]
-    search_fields = ["email"]
-    raw_id_fields = ["comment"]
+    """Readers' requests for no more mail. The addresses are kept hashed; they are made by the stop links."""
+
+    list_display = ["__str__", "comment", "created_at"]
+    readonly_fields = ["address", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,5 @@
 import time
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -81,6 +82,14 @@ class CommentForm(forms.ModelForm):
             # Signed-in people comment under their account's name and email.
             for name in ("author_name", "author_email", "author_url"):
                 del self.fields[name]
+
+    def clean_author_name(self):
+        # Line breaks, bidirectional overrides and invisible characters have no place in a name on display.
+        kept = (" " if unicodedata.category(ch) == "Cc" else ch for ch in self.cleaned_data["author_name"])
+        name = " ".join("".join(ch for ch in kept if unicodedata.category(ch) != "Cf").split())
+        if not name:
+            raise forms.ValidationError(_("Enter the name to show with your comment."))
+        return name
 
     def clean_parent(self):
         """The comment being answered: a published one on this article (the id may be stale or forged)."""

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from blog import markup
@@ -22,11 +23,13 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PUBLISHED)
 
     def thread_of(self, article):
-        """Every comment that can appear in `article`'s thread (spam never does), oldest first, in one query.
-        Emails and network addresses are not even fetched: a public page cannot leak what it does not have."""
+        """Every comment that can appear in `article`'s thread, oldest first, in one query: spam only when
+        something hangs from it (as a placeholder). Emails and network addresses are not even fetched: a
+        public page cannot leak what it does not have."""
+        answered = Comment.objects.filter(Q(parent=OuterRef("pk")) | Q(reply_to=OuterRef("pk")))
         return (
             self.filter(article=article)
-            .exclude(status=Comment.Status.SPAM)
+            .exclude(Q(status=Comment.Status.SPAM) & ~Exists(answered))
             .select_related("user")
             .only(
                 "article_id",
@@ -197,6 +200,12 @@ class Comment(models.Model):
     def is_by_staff(self, article):
         """The article's author or a staff member wrote it: their replies wear the Author badge."""
         return self.user_id is not None and (self.user_id == article.author_id or self.user.is_staff)
+
+    def removal_reason_display(self):
+        """Why a comment was taken out of the thread, for its placeholder."""
+        if self.status == self.Status.SPAM:
+            return RejectionReason.SPAM.label
+        return self.get_rejection_reason_display()
 
     def hold_reasons_display(self):
         return moderation.describe(self.hold_reasons)
@@ -406,16 +415,22 @@ class Ban(models.Model):
             raise ValidationError(_("Ban an email, a network address or an account."))
 
 
+def address_key(email):
+    """An email address as the opt-out list keeps it: a keyed hash, so the list and the stop links in mails
+    never show the address itself."""
+    return salted_hmac("comments.mail-address", email.strip().lower(), algorithm="sha256").hexdigest()
+
+
 class MailOptOutQuerySet(models.QuerySet):
     def covering(self, email, comment):
         """Opt-outs that stop a mail about `comment` to `email`: for that comment, or for everything."""
-        return self.filter(Q(comment=comment) | Q(comment__isnull=True), email__iexact=email)
+        return self.filter(Q(comment=comment) | Q(comment__isnull=True), address=address_key(email))
 
 
 class MailOptOut(models.Model):
     """An address that asked for no more mails about one comment, or (without a comment) about anything."""
 
-    email = models.EmailField(_("email"))
+    address = models.CharField(_("address (hashed)"), max_length=64, db_index=True)
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -424,10 +439,16 @@ class MailOptOut(models.Model):
     class Meta:
         verbose_name = _("mail opt-out")
         verbose_name_plural = _("mail opt-outs")
-        constraints = [models.UniqueConstraint(fields=["email", "comment"], name="one_opt_out_per_scope")]
+        constraints = [
+            models.UniqueConstraint(fields=["address", "comment"], name="one_opt_out_per_comment"),
+            # NULLs are distinct in the constraint above, so "everything" needs its own.
+            models.UniqueConstraint(
+                fields=["address"], condition=Q(comment__isnull=True), name="one_opt_out_of_everything"
+            ),
+        ]
 
     def __str__(self):
-        return self.email
+        return self.address[:12]
 
 
 class OutgoingMailQuerySet(models.QuerySet):

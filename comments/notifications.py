@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from blog import markup
 
-from .models import Comment, MailOptOut, OutgoingMail, moderators
+from .models import Comment, MailOptOut, OutgoingMail, address_key, moderators
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +26,19 @@ def site_url(path):
 
 
 def stop_token(comment, email):
-    return signing.dumps([comment.pk, email.lower()], salt=STOP_SALT)
+    # The address goes in as its keyed hash: a forwarded mail or a proxy log must not reveal it.
+    return signing.dumps([comment.pk, address_key(email)], salt=STOP_SALT)
 
 
 def read_stop_token(token):
-    """(comment id, email) from a stop link; None when forged. Stop links never expire."""
+    """(comment id, hashed address) from a stop link; None when forged. Stop links never expire."""
     try:
-        comment_pk, email = signing.loads(token, salt=STOP_SALT)
+        comment_pk, address = signing.loads(token, salt=STOP_SALT)
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    return comment_pk, email
+    if not isinstance(comment_pk, int) or not isinstance(address, str):
+        return None
+    return comment_pk, address
 
 
 def appeal_token(comment):
@@ -48,6 +51,8 @@ def comment_from_appeal_token(token):
     try:
         comment_pk, moderated_at = signing.loads(token, salt=APPEAL_SALT)
     except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(comment_pk, int):
         return None
     comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
     if (
@@ -76,7 +81,10 @@ def comment_posted(comment):
         recipients |= {
             email.lower() for email in moderators().exclude(email="").values_list("email", flat=True)
         }
-    recipients.discard(comment.author_email.lower())  # staff do not hear of their own comments
+    if (
+        comment.user_id is not None
+    ):  # staff do not hear of their own comments (a typed address proves nothing)
+        recipients.discard(comment.user.email.lower())
     context = {
         "comment": comment,
         "article": article,
@@ -122,7 +130,9 @@ def reply_published(reply):
         "article": reply.article,
         "is_answer": is_answer,
         "reply_url": site_url(reply.get_absolute_url()),
-        "excerpt": _excerpt(reply),
+        # Addresses are not confirmed: a stranger could type someone else's and reply to themselves, so a
+        # reader's words are never mailed out; the staff's own answer is.
+        "excerpt": _excerpt(reply) if reply.is_by_staff(reply.article) else "",
     }
     _queue(answered.author_email, "comments/email/reply", context, answered)
 

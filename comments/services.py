@@ -25,7 +25,7 @@ def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds
     """Save a reader's comment with the policy's outcome, record it, and notify. `data` is a valid
     CommentForm's cleaned_data. Returns the comment and the policy's decision."""
     if user.is_authenticated:
-        name, email, url = user.display_name, user.email, ""
+        name, email, url = user.display_name[:80], user.email, ""
     else:
         name, email, url = data["author_name"], data["author_email"], data.get("author_url", "")
     is_staff = user.is_authenticated and (user.is_staff or user.pk == article.author_id)
@@ -58,7 +58,7 @@ def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds
             status=decision.outcome,
             hold_reasons=list(decision.reasons),
             ip_address=ip_address,
-            user_agent=user_agent[:300],
+            user_agent=user_agent.replace("\x00", "")[:300],
         )
         comment.record_posting()
     notifications.comment_posted(comment)

@@ -16,46 +16,57 @@ class Node:
     by_staff: bool  # the article's author or staff wrote it: the Author badge
     in_reply_to: Comment | None  # the comment answered, when deeper than the thread shows (else the parent)
     # "published"; "waiting" (the reader's own held comment, shown only to them); "removed" or "pending"
-    # (a placeholder standing in for a rejected or held comment so that its replies keep their place).
+    # (a placeholder standing in for a removed or held comment so that its replies keep their place).
     shown_as: str
     children: list["Node"] = field(default_factory=list)
 
+    @property
+    def in_reply_to_is_shown(self):
+        return self.in_reply_to is not None and self.in_reply_to.status == Comment.Status.PUBLISHED
+
 
 def build(comments, article, *, own_ids=frozenset(), for_staff=False):
-    """The top-level nodes, oldest first. A comment that is not shown disappears with nothing under it, and
-    leaves a placeholder when replies hang from it: moderation never hides a comment's subtree.
+    """The top-level nodes, oldest first. A comment that is not shown disappears when nothing shown hangs
+    from it or answers it, and otherwise leaves a placeholder: moderation never hides a comment's subtree.
     For staff, every comment is shown, as its status."""
     by_parent = defaultdict(list)
     by_id = {}
     for comment in comments:
         by_parent[comment.parent_id].append(comment)
         by_id[comment.pk] = comment
+    shown = {comment.pk: mode for comment in comments if (mode := _shown_as(comment, own_ids, for_staff))}
+    # What a shown comment hangs from or answers keeps its place in the thread, as a placeholder if need be.
+    kept, pending = set(shown), list(shown)
+    while pending:
+        comment = by_id[pending.pop()]
+        for ref in (comment.parent_id, comment.reply_to_id):
+            if ref in by_id and ref not in kept:
+                kept.add(ref)
+                pending.append(ref)
 
     def nodes_under(parent_id):
         nodes = []
         for comment in by_parent.get(parent_id, ()):
-            children = nodes_under(comment.pk)
-            shown_as = (
-                comment.status if for_staff else _shown_as(comment, own_ids, has_replies=bool(children))
-            )
-            if shown_as:
-                in_reply_to = (
-                    by_id.get(comment.reply_to_id) if comment.reply_to_id != comment.parent_id else None
-                )
-                nodes.append(Node(comment, comment.is_by_staff(article), in_reply_to, shown_as, children))
+            if comment.pk not in kept:
+                continue
+            removed = comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM)
+            shown_as = shown.get(comment.pk) or ("removed" if removed else "pending")
+            answered = by_id.get(comment.reply_to_id) if comment.reply_to_id != comment.parent_id else None
+            node = Node(comment, comment.is_by_staff(article), answered, shown_as, nodes_under(comment.pk))
+            nodes.append(node)
         return nodes
 
     return nodes_under(None)
 
 
-def _shown_as(comment, own_ids, *, has_replies):
+def _shown_as(comment, own_ids, for_staff):
+    if for_staff:
+        return comment.status
     if comment.status == Comment.Status.PUBLISHED:
         return "published"
     if comment.status == Comment.Status.HELD and comment.pk in own_ids:
         return "waiting"
-    if not has_replies:
-        return ""
-    return "removed" if comment.status == Comment.Status.REJECTED else "pending"
+    return ""
 
 
 OWN_COMMENTS_KEY = "comments.own"

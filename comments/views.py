@@ -1,7 +1,9 @@
+import contextlib
 import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -88,7 +90,7 @@ def stop_mail(request, token):
     found = notifications.read_stop_token(token)
     if found is None:
         return render(request, "comments/stop_mail.html", {"invalid": True}, status=404)
-    comment_pk, email = found
+    comment_pk, address = found
     # The comment may have been deleted since (old spam is): stopping every mail still works.
     comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
     if request.method == "POST":
@@ -97,7 +99,9 @@ def stop_mail(request, token):
         form = StopMailForm(request.POST if "scope" in request.POST else {"scope": default}, comment=comment)
         if form.is_valid():
             about = None if form.cleaned_data["scope"] == "all" else comment
-            MailOptOut.objects.get_or_create(email=email.lower(), comment=about)
+            # A mail client's one-click request and the reader's own click may arrive together.
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                MailOptOut.objects.get_or_create(address=address, comment=about)
             return render(request, "comments/stop_mail.html", {"done": True, "all": about is None})
     else:
         form = StopMailForm(comment=comment)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, Tag
-from comments.models import Ban, HoldWord, MailOptOut, OutgoingMail
+from comments.models import Ban, HoldWord, MailOptOut, OutgoingMail, address_key
 from tests.factories import make_article, make_comment, make_image_file, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 
 # Comments and mails are made by readers and by the site, never typed into the admin; unanswered questions
 # are a list to work through, whose rows open the comment itself.
-READ_ONLY_IN_ADMIN = {"comments.comment", "comments.outgoingmail", "comments.unansweredquestion"}
+READ_ONLY_IN_ADMIN = {
+    "comments.comment",
+    "comments.outgoingmail",
+    "comments.unansweredquestion",
+    "comments.mailoptout",
+}
 
 
 def registered_models():
@@ -34,7 +39,7 @@ def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(o
         "comments.unansweredquestion": lambda: make_comment(article, is_question=True),
         "comments.holdword": lambda: HoldWord.objects.create(word="brute"),
         "comments.ban": lambda: Ban.objects.create(email="x@example.com", reason="r", until=timezone.now()),
-        "comments.mailoptout": lambda: MailOptOut.objects.create(email="x@example.com"),
+        "comments.mailoptout": lambda: MailOptOut.objects.create(address=address_key("x@example.com")),
         "comments.outgoingmail": lambda: OutgoingMail.objects.create(
             to="x@example.com", subject="s", body="b"
         ),

@@ -138,7 +138,7 @@ def test_released_comment_author_gets_the_published_mail(release_after_a_day):
 
 def test_released_reply_mails_the_commenter_answered(release_after_a_day):
     comment = make_comment(author_email="ada@example.com", notify_replies=True)
-    make_comment(
+    reply = make_comment(
         reply_to=comment,
         body="Late but here.",
         status=HELD,
@@ -147,7 +147,7 @@ def test_released_reply_mails_the_commenter_answered(release_after_a_day):
     )
     run_jobs()
     [message] = [message for message in mail.outbox if message.to == ["ada@example.com"]]
-    assert "Late but here." in message.body
+    assert f"#comment-{reply.pk}" in message.body
 
 
 # Mails that could not be sent

@@ -626,3 +626,61 @@ def test_the_policy_page_lists_what_holds_and_the_closed_list_of_rejection_reaso
 def test_every_comment_form_links_to_the_policy(client, article):
     thread = read(client, article.get_absolute_url())
     assert reverse("comments:policy") in [attrs.get("href") for tag, attrs in thread.attributes]
+
+
+def test_invisible_and_control_characters_are_taken_out_of_names(client, article):
+    post(client, article, author_name="Eve\r\nBcc: a@b.c\u202e\u200b")
+    assert Comment.objects.get().author_name == "Eve Bcc: a@b.c"
+
+
+def test_a_name_of_only_invisible_characters_is_refused_and_the_comment_kept(client, article):
+    thread = assert_kept(post(client, article, author_name="\u200b\u202e", body="Kept text"), "Kept text")
+    assert "Enter the name to show with your comment." in thread.all_text
+
+
+def test_a_signed_in_user_with_a_long_name_can_comment(client, article):
+    client.force_login(make_user("u" * 120))
+    client.post(
+        reverse("comments:post", args=[article.slug]),
+        {"body": "Hello", "token": issue_token(article, issued_at=time.time() - 60)},
+    )
+    assert Comment.objects.get().author_name == "u" * 80
+
+
+def test_a_nul_in_the_browser_name_is_dropped(client, article):
+    client.post(
+        reverse("comments:post", args=[article.slug]), form_data(article), HTTP_USER_AGENT="Moz\x00illa"
+    )
+    assert Comment.objects.get().user_agent == "Mozilla"
+
+
+def test_comments_marked_as_spam_with_replies_leave_a_placeholder(client, article):
+    top = make_comment(article, body="Buy my pills")
+    answer = make_comment(reply_to=top, body="This looks like spam.", user=article.author)
+    top.mark_spam(by=article.author)
+    thread = read(client, article.get_absolute_url())
+    assert "Removed by moderation: spam or advertising" in thread.all_text
+    assert "Buy my pills" not in thread.all_text
+    assert thread.parent_of[answer.pk] == top.pk
+
+
+def test_a_removed_comment_answered_by_a_flattened_reply_keeps_a_placeholder(client, article, settings):
+    settings.COMMENTS_MAX_DEPTH = 2
+    top = make_comment(article)
+    deep = make_comment(reply_to=top, author_name="Deep Name")
+    post(client, article, parent=deep.pk, body="Flattened reply")
+    deep.reject(by=None, reason="insult")
+    thread = read(client, article.get_absolute_url())
+    assert deep.pk in thread.depth_of
+    assert "Removed by moderation: insult or personal attack" in thread.all_text
+    assert "Deep Name" not in thread.all_text
+    assert "in reply to a comment not shown" in thread.all_text
+
+
+def test_comments_can_be_reported_after_the_thread_closed(client):
+    article = make_article(comments_enabled=False)
+    comment = make_comment(article)
+    thread = read(client, article.get_absolute_url())
+    assert reverse("comments:report", args=[comment.pk]) in [
+        attrs.get("href") for tag, attrs in thread.attributes
+    ]
