@@ -95,14 +95,16 @@ def reply_from_admin(comment, *, by, body, approve_first=False):
 
 
 def ban_authors(comments, *, by, days, reason):
-    """Time-boxed bans of the people who wrote `comments`, by email and by network address."""
+    """Time-boxed bans of the people who wrote `comments`: by email and network address, and by account for
+    signed-in readers. Staff are never banned: a ban is for readers."""
     until = timezone.now() + timedelta(days=days)
-    bans = []
-    for email, ip_address in comments.values_list("author_email", "ip_address").distinct():
-        bans.append(
-            Ban.objects.create(email=email, ip_address=ip_address, reason=reason, until=until, created_by=by)
+    authors = comments.exclude(user__is_staff=True).values_list("author_email", "ip_address", "user")
+    return [
+        Ban.objects.create(
+            email=email, ip_address=ip_address, user_id=user_id, reason=reason, until=until, created_by=by
         )
-    return bans
+        for email, ip_address, user_id in authors.order_by().distinct()
+    ]
 
 
 def mark_spam(comment, *, by, note=""):

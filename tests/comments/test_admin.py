@@ -487,3 +487,60 @@ def test_adding_a_hold_word_first_shows_the_published_comments_it_would_have_cau
 def test_a_hold_word_that_would_have_caught_nothing_is_saved_at_once(owner_client):
     owner_client.post(reverse("admin:comments_holdword_add"), {"word": "flibbertigibbet", "language": "en"})
     assert HoldWord.objects.filter(word="flibbertigibbet", language="en").exists()
+
+
+def test_banning_a_signed_in_reader_bans_the_account_too_but_never_staff(owner_client, owner):
+    reader = make_user("signed-reader")
+    mine = make_comment(user=reader, author_email=reader.email)
+    staff_comment = make_comment(user=owner, author_email=owner.email)
+    act(owner_client, "ban_authors", mine, staff_comment, apply="yes", days="1", reason="Threats")
+    assert list(Ban.objects.values_list("user", flat=True)) == [reader.pk]
+
+
+@pytest.mark.parametrize("count", [20, 500])
+def test_the_unanswered_list_costs_the_same_queries_whatever_its_length(
+    owner_client, count, django_assert_num_queries
+):
+    article = make_article()
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article=article,
+                author_name=f"Q{n}",
+                author_email="q@example.com",
+                body="Why?",
+                is_question=True,
+            )
+            for n in range(count)
+        ]
+    )
+    owner_client.get(UNANSWERED)
+    with django_assert_num_queries(5):
+        owner_client.get(UNANSWERED)
+
+
+@pytest.mark.parametrize("count", [20, 500])
+def test_the_reply_page_costs_the_same_queries_whatever_the_size_of_the_thread(
+    owner_client, count, django_assert_num_queries
+):
+    article = make_article()
+    top = make_comment(article)
+    comment = make_comment(reply_to=top, author_email="ada@example.com")
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article=article,
+                parent=comment,
+                reply_to=comment,
+                depth=2,
+                author_name=f"R{n}",
+                author_email="ada@example.com",
+                body="A reply",
+            )
+            for n in range(count)
+        ]
+    )
+    url = reverse("admin:comments_comment_reply", args=[comment.pk])
+    owner_client.get(url)
+    with django_assert_num_queries(5):
+        owner_client.get(url)
