@@ -19,13 +19,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# axe-core, for the browser tests' accessibility checks, from the npm registry at the version package-lock.json
+# pins. Only where npm is installed: without it `make test` still runs, and those checks skip, saying why.
+AXE := node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm 2>/dev/null)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Causerie is at http://$(HOST)/ and its admin at http://$(HOST)/admin/"
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: install
+test: install $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest
 
 lint: install
@@ -42,4 +51,4 @@ check: lint
 	$(MAKE) test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -17,6 +17,7 @@ import bleach
 import markdown
 from bleach.html5lib_shim import Filter
 from django.utils.html import linebreaks
+from django.utils.translation import gettext
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import (
@@ -348,7 +349,13 @@ def _article_markdown():
         extension_configs={
             # An align attribute rather than a style one, so that no style attribute is ever allowed.
             "tables": {"use_align_attribute": True},
-            "toc": {"permalink": True, "slugify": slugify_unicode},
+            # Titles in the language active while rendering (Article.save renders in the article's language).
+            "toc": {
+                "permalink": True,
+                "slugify": slugify_unicode,
+                "permalink_title": gettext("Permanent link"),
+            },
+            "footnotes": {"BACKLINK_TITLE": gettext("Jump back to footnote %d in the text")},
         },
         output_format="html",
     )
@@ -474,7 +481,12 @@ def render_article(text: str) -> str:
     Never raises. Input longer than ARTICLE_MAX_CHARS, or shaped so that Markdown would take too long or
     recurse too deeply, is returned as escaped text in ``<p>`` paragraphs with ``<br>`` line breaks.
     """
-    return _render(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+    html = _render(text, _article_markdown, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+    # Raw HTML is always escaped, so every tag named below is one Markdown made. The page's only <h1> is the
+    # title, so "# A heading" becomes an <h2> like "## A heading"; a wide table scrolls sideways inside its
+    # own box on a phone, and keyboard users must be able to reach it to scroll it.
+    html = html.replace("<h1 ", "<h2 ").replace("</h1>", "</h2>")
+    return html.replace("<table>", '<table tabindex="0">')
 
 
 def render_article_or_none(text: str) -> str | None:

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
@@ -196,7 +196,11 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         checked_body, checked_html = getattr(self, "_checked_body", (None, None))
-        self.body_html = checked_html if checked_body == self.body else markup.render_article(self.body)
+        if checked_body != self.body:
+            # Link titles that Markdown writes into the stored HTML are in the article's language.
+            with translation.override(self.language):
+                checked_html = markup.render_article(self.body)
+        self.body_html = checked_html
         body_text = markup.to_plain_text(self.body_html)
         words = len(body_text.split())
         self.reading_time = max(1, math.ceil(words / WORDS_PER_MINUTE))
@@ -231,7 +235,8 @@ class Article(models.Model):
 
     def clean(self):
         if len(self.body) <= markup.ARTICLE_MAX_CHARS:  # longer ones: the field's length validator says so
-            rendered = markup.render_article_or_none(self.body)
+            with translation.override(self.language):
+                rendered = markup.render_article_or_none(self.body)
             if rendered is None:
                 raise ValidationError(
                     {

@@ -22,6 +22,8 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", views.favicon),
     path("admin-editor/preview/", views.editor_preview, name="editor_preview"),
     path("admin-editor/upload/", views.editor_upload, name="editor_upload"),
 ]

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
@@ -125,6 +126,12 @@ def search_view(request):
     results = search.search_articles(Article.objects.published().for_listing(), query) if query else None
     page = paginate(request, results) if results is not None else None
     return render(request, "blog/search.html", {"query": query, "page_obj": page})
+
+
+@require_safe
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @require_safe

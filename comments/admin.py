@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
@@ -235,18 +236,8 @@ def ban_authors(modeladmin, request, queryset):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = [
-        "excerpt",
-        "context",
-        "article",
-        "author",
-        "status",
-        "reasons",
-        "age",
-        "open_reports",
-        "is_appeal",
-        "reply_link",
-    ]
+    # Few columns, each carrying what belongs together, so the queue fits a laptop screen.
+    list_display = ["excerpt_in_context", "author", "article", "decision", "age", "reply_link"]
     list_filter = [
         QueueFilter,
         "status",
@@ -324,11 +315,34 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, comment):
         return Truncator(comment.body).chars(120)
 
-    @admin.display(description=_("in reply to"))
-    def context(self, comment):
+    @admin.display(description=_("comment"))
+    def excerpt_in_context(self, comment):
+        """The comment's beginning and, under it, the beginning of the comment it answers."""
+        excerpt = Truncator(comment.body).chars(160)
         if comment.reply_to is None:
-            return "—"
-        return format_html("{}: {}", comment.reply_to.author_name, Truncator(comment.reply_to.body).chars(80))
+            return excerpt
+        return format_html(
+            '{}<br><small class="in-reply-to">{} {}: {}</small>',
+            excerpt,
+            _("In reply to"),
+            comment.reply_to.author_name,
+            Truncator(comment.reply_to.body).chars(100),
+        )
+
+    @admin.display(description=_("status and reasons"), ordering="status")
+    def decision(self, comment):
+        """Where the comment stands: its status, why it was held, whether it is an appeal, open reports."""
+        parts = [format_html("<strong>{}</strong>", comment.get_status_display())]
+        if comment.hold_reasons:
+            parts.append(format_html_join("; ", "{}", ((label,) for label in comment.hold_reasons_display())))
+        if comment.is_appeal:
+            parts.append(format_html("<em>{}</em>", _("appeal")))
+        if comment.open_reports:
+            parts.append(
+                ngettext("%(count)d open report", "%(count)d open reports", comment.open_reports)
+                % {"count": comment.open_reports}
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, comment):
@@ -342,11 +356,7 @@ class CommentAdmin(admin.ModelAdmin):
     def age(self, comment):
         return timesince(comment.created_at, depth=1)
 
-    @admin.display(description=_("reports"), ordering="open_reports")
-    def open_reports(self, comment):
-        return comment.open_reports
-
-    @admin.display(description="")
+    @admin.display(description=_("reply"))
     def reply_link(self, comment):
         url = reverse("admin:comments_comment_reply", args=[comment.pk])
         return format_html('<a href="{}">{}</a>', url, _("Reply"))

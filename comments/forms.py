@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from blog import markup
 
@@ -58,11 +59,6 @@ class CommentForm(forms.ModelForm):
         }
         help_texts = {
             "author_email": _("Never shown. Used only to tell you about your comment and replies to it."),
-            "body": _(
-                "Markdown: *emphasis*, `code`, lists, > quotes and links. No images, headings or HTML. "
-                "At most %(max)s characters."
-            )
-            % {"max": markup.COMMENT_MAX_CHARS},
         }
         widgets = {
             "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -76,6 +72,11 @@ class CommentForm(forms.ModelForm):
         self.article = article
         self.user = user
         self.fields["body"].max_length = markup.COMMENT_MAX_CHARS
+        # Formatted here, in the reader's language: `%` on a lazy text in Meta would fix it at import time.
+        self.fields["body"].help_text = _(
+            "Markdown: *emphasis*, `code`, lists, > quotes and links. No images, headings or HTML. "
+            "At most %(max)s characters."
+        ) % {"max": markup.COMMENT_MAX_CHARS}
         self.fields["body"].widget.attrs["maxlength"] = markup.COMMENT_MAX_CHARS
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
         if user.is_authenticated:
@@ -107,6 +108,10 @@ class CommentForm(forms.ModelForm):
         return parent
 
     def clean(self):
+        if "parent" in self.errors:
+            # The page comes back without the stale reply target, so sending again posts a new comment.
+            self.data = self.data.copy()
+            self.data["parent"] = ""
         if not self.article.comments_open():
             raise forms.ValidationError(_("Comments are closed on this article. Your text is kept below."))
         return super().clean()
@@ -121,6 +126,10 @@ class ReportForm(forms.ModelForm):
         fields = ["reason", "note"]
         labels = {"reason": _("What is wrong with this comment?"), "note": _("Details (optional)")}
         widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices  # a reason must be picked: no empty choice
 
 
 class StopMailForm(forms.Form):
@@ -218,9 +227,12 @@ class HoldWordForm(forms.ModelForm):
         self.caught, self.caught_count = caught_by(word) if word else ([], 0)
         if self.caught and not cleaned.get("confirm"):
             raise forms.ValidationError(
-                _(
+                ngettext(
+                    "This word would have held %(count)s published comment (listed below). Check that it "
+                    "targets abuse, not opinions, then tick the box to confirm.",
                     "This word would have held %(count)s published comments (listed below). Check that it "
-                    "targets abuse, not opinions, then tick the box to confirm."
+                    "targets abuse, not opinions, then tick the box to confirm.",
+                    self.caught_count,
                 ),
                 params={"count": self.caught_count},
             )

@@ -117,10 +117,20 @@ class Comment(models.Model):
     # RESTRICT: a comment with replies is never deleted on its own (moderation rejects instead), but deleting
     # the article still takes the whole thread with it.
     parent = models.ForeignKey(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("in the thread under"),
     )
     reply_to = models.ForeignKey(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     user = models.ForeignKey(
@@ -396,7 +406,12 @@ class Ban(models.Model):
     reason = models.TextField(_("reason"))
     until = models.DateTimeField(_("until"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -431,8 +446,10 @@ class MailOptOut(models.Model):
     """An address that asked for no more mails about one comment, or (without a comment) about anything."""
 
     address = models.CharField(_("address (hashed)"), max_length=64, db_index=True)
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("comment")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = MailOptOutQuerySet.as_manager()
 
@@ -465,16 +482,18 @@ class OutgoingMail(models.Model):
     """Every mail the comments send, stored first: a mail server that is down never costs a comment, and
     the failure stays here for `manage.py comment_jobs` to retry."""
 
-    to = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    headers = models.JSONField(default=dict, blank=True)
-    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    kind = models.CharField(max_length=30)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    to = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("comment")
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     objects = OutgoingMailQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from . import moderation, notifications
 from .models import Ban, Comment, HoldWord, OutgoingMail, Report
@@ -134,7 +135,12 @@ def release_soft_holds(now=None):
     released = 0
     for comment in Comment.objects.moderation_queue().filter(created_at__lte=now - timedelta(hours=hours)):
         if moderation.releases_itself(comment.hold_reasons, comment.created_at, now, hours):
-            approve(comment, by=None, note=f"released automatically after {hours} hours without a decision")
+            note = ngettext(
+                "released automatically after %(hours)d hour without a decision",
+                "released automatically after %(hours)d hours without a decision",
+                hours,
+            ) % {"hours": hours}
+            approve(comment, by=None, note=note)
             released += 1
     return released
 

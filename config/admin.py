@@ -7,6 +7,8 @@ class CauserieAdminSite(admin.AdminSite):
 
     site_header = _("Causerie administration")
     site_title = _("Causerie")
+    # The moderation queue needs the width more than a second copy of the index's list of models.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         from comments.models import Comment  # the admin site is built before models can be imported

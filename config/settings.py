@@ -187,7 +187,8 @@ LOGGING = {
 
 # Causerie
 SITE_NAME = env("CAUSERIE_SITE_NAME", "Causerie")
-SITE_TAGLINE = env("CAUSERIE_SITE_TAGLINE", "A blog that answers its readers")
+# Unset, the tagline is the default below in the reader's language; a set one is shown as written.
+SITE_TAGLINE = env("CAUSERIE_SITE_TAGLINE") or _("A blog that answers its readers")
 ARTICLES_PER_PAGE = env_int("CAUSERIE_ARTICLES_PER_PAGE", 10)
 # Where the site lives, for the links in emails (they are sent outside any request).
 SITE_URL = env("CAUSERIE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -30,6 +30,7 @@ ARTICLE_ATTRIBUTES = {
     "code": {"class"},
     "div": {"class"},
     "abbr": {"title"},
+    "table": {"tabindex"},
     "th": {"align"},
     "td": {"align"},
     "li": {"id"},
@@ -184,7 +185,7 @@ Term
 def test_article_renders_a_table_with_header_cells_and_alignment():
     out = render_article("| a | b |\n|:--|--:|\n| 1 | 2 |")
 
-    assert "<table>" in out
+    assert '<table tabindex="0">' in out
     assert '<th align="left">a</th>' in out
     assert '<td align="right">2</td>' in out
 
@@ -272,7 +273,7 @@ def test_rich_article_uses_only_the_article_allow_list():
     rendered_tags = {tag for tag, _ in elements(out)}
 
     assert outside_allow_list(out, ARTICLE_TAGS, ARTICLE_ATTRIBUTES) == []
-    assert rendered_tags >= {"h1", "table", "pre", "sup", "abbr", "dl", "blockquote", "img", "del", "hr"}
+    assert rendered_tags >= {"h2", "table", "pre", "sup", "abbr", "dl", "blockquote", "img", "del", "hr"}
 
 
 def test_empty_article_renders_as_empty():
@@ -570,3 +571,14 @@ def test_plain_text_of_an_article_leaves_out_permalinks_back_references_and_the_
 
 def test_plain_text_of_empty_html_is_empty():
     assert to_plain_text("") == ""
+
+
+def test_a_level_one_heading_in_the_body_becomes_an_h2_since_the_title_is_the_pages_h1():
+    out = render_article("# Part one\n\n## Detail")
+    assert "<h1" not in out
+    assert out.startswith('<h2 id="part-one">') and '<h2 id="detail">' in out
+
+
+def test_tables_can_be_reached_by_keyboard_to_scroll_them():
+    out = render_article("| a | b |\n|---|---|\n| 1 | 2 |")
+    assert '<table tabindex="0">' in out

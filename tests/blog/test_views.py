@@ -17,13 +17,15 @@ class Page(HTMLParser):
 
     def __init__(self, html):
         super().__init__()
-        self.links, self.meta, self.text = [], {}, []
+        self.links, self.meta, self.text, self.scripts = [], {}, [], []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a":
             self.links.append(attrs.get("href"))
+        if tag == "script":
+            self.scripts.append(attrs.get("src"))
         if tag == "meta":
             self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
         if tag == "link" and attrs.get("rel") == "canonical":
@@ -114,7 +116,8 @@ def test_article_page_shares_through_plain_links_and_no_third_party_script(clien
     encoded = "http%3A//testserver" + article.get_absolute_url()
     assert f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}" in page.links
     assert any(link.startswith("mailto:?subject=") for link in page.links)
-    assert b"<script" not in response.content
+    # The only scripts are the site's own files: no inline code, nothing from another host.
+    assert all(src and src.startswith("/static/js/") for src in page.scripts)
 
 
 def test_article_page_links_to_previous_and_next_articles(client):
@@ -338,3 +341,9 @@ def test_server_error_page_renders_on_its_own(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in Page(response.content.decode()).all_text
+
+
+def test_favicon_address_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -88,7 +88,7 @@ def test_a_row_gives_the_context_a_moderator_needs(owner_client):
         "it contains more links than comments usually do",
         "it contains a word the site holds for review",
         "3\xa0hours",
-        '<td class="field-open_reports">1</td>',
+        "1 open report",
         held.article.title,
         reverse("admin:comments_comment_reply", args=[held.pk]),
     ]:

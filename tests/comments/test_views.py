@@ -684,3 +684,17 @@ def test_comments_can_be_reported_after_the_thread_closed(client):
     assert reverse("comments:report", args=[comment.pk]) in [
         attrs.get("href") for tag, attrs in thread.attributes
     ]
+
+
+def test_after_an_unknown_parent_the_form_comes_back_as_a_new_comment(client, article):
+    response = post(client, article, parent=999999, body="Answering a ghost")
+    assert Thread(response.content.decode()).form_values["parent"] == ""
+    post(client, article, parent="", body="Answering a ghost")
+    assert Comment.objects.get().parent is None
+
+
+def test_the_report_form_has_no_empty_reason(client, article):
+    comment = make_comment(article)
+    thread = read(client, reverse("comments:report", args=[comment.pk]))
+    values = [attrs.get("value") for tag, attrs in thread.attributes if attrs.get("name") == "reason"]
+    assert values == ["spam", "insult", "hate", "harassment", "personal_data", "illegal", "other"]
