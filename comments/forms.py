@@ -4,6 +4,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -76,7 +77,7 @@ class CommentForm(forms.ModelForm):
         self.fields["body"].help_text = _(
             "Markdown: *emphasis*, `code`, lists, > quotes and links. No images, headings or HTML. "
             "At most %(max)s characters."
-        ) % {"max": markup.COMMENT_MAX_CHARS}
+        ) % {"max": number_format(markup.COMMENT_MAX_CHARS, force_grouping=True)}
         self.fields["body"].widget.attrs["maxlength"] = markup.COMMENT_MAX_CHARS
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
         if user.is_authenticated:

@@ -698,3 +698,9 @@ def test_the_report_form_has_no_empty_reason(client, article):
     thread = read(client, reverse("comments:report", args=[comment.pk]))
     values = [attrs.get("value") for tag, attrs in thread.attributes if attrs.get("name") == "reason"]
     assert values == ["spam", "insult", "hate", "harassment", "personal_data", "illegal", "other"]
+
+
+@pytest.mark.parametrize(("language", "limit"), [("en", "5,000"), ("fr", "5\xa0000")])
+def test_the_length_limit_is_written_as_numbers_are_in_the_readers_language(client, article, language, limit):
+    page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert limit in page
