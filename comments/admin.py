@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,13 +35,14 @@ from .models import (
     Report,
     UnansweredQuestion,
 )
+from .moderation import RejectionReason
 
 
 class HistoryInline(admin.TabularInline):
     model = CommentEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "from_status", "to_status", "reason", "note"]
+    fields = ["created_at", "action", "actor", "from_status", "to_status", "reason_in_words", "note"]
     readonly_fields = fields
     verbose_name_plural = _("history: who did what, when, and why")
 
@@ -50,6 +51,13 @@ class HistoryInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("reason"))
+    def reason_in_words(self, event):
+        """The recorded codes (hold reasons at posting, a rejection's reason) in words."""
+        rejections = dict(RejectionReason.choices)
+        codes = [code for code in event.reason.split(", ") if code]
+        return "; ".join(str(rejections.get(code) or moderation.describe([code])[0]) for code in codes) or "—"
 
 
 class ReportInline(admin.TabularInline):
@@ -91,6 +99,21 @@ class QueueFilter(admin.SimpleListFilter):
         if is_queue_view(request):
             return queryset.needing_decision()
         return queryset
+
+
+def is_an_id(value):
+    """A database id as typed in an address: ASCII digits ("²".isdigit() too), small enough for SQLite."""
+    return bool(value) and value.isascii() and value.isdigit() and len(value) <= 18
+
+
+class SaneSelectionMixin:
+    """A forged selection (not ids) gets a 400 instead of Django's 500 when an action runs."""
+
+    def changelist_view(self, request, extra_context=None):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME) if request.method == "POST" else []
+        if not all(is_an_id(value) for value in selected):
+            return HttpResponseBadRequest()
+        return super().changelist_view(request, extra_context)
 
 
 def is_queue_view(request):
@@ -149,7 +172,7 @@ class ArticleFilter(admin.SimpleListFilter):
         return [(str(article.pk), article.title) for article in articles]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if is_an_id(self.value()):
             return queryset.filter(article_id=int(self.value()))
         return queryset
 
@@ -235,7 +258,7 @@ def ban_authors(modeladmin, request, queryset):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SaneSelectionMixin, admin.ModelAdmin):
     # Few columns, each carrying what belongs together, so the queue fits a laptop screen.
     list_display = ["excerpt_in_context", "author", "article", "decision", "age", "reply_link"]
     list_filter = [
@@ -466,7 +489,7 @@ def no_answer_needed(modeladmin, request, queryset):
 
 
 @admin.register(UnansweredQuestion)
-class UnansweredQuestionAdmin(admin.ModelAdmin):
+class UnansweredQuestionAdmin(SaneSelectionMixin, admin.ModelAdmin):
     """Readers' questions still waiting for the author: the list the owner works through."""
 
     list_display = ["excerpt", "article", "author_name", "waiting", "reply_link"]

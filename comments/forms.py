@@ -85,6 +85,9 @@ class CommentForm(forms.ModelForm):
             for name in ("author_name", "author_email", "author_url"):
                 del self.fields[name]
 
+    def clean_body(self):
+        return visible_text(self.cleaned_data["body"])
+
     def clean_author_name(self):
         # Line breaks, bidirectional overrides and invisible characters have no place in a name on display.
         kept = (" " if unicodedata.category(ch) == "Cc" else ch for ch in self.cleaned_data["author_name"])
@@ -189,6 +192,13 @@ class NoAnswerForm(forms.Form):
     )
 
 
+def visible_text(text):
+    """`text`, refused when nothing in it can be seen: only spaces, line breaks or invisible characters."""
+    if all(unicodedata.category(character)[0] in "CZ" for character in text):
+        raise forms.ValidationError(_("Write something: this text is empty or invisible."))
+    return text
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
@@ -202,6 +212,9 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if comment.status != Comment.Status.HELD:
             del self.fields["approve"]
+
+    def clean_body(self):
+        return visible_text(self.cleaned_data["body"])
 
     def clean(self):
         cleaned = super().clean()
@@ -225,7 +238,8 @@ class HoldWordForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         word = " ".join(cleaned.get("word", "").split())
-        self.caught, self.caught_count = caught_by(word) if word else ([], 0)
+        unchanged = self.instance.pk is not None and word == self.instance.word
+        self.caught, self.caught_count = caught_by(word) if word and not unchanged else ([], 0)
         if self.caught and not cleaned.get("confirm"):
             raise forms.ValidationError(
                 ngettext(

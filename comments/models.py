@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -370,8 +369,15 @@ class HoldWord(models.Model):
 
     def clean(self):
         self.word = " ".join(self.word.split())
-        if not re.search(r"\w", self.word):  # matching compares words; punctuation alone never matches
-            raise ValidationError({"word": _("Enter a word.")})
+        key = moderation.words_of(self.word)
+        if not key:  # matching compares letters and digits; punctuation alone never matches anything
+            raise ValidationError({"word": _("Enter a word: letters or digits.")})
+        # "Con", "CON" and "cön" are all "con" to the matching: a second copy would only clutter the list.
+        for other in HoldWord.objects.exclude(pk=self.pk).values_list("word", flat=True):
+            if moderation.words_of(other) == key:
+                raise ValidationError(
+                    {"word": _("This word is already in the list as “%(word)s”.") % {"word": other}}
+                )
 
 
 class BanQuerySet(models.QuerySet):
@@ -428,6 +434,13 @@ class Ban(models.Model):
     def clean(self):
         if not (self.email or self.ip_address or self.user_id):
             raise ValidationError(_("Ban an email, a network address or an account."))
+        staff = get_user_model().objects.filter(is_staff=True)
+        if (self.user_id and staff.filter(pk=self.user_id).exists()) or (
+            self.email and staff.filter(email__iexact=self.email).exists()
+        ):
+            raise ValidationError(
+                _("Bans are for readers: this email or account belongs to the site's staff.")
+            )
 
 
 def address_key(email):

@@ -167,7 +167,8 @@ def normalize(text: str) -> str:
     return decomposed
 
 
-def _words(text: str) -> tuple[str, ...]:
+def words_of(text: str) -> tuple[str, ...]:
+    """The words matching compares, normalised: "L’ENCULÉ !" gives ("l", "encule")."""
     return tuple(_WORD.findall(normalize(text)))
 
 
@@ -175,7 +176,7 @@ def _words(text: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=8)
 def _index(entries: tuple[str, ...]):
     """Each entry's words, the one-word entries, and the longer entries by their first word."""
-    keys = [(entry, _words(entry)) for entry in entries]
+    keys = [(entry, words_of(entry)) for entry in entries]
     singles = set()
     phrases: dict[str, set[tuple[str, ...]]] = {}
     for _entry, key in keys:
@@ -194,7 +195,7 @@ def find_hold_words(text: str, words: Sequence[str]) -> list[str]:
     `words`, once each, in their order there.
     """
     keys, singles, phrases = _index(tuple(words))
-    tokens = _words(text)
+    tokens = words_of(text)
     found = {(token,) for token in singles.intersection(tokens)}
     for index, token in enumerate(tokens):
         for phrase in phrases.get(token, ()):

@@ -544,3 +544,76 @@ def test_the_reply_page_costs_the_same_queries_whatever_the_size_of_the_thread(
     owner_client.get(url)
     with django_assert_num_queries(5):
         owner_client.get(url)
+
+
+@pytest.mark.parametrize("value", ["²", "①", "9223372036854775808", "99999999999999999999999", "abc", "-1"])
+def test_an_odd_article_filter_value_is_ignored_not_a_500(owner_client, value):
+    comment = make_comment(status="held")
+    assert rows(owner_client, CHANGELIST, article=value) == [comment.pk]
+    assert owner_client.get(UNANSWERED, {"article": value}).status_code == 200
+
+
+@pytest.mark.parametrize("selected", ["abc", "99999999999999999999999", "1.5"])
+def test_a_forged_selection_is_a_bad_request_not_a_500(owner_client, selected):
+    comment = make_comment()
+    response = owner_client.post(
+        ALL, {"action": "reject", "apply": "yes", "reason": "insult", "_selected_action": [selected]}
+    )
+    assert response.status_code == 400
+    assert (
+        owner_client.post(
+            UNANSWERED, {"action": "no_answer_needed", "_selected_action": [selected]}
+        ).status_code
+        == 400
+    )
+    assert Comment.objects.get(pk=comment.pk).status == "published"
+
+
+@pytest.mark.parametrize("word", ["Con", "CON", "cön"])
+def test_a_hold_word_already_in_the_list_under_another_case_or_accent_is_refused(owner_client, word):
+    HoldWord.objects.create(word="con")
+    page = owner_client.post(reverse("admin:comments_holdword_add"), {"word": word, "language": ""})
+    assert "This word is already in the list as “con”." in page.content.decode()
+    assert HoldWord.objects.filter(word__iexact="con").count() == 1
+
+
+@pytest.mark.parametrize("word", ["_", "...", "‽"])
+def test_a_hold_word_that_could_never_match_is_refused(owner_client, word):
+    page = owner_client.post(reverse("admin:comments_holdword_add"), {"word": word, "language": ""})
+    assert "Enter a word: letters or digits." in page.content.decode()
+
+
+def test_changing_only_a_hold_words_language_asks_no_confirmation(owner_client):
+    make_comment(body="What a brigand.")
+    word = HoldWord.objects.create(word="brigand")
+    owner_client.post(
+        reverse("admin:comments_holdword_change", args=[word.pk]), {"word": "brigand", "language": "fr"}
+    )
+    assert HoldWord.objects.get(pk=word.pk).language == "fr"
+
+
+def test_the_history_gives_reasons_in_words(owner_client, owner):
+    comment = make_comment(status="held", hold_reasons=["links"])
+    comment.record_posting()
+    comment.reject(by=owner, reason="insult")
+    page = owner_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    history = page[page.lower().index("history: who did what") :]
+    assert "it contains more links than comments usually do" in history
+    assert "insult or personal attack" in history
+
+
+def test_a_reply_of_only_invisible_characters_is_refused(owner_client):
+    comment = make_comment()
+    page = owner_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "\u200b\u2060\u00ad"}
+    )
+    assert "Write something: this text is empty or invisible." in page.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_staff_cannot_be_banned_from_the_ban_form(owner_client, owner):
+    until = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%d")
+    data = {"email": owner.email.upper(), "reason": "Test", "until_0": until, "until_1": "12:00:00"}
+    page = owner_client.post(reverse("admin:comments_ban_add"), data)
+    assert "Bans are for readers" in page.content.decode()
+    assert not Ban.objects.exists()

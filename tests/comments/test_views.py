@@ -704,3 +704,14 @@ def test_the_report_form_has_no_empty_reason(client, article):
 def test_the_length_limit_is_written_as_numbers_are_in_the_readers_language(client, article, language, limit):
     page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert limit in page
+
+
+def test_a_comment_of_only_invisible_characters_is_refused_and_kept(client, article):
+    response = post(client, article, body="\u200b\u2060")
+    assert "Write something: this text is empty or invisible." in Thread(response.content.decode()).all_text
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_of_only_an_emoji_is_welcome(client, article):
+    post(client, article, body="👍")
+    assert Comment.objects.get().status == "published"
