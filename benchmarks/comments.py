@@ -15,8 +15,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import setup_test_environment
 from django.utils import timezone
+from timing import measure
 
 from accounts.models import User
 from blog.models import Article
@@ -54,17 +55,6 @@ def fill(article, total):
         if number % 97 == 5:
             comment.reject(by=None, reason="insult")
         existing.append(comment)
-
-
-def measure(client, url, requests):
-    timings = []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(timings), max(timings), len(queries), len(response.content)
 
 
 def post_timings(client, article, count):

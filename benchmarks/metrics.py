@@ -12,9 +12,10 @@ from datetime import timedelta
 import setup_django  # noqa: F401  (first: the imports below need Django set up)
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import setup_test_environment
 from django.urls import reverse
 from django.utils import timezone
+from timing import measure
 
 from accounts.models import User
 from blog.models import Article
@@ -97,17 +98,6 @@ def fill(article, owner, total, now):
     Comment.objects.bulk_create(answers, batch_size=1000)
 
 
-def measure(client, url, requests):
-    timings = []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(timings), max(timings), len(queries)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, nargs="+", default=[1000, 20000])
@@ -139,7 +129,7 @@ def main():
                 ("public policy", reverse("comments:policy")),
             ]
             for label, url in rows:
-                median, worst, queries = measure(client, url, options.requests)
+                median, worst, queries, _size = measure(client, url, options.requests)
                 print(f"{total:>8}  {label:<24} {median:>9.1f} {worst:>7.1f} {queries:>7}")
             for label, function in [
                 ("moderation_figures()", metrics.moderation_figures),

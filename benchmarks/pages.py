@@ -5,15 +5,14 @@ Uses a throwaway test database (SQLite in memory, or the DATABASE_URL server's t
 """
 
 import argparse
-import statistics
-import time
 from datetime import timedelta
 
 import setup_django  # noqa: F401  (first: the imports below need Django set up)
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import setup_test_environment
 from django.utils import timezone
+from timing import measure
 
 from accounts.models import User
 from blog.models import Article, Tag
@@ -38,17 +37,6 @@ def fill(total, author, tags):
             published_at=now - timedelta(hours=number + 1),
         )
         article.tags.set(tags)
-
-
-def measure(client, url, requests):
-    timings = []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings), max(timings), len(queries), len(response.content)
 
 
 def main():

@@ -106,14 +106,49 @@ def is_an_id(value):
     return bool(value) and value.isascii() and value.isdigit() and len(value) <= 18
 
 
-class SaneSelectionMixin:
-    """A forged selection (not ids) gets a 400 instead of Django's 500 when an action runs."""
+class CommentListMixin:
+    """What the comment list and the unanswered questions share: columns, the moderation permission, the
+    pages actions show to ask for a reason, and a 400 (instead of Django's 500) for a forged selection."""
 
     def changelist_view(self, request, extra_context=None):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME) if request.method == "POST" else []
         if not all(is_an_id(value) for value in selected):
             return HttpResponseBadRequest()
         return super().changelist_view(request, extra_context)
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(120)
+
+    @admin.display(description=_("why it was held"))
+    def reasons(self, comment):
+        return format_html_join(", ", "{}", ((label,) for label in comment.hold_reasons_display()))
+
+    @admin.display(description=_("age"), ordering="created_at")
+    def age(self, comment):
+        return timesince(comment.created_at, depth=1)
+
+    @admin.display(description=_("reply"))
+    def reply_link(self, comment):
+        url = reverse("admin:comments_comment_reply", args=[comment.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Reply"))
+
+    def intermediate_page(self, request, queryset, form, action, title, button):
+        """The page an action shows to ask for what it needs (a reason), like Django's delete confirmation."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "button": button,
+            "opts": self.model._meta,
+            "form": form,
+            "action": action,
+            "comments": queryset.select_related("article"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/comments/intermediate.html", context)
 
 
 def is_queue_view(request):
@@ -258,7 +293,7 @@ def ban_authors(modeladmin, request, queryset):
 
 
 @admin.register(Comment)
-class CommentAdmin(SaneSelectionMixin, admin.ModelAdmin):
+class CommentAdmin(CommentListMixin, admin.ModelAdmin):
     # Few columns, each carrying what belongs together, so the queue fits a laptop screen.
     list_display = ["excerpt_in_context", "author", "article", "decision", "age", "reply_link"]
     list_filter = [
@@ -306,9 +341,6 @@ class CommentAdmin(SaneSelectionMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_comment")
-
     def has_ban_permission(self, request):
         return request.user.has_perm("comments.add_ban")
 
@@ -333,10 +365,6 @@ class CommentAdmin(SaneSelectionMixin, admin.ModelAdmin):
         ]
 
     # Columns
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(120)
 
     @admin.display(description=_("comment"))
     def excerpt_in_context(self, comment):
@@ -371,34 +399,7 @@ class CommentAdmin(SaneSelectionMixin, admin.ModelAdmin):
     def author(self, comment):
         return format_html("{}<br><small>{}</small>", comment.author_name, comment.author_email)
 
-    @admin.display(description=_("why it was held"))
-    def reasons(self, comment):
-        return format_html_join(", ", "{}", ((label,) for label in comment.hold_reasons_display()))
-
-    @admin.display(description=_("age"), ordering="created_at")
-    def age(self, comment):
-        return timesince(comment.created_at, depth=1)
-
-    @admin.display(description=_("reply"))
-    def reply_link(self, comment):
-        url = reverse("admin:comments_comment_reply", args=[comment.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Reply"))
-
     # Pages
-
-    def intermediate_page(self, request, queryset, form, action, title, button):
-        """The page an action shows to ask for what it needs (a reason), like Django's delete confirmation."""
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "button": button,
-            "opts": self.model._meta,
-            "form": form,
-            "action": action,
-            "comments": queryset.select_related("article"),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/comments/intermediate.html", context)
 
     def reply_view(self, request, pk):
         """Answer a reader in-thread: the article, the chain of comments above, the comment, its replies and
@@ -483,16 +484,16 @@ def no_answer_needed(modeladmin, request, queryset):
             messages.SUCCESS,
         )
         return None
-    return CommentAdmin.intermediate_page(
-        modeladmin, request, queryset, form, "no_answer_needed", _("No answer needed"), _("Confirm")
+    return modeladmin.intermediate_page(
+        request, queryset, form, "no_answer_needed", _("No answer needed"), _("Confirm")
     )
 
 
 @admin.register(UnansweredQuestion)
-class UnansweredQuestionAdmin(SaneSelectionMixin, admin.ModelAdmin):
+class UnansweredQuestionAdmin(CommentListMixin, admin.ModelAdmin):
     """Readers' questions still waiting for the author: the list the owner works through."""
 
-    list_display = ["excerpt", "article", "author_name", "waiting", "reply_link"]
+    list_display = ["excerpt", "article", "author_name", "age", "reply_link"]
     list_select_related = ["article"]
     list_filter = [ArticleFilter]
     search_fields = ["author_name", "body"]
@@ -519,23 +520,10 @@ class UnansweredQuestionAdmin(SaneSelectionMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("comments.view_comment")
 
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_comment")
-
-    excerpt = CommentAdmin.excerpt
-    reasons = CommentAdmin.reasons
-    reply_link = CommentAdmin.reply_link
-
-    @admin.display(description=_("waiting for"), ordering="created_at")
-    def waiting(self, question):
-        return timesince(question.created_at, depth=1)
-
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-    intermediate_page = CommentAdmin.intermediate_page
 
 
 @admin.register(HoldWord)

@@ -133,7 +133,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = Report.Reason.choices  # a reason must be picked: no empty choice
+        self.fields["reason"].choices = Report.REASONS  # a reason must be picked: no empty choice
 
 
 class StopMailForm(forms.Form):

@@ -322,17 +322,11 @@ class CommentEvent(models.Model):
 class Report(models.Model):
     """A reader's report. It puts the comment in front of moderators; it never hides it by itself."""
 
-    class Reason(models.TextChoices):
-        SPAM = RejectionReason.SPAM.value, RejectionReason.SPAM.label
-        INSULT = RejectionReason.INSULT.value, RejectionReason.INSULT.label
-        HATE = RejectionReason.HATE.value, RejectionReason.HATE.label
-        HARASSMENT = RejectionReason.HARASSMENT.value, RejectionReason.HARASSMENT.label
-        PERSONAL_DATA = RejectionReason.PERSONAL_DATA.value, RejectionReason.PERSONAL_DATA.label
-        ILLEGAL = RejectionReason.ILLEGAL.value, RejectionReason.ILLEGAL.label
-        OTHER = "other", _("something else")
+    # The published reasons for removing a comment, and one more for whatever a reader cannot name.
+    REASONS = [*RejectionReason.choices, ("other", _("something else"))]
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=REASONS)
     note = models.TextField(_("details"), max_length=1000, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)

@@ -4,7 +4,6 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -70,9 +69,8 @@ def post_comment(request, slug):
 
 
 def report_comment(request, pk):
-    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
-    if not comment.article.is_published():
-        raise Http404
+    on_live_articles = Comment.objects.published().filter(article__in=Article.objects.published())
+    comment = get_object_or_404(on_live_articles.select_related("article"), pk=pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report(comment, ip_address=client_ip(request), **form.cleaned_data)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import roles
 from blog.models import Article
 from comments.models import Ban, Comment, HoldWord, Report
+from comments.moderation import RejectionReason
 from tests.factories import make_article, make_comment, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def held_comment():
 
 def reported_comment():
     comment = make_comment()
-    Report.objects.create(comment=comment, reason=Report.Reason.INSULT, note="Reported for the matrix")
+    Report.objects.create(comment=comment, reason=RejectionReason.INSULT, note="Reported for the matrix")
     return comment
 
 
