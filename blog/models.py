@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -84,21 +83,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("tags").defer("search_vector")
 
     def for_listing(self):
-        """What a list of article cards shows: no bodies, which can weigh 100 KB each, and comment counts."""
-        return self.with_relations().defer("body", "body_html").with_comment_count()
-
-    def with_comment_count(self):
-        """Each article with `comment_count`, the number of its published comments, in the same query."""
-        comment_model = self.model._meta.get_field("comments").related_model
-        counts = (
-            comment_model.objects.published()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
+        """What a list of article cards shows: no bodies, which can weigh 100 KB each. Nothing is read yet, so
+        the templates' filters can still add what their cards show to the same query."""
+        return self.with_relations().defer("body", "body_html")
 
 
 def default_language():
