@@ -120,8 +120,7 @@ class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
 
 
 def search_view(request):
-    # PostgreSQL refuses NUL characters in text; a reader's stray one must not cost them a 500.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    query = request.GET.get("q", "").strip()[:200]
     results = search.search_articles(Article.objects.published().for_listing(), query) if query else None
     page = paginate(request, results) if results is not None else None
     return render(request, "blog/search.html", {"query": query, "page_obj": page})

@@ -164,7 +164,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Causerie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Production hardening, on whenever debug is off.
+# Production hardening. The headers are always sent and the cookies are HTTPS-only whenever debug is off; the
+# HTTPS redirect and HSTS stay off until set: the proxy often redirects already, and browsers keep HSTS for as
+# long as it said, even after a mistake.
 # Behind a proxy, the reader's address is the last one the proxy added to X-Forwarded-For.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
