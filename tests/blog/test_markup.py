@@ -10,12 +10,12 @@ import json
 import re
 import sys
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from blog.markup import ARTICLE_MAX_CHARS, COMMENT_MAX_CHARS, render_article, render_comment, to_plain_text
+from tests.html import Document
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -59,24 +59,9 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 RENDERERS = [pytest.param(render_article, id="article"), pytest.param(render_comment, id="comment")]
 
 
-class _Elements(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.elements = []
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, attrs))
-
-    def handle_startendtag(self, tag, attrs):
-        self.elements.append((tag, attrs))
-
-
 def elements(fragment):
-    """(tag, [(name, value), ...]) for every start tag in the fragment, values unescaped."""
-    parser = _Elements()
-    parser.feed(fragment)
-    parser.close()
-    return parser.elements
+    """(tag, [(name, value), ...]) for every start tag in the fragment, values unescaped, repeats kept."""
+    return [(element.tag, element.attr_pairs) for element in Document(fragment).iter()]
 
 
 def url_scheme(value):

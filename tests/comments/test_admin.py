@@ -1,5 +1,4 @@
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from comments.models import Ban, Comment, HoldWord, Report
 from tests.factories import make_article, make_comment, make_owner, make_user
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -17,24 +17,13 @@ ALL = CHANGELIST + "?view=all"
 UNANSWERED = reverse("admin:comments_unansweredquestion_changelist")
 
 
-class Rows(HTMLParser):
-    """The ids of the rows an admin list shows, in order (from their selection checkboxes)."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.ids = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("name") == "_selected_action":
-            self.ids.append(int(attrs["value"]))
-
-
 def rows(client, url, **params):
     response = client.get(url, params)
     assert response.status_code == 200
-    return Rows(response.content.decode()).ids
+    # The ids of the rows the list shows, in order, from their selection checkboxes.
+    return [
+        int(box["value"]) for box in Document(response.content.decode()).find_all(name="_selected_action")
+    ]
 
 
 def act(client, action, *comments, url=ALL, **data):
