@@ -269,6 +269,11 @@ class Article(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_published()
 
+    def speaks_for(self, user):
+        """Whether `user` speaks for this article: its author, or any staff member. Their comments wear the
+        Author badge, skip the moderation policy and answer readers' questions."""
+        return user is not None and user.is_authenticated and (user.is_staff or user.pk == self.author_id)
+
     def was_updated(self):
         """Whether the article changed on a later day than it was published (worth telling readers)."""
         if not self.published_at:

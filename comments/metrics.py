@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,7 +173,7 @@ def moderation_figures(now=None, days=30):
       that row to its first later "approved", "rejected" or "spam" row (automatic releases count); the median
       over those decided by `now`, and how many are still waiting.
     - `answer_time`: for each question (published, `is_question`) posted in the window, the time to the first
-      published reply to it (`reply_to`) by the article's author or a staff user; the median over those
+      published answer to it (`CommentQuerySet.answering()`); the median over those
       answered by `now`, and how many are not.
     - `answered_in_time`: of those questions at least 48 hours old at `now`, how many had such a reply within
       48 hours.
@@ -316,7 +316,7 @@ def _pending():
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    queue = Comment.objects.moderation_queue().order_by()
+    queue = Comment.objects.held().order_by()
     figures = queue.aggregate(count=Count("pk"), oldest=Min(Coalesce(Subquery(appealed_at), "created_at")))
     return figures["count"], figures["oldest"]
 
@@ -344,16 +344,16 @@ def _waits(since, now):
     decided = [decided_at - posted_at for posted_at, decided_at in held if decided_at is not None]
     decision_time = Median.of(decided, waiting=len(held) - len(decided))
 
-    answer = Q(
-        Q(replies__user__is_staff=True) | Q(replies__user=F("article__author")),
-        replies__status=Status.PUBLISHED,
-        replies__created_at__lte=now,
+    first_answer = (
+        Comment.objects.answering(OuterRef("pk"))
+        .filter(created_at__lte=now)
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
     )
     questions = (
         Comment.objects.published()
         .filter(is_question=True, created_at__range=(since, now))
-        .values("pk", "created_at")
-        .annotate(answered_at=Min("replies__created_at", filter=answer))
+        .annotate(answered_at=Subquery(first_answer))
         .order_by()
         .values_list("created_at", "answered_at")
     )

@@ -159,13 +159,19 @@ def test_the_list_costs_the_same_queries_whatever_the_size_of_the_table(
         owner_client.get(CHANGELIST, {"view": "all", "question": "unanswered"})
 
 
-def test_the_admin_index_says_how_many_comments_and_questions_wait(owner_client):
-    make_comment(status="held")
-    make_comment(status="held")
-    make_comment(is_question=True)
+def test_the_admin_index_counts_what_its_link_opens(owner_client):
+    """ "Need a decision" is the queue the link opens: held comments and published ones with open reports."""
+    held = [make_comment(status="held", body=f"Held {n}.") for n in range(2)]
+    reported = make_comment(body="Reported.")
+    Report.objects.create(comment=reported, reason="insult")
+    make_comment(is_question=True, body="Untouched question.")
     page = owner_client.get(reverse("admin:index")).content.decode()
-    assert "2 comments waiting for review" in page
+    assert "3 comments need a decision" in page
     assert "1 unanswered question" in page
+    queue = owner_client.get(CHANGELIST).content.decode()
+    for comment in [*held, reported]:
+        assert comment.body in queue
+    assert "Untouched question." not in queue
 
 
 # Bulk actions

@@ -84,7 +84,7 @@ def test_an_appeal_puts_a_rejection_back_in_the_queue_marked_as_such(moderator):
         ["hold_word", "appeal"],
     )
     assert comment.history.last().action == "appealed"
-    assert list(Comment.objects.moderation_queue()) == [comment]
+    assert list(Comment.objects.held()) == [comment]
 
 
 def test_a_decision_resolves_open_reports(moderator):
