@@ -196,20 +196,14 @@ class Comment(models.Model):
         return _("%(name)s on “%(article)s”") % {"name": self.author_name, "article": self.article.title}
 
     def save(self, *args, **kwargs):
-        # Rendered once when the text is new or changed; approving or rejecting does not render it again.
-        if self._state.adding or self.body != getattr(self, "_saved_body", None):
+        # A reader's words never change after posting (the admin shows them read-only), so they are rendered
+        # once, when the comment is first saved; approving or rejecting it does not render them again.
+        if self._state.adding:
             self.body_html = markup.render_comment(self.body)
-            self._saved_body = self.body
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        comment._saved_body = comment.__dict__.get("body")
-        return comment
 
     @property
     def anchor(self):

@@ -103,12 +103,13 @@ def test_markdown_is_rendered_when_saved_and_not_again_on_a_decision(moderator):
     assert Comment.objects.get(pk=comment.pk).body_html == "<p>kept</p>"
 
 
-def test_an_edited_body_is_rendered_again():
-    comment = make_comment(body="*hello*")
+def test_a_comment_is_rendered_once_when_posted_and_never_on_later_saves(moderator):
+    comment = make_comment(body="*hello*", status="held")
+    assert comment.body_html == "<p><em>hello</em></p>"
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>as stored</p>")
     stored = Comment.objects.get(pk=comment.pk)
-    stored.body = "**bye**"
-    stored.save()
-    assert Comment.objects.get(pk=comment.pk).body_html == "<p><strong>bye</strong></p>"
+    stored.approve(by=moderator)
+    assert Comment.objects.get(pk=comment.pk).body_html == "<p>as stored</p>"
 
 
 def test_a_comment_with_replies_cannot_be_deleted_alone():
