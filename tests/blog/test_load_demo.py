@@ -214,7 +214,7 @@ def test_demo_comments_get_their_status_from_the_policy_and_their_removal_from_a
     others = [c for key, c in comments.items() if key not in {"links@example.com", "rude@example.com"}]
     assert {c.status for c in others} == {Comment.Status.PUBLISHED}
     assert not Comment.objects.filter(status=Comment.Status.SPAM).exists()  # slow, human readers
-    assert all(c.is_by_staff(c.article) for c in others if c.user_id)
+    assert all(c.speaks_for_article for c in others if c.user_id)
 
 
 def test_demo_replies_hang_where_the_thread_logic_puts_them():
