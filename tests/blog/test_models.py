@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
+from blog import markup
 from blog.models import Article
 from tests.factories import make_article, make_image_file, make_tag
 
@@ -170,3 +171,15 @@ def test_saving_after_validation_stores_the_checked_rendering_and_follows_later_
     article.body = "Edited **after** validation"
     article.save()
     assert Article.objects.get(pk=article.pk).body_html == "<p>Edited <strong>after</strong> validation</p>"
+
+
+def test_saving_after_validation_stores_exactly_what_render_article_makes():
+    # Validation renders with render_article_or_none and the save reuses it: the level-one heading must still
+    # become an <h2> and the table still be reachable by keyboard.
+    article = make_article()
+    article.body = "# Part one\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    article.full_clean()
+    article.save()
+    stored = Article.objects.get(pk=article.pk).body_html
+    assert stored == markup.render_article(article.body)
+    assert '<h2 id="part-one">' in stored and '<table tabindex="0">' in stored
