@@ -100,6 +100,27 @@ def test_replacing_the_cover_removes_the_old_renditions(media_root):
     assert [r["width"] for r in Article.objects.get(pk=article.pk).cover_renditions] == [480, 500]
 
 
+def test_a_new_cover_its_renditions_and_the_search_vector_are_saved_in_the_articles_one_write(
+    media_root, django_assert_num_queries
+):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="First")
+    article.cover = make_image_file(size=(500, 250))
+    with django_assert_num_queries(2):  # the stored cover's names, then the UPDATE
+        article.save()
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.cover.name == article.cover.name
+    assert [r["width"] for r in stored.cover_renditions] == [480, 500]
+
+
+def test_removing_the_cover_deletes_its_file_and_renditions(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="Gone soon")
+    files = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
+    article.cover = None
+    article.save()
+    assert not any(path.exists() for path in files)
+    assert Article.objects.get(pk=article.pk).cover_renditions == []
+
+
 def test_tag_slug_is_derived_from_its_name():
     assert make_tag("Dialogue ouvert").slug == "dialogue-ouvert"
 
