@@ -308,6 +308,15 @@ def test_full_text_search_finds_word_forms_and_ranks_title_matches_first(client)
     assert french.title in get_page(client, "/search/?q=réponse").all_text
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL only")
+def test_full_text_search_follows_an_edited_article(client):
+    article = make_article(title="Gardening", body="Tomatoes and beans.")
+    article.title, article.body = "Cooking", "Soups and stews."
+    article.save()
+    assert article.title in get_page(client, "/search/?q=stew").all_text
+    assert article.title not in get_page(client, "/search/?q=tomato").all_text
+
+
 def test_server_error_page_renders_on_its_own(rf):
     from django.views.defaults import server_error
 

@@ -83,7 +83,7 @@ def test_an_appeal_puts_a_rejection_back_in_the_queue_marked_as_such(moderator):
         ["hold_word", "appeal"],
     )
     assert comment.history.last().action == "appealed"
-    assert list(Comment.objects.moderation_queue()) == [comment]
+    assert list(Comment.objects.held()) == [comment]
 
 
 def test_a_decision_resolves_open_reports(moderator):
@@ -102,12 +102,13 @@ def test_markdown_is_rendered_when_saved_and_not_again_on_a_decision(moderator):
     assert Comment.objects.get(pk=comment.pk).body_html == "<p>kept</p>"
 
 
-def test_an_edited_body_is_rendered_again():
-    comment = make_comment(body="*hello*")
+def test_a_comment_is_rendered_once_when_posted_and_never_on_later_saves(moderator):
+    comment = make_comment(body="*hello*", status="held")
+    assert comment.body_html == "<p><em>hello</em></p>"
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>as stored</p>")
     stored = Comment.objects.get(pk=comment.pk)
-    stored.body = "**bye**"
-    stored.save()
-    assert Comment.objects.get(pk=comment.pk).body_html == "<p><strong>bye</strong></p>"
+    stored.approve(by=moderator)
+    assert Comment.objects.get(pk=comment.pk).body_html == "<p>as stored</p>"
 
 
 def test_a_comment_with_replies_cannot_be_deleted_alone():
