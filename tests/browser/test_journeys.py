@@ -104,7 +104,7 @@ def test_the_owner_approves_a_held_comment_and_replies_in_thread_with_the_author
     admin = new_context().new_page()
     log_in_to_admin(admin, owner.username)
 
-    admin.get_by_role("link", name="1 comment waiting for review").click()
+    admin.get_by_role("link", name="1 comment needs a decision").click()
     expect(admin.get_by_role("link", name="Needs a decision")).to_be_visible()
     expect(admin.get_by_role("row").filter(has_text="Published: no decision needed.")).to_have_count(0)
     row = admin.get_by_role("row").filter(has_text="Why was mine held?")
