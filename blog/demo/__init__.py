@@ -1,10 +1,10 @@
-"""The demo content that `manage.py load_demo` loads: data, edited as text, and the functions that read it.
+"""The demo articles that `manage.py load_demo` (in the comments app, which also loads their conversations
+from comments/demo_conversations.toml) stores: data, edited as text, and the functions that read it.
 
 - `articles/<slug>.md`: one article each. TOML front matter between two `+++` lines (title, language,
   summary, meta_description, tags, days_from_today, and a [cover] table with its alt text and colours), then
   the Markdown body. `days_from_today` is negative for an article published that many days before the demo
   was loaded, positive for a scheduled one; an article without it is a draft.
-- `comments.toml`: the conversations under the articles (its header describes the fields).
 - `owner.toml`: the profile of the demo owner, who wrote the articles.
 - `covers.py`: paints each article's cover from its colours, so that no image file is shipped.
 """
@@ -28,11 +28,6 @@ def articles():
         article["published_at"] = publication_date(article.get("days_from_today"))
         found.append(article)
     return sorted(found, key=lambda a: (not a["published_at"], a.get("days_from_today", 0), a["slug"]))
-
-
-def conversations():
-    """The comments of comments.toml: for each article's slug, its comments in the order they were written."""
-    return _read_toml("comments.toml")
 
 
 def owner():

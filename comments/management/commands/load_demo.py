@@ -1,7 +1,11 @@
-"""`manage.py load_demo`: a demo owner, and the articles and conversations of blog/demo/, to try Causerie on a
-fresh database. The content is data (blog/demo/__init__.py describes it); this command stores it."""
+"""`manage.py load_demo`: a demo owner, the articles of blog/demo/ and their conversations
+(comments/demo_conversations.toml), to try Causerie on a fresh database. The content is data; this command
+stores it. It lives in the comments app, which depends on the blog: the blog needs nothing of comments.
+"""
 
+import tomllib
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +23,7 @@ from blog.models import Article, Tag
 from comments import services
 from comments.models import Comment, CommentEvent
 
+CONVERSATIONS = Path(__file__).resolve().parents[2] / "demo_conversations.toml"
 OWNER_USERNAME = "owner"
 OWNER_PASSWORD = "causerie-demo"
 # Where `manage.py runserver` listens by default; the admin path itself comes from the URLconf.
@@ -46,7 +51,7 @@ class Command(BaseCommand):
                 "load_demo creates an admin account with a publicly known password, so it runs only with "
                 "DEBUG on; pass --force if this really is a throwaway site."
             )
-        conversations = demo.conversations()
+        conversations = tomllib.loads(CONVERSATIONS.read_text(encoding="utf-8"))
         with transaction.atomic():
             owner, owner_created = load_owner()
             results = [load_article(data, owner) for data in demo.articles()]
@@ -119,10 +124,10 @@ def load_article(data, owner):
 
 
 def load_conversation(article, entries):
-    """A new article's comments from blog/demo/comments.toml, each posted as its reader or its author would
-    post it: the policy decides what is published or held, the thread logic where replies hang, and a
-    removal goes through the moderation service with its reason. They cause the mails those services send,
-    to the demo's example.com addresses, which receive nothing."""
+    """A new article's comments from comments/demo_conversations.toml, each posted as its reader or its
+    author would post it: the policy decides what is published or held, the thread logic where replies hang,
+    and a removal goes through the moderation service with its reason. They cause the mails those services
+    send, to the demo's example.com addresses, which receive nothing."""
     posted = {}
     for entry in entries:
         answered = posted.get(entry.get("reply_to"))
