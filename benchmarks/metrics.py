@@ -46,7 +46,7 @@ def fill(article, owner, total, now):
                 body="A comment.",
                 body_html="<p>A comment.</p>",
                 status=OUTCOMES[number % len(OUTCOMES)],
-                hold_reasons=reasons(OUTCOMES[number % len(OUTCOMES)], number),
+                policy_reasons=reasons(OUTCOMES[number % len(OUTCOMES)], number),
                 is_question=number % 10 == 3,
                 created_at=now - span * (number - start),
             )
@@ -61,7 +61,7 @@ def fill(article, owner, total, now):
                 comment=comment,
                 action="posted",
                 to_status=comment.status,
-                reason=", ".join(comment.hold_reasons),
+                reason=", ".join(comment.policy_reasons),
                 created_at=comment.created_at,
             )
         )

@@ -96,7 +96,7 @@ class CommentListMixin:
 
     @admin.display(description=_("why it was held"))
     def reasons(self, comment):
-        return format_html_join(", ", "{}", ((label,) for label in comment.hold_reasons_display()))
+        return format_html_join(", ", "{}", ((label,) for label in comment.policy_reasons_display()))
 
     @admin.display(description=_("age"), ordering="created_at")
     def age(self, comment):
@@ -202,8 +202,10 @@ class CommentAdmin(CommentListMixin, admin.ModelAdmin):
     def decision(self, comment):
         """Where the comment stands: its status, why it was held, whether it is an appeal, open reports."""
         parts = [format_html("<strong>{}</strong>", comment.get_status_display())]
-        if comment.hold_reasons:
-            parts.append(format_html_join("; ", "{}", ((label,) for label in comment.hold_reasons_display())))
+        if comment.policy_reasons:
+            parts.append(
+                format_html_join("; ", "{}", ((label,) for label in comment.policy_reasons_display()))
+            )
         if comment.is_appeal:
             parts.append(format_html("<em>{}</em>", _("appeal")))
         if comment.open_reports:

@@ -70,7 +70,7 @@ class HoldReasonFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in moderation.HOLD_REASONS:
             # The codes are stored as a JSON list; its text holds each code in quotes on every database.
-            return queryset.filter(hold_reasons__icontains=f'"{self.value()}"')
+            return queryset.filter(policy_reasons__icontains=f'"{self.value()}"')
         return queryset
 
 

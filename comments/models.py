@@ -159,7 +159,8 @@ class Comment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
     )
-    hold_reasons = models.JSONField(_("why it was held"), default=list, blank=True)
+    # The policy's reason codes for a held or spam comment (moderation.Reason), and "appeal" once appealed.
+    policy_reasons = models.JSONField(_("why it was held or filed as spam"), default=list, blank=True)
     rejection_reason = models.CharField(
         _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
     )
@@ -232,8 +233,8 @@ class Comment(models.Model):
             return RejectionReason.SPAM.label
         return self.get_rejection_reason_display()
 
-    def hold_reasons_display(self):
-        return moderation.describe(self.hold_reasons)
+    def policy_reasons_display(self):
+        return moderation.describe(self.policy_reasons)
 
     # State changes. Nothing else assigns `status`: each method sets what belongs together and records who,
     # when and why in the history.
@@ -265,7 +266,7 @@ class Comment(models.Model):
     def appeal(self):
         """The commenter asks for a second review of a rejection: back in the queue, marked as an appeal."""
         self.is_appeal = True
-        self.hold_reasons = [*self.hold_reasons, moderation.Reason.APPEAL]
+        self.policy_reasons = [*self.policy_reasons, moderation.Reason.APPEAL]
         self._change(CommentEvent.Action.APPEALED, self.Status.HELD, reason=self.rejection_reason)
 
     def _change(self, action, status, *, by=None, reason="", note=""):
@@ -287,7 +288,7 @@ class Comment(models.Model):
             action=CommentEvent.Action.POSTED,
             actor=self.user,
             to_status=self.status,
-            reason=", ".join(self.hold_reasons),
+            reason=", ".join(self.policy_reasons),
         )
 
 

@@ -56,7 +56,7 @@ def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds
             is_question=data.get("is_question", False),
             notify_replies=data.get("notify_replies", False),
             status=decision.outcome,
-            hold_reasons=list(decision.reasons),
+            policy_reasons=list(decision.reasons),
             ip_address=ip_address,
             user_agent=user_agent.replace("\x00", "")[:300],
         )
@@ -133,7 +133,7 @@ def release_soft_holds(now=None):
     now = now or timezone.now()
     released = 0
     for comment in Comment.objects.held().filter(created_at__lte=now - timedelta(hours=hours)):
-        if moderation.releases_itself(comment.hold_reasons, comment.created_at, now, hours):
+        if moderation.releases_itself(comment.policy_reasons, comment.created_at, now, hours):
             note = ngettext(
                 "released automatically after %(hours)d hour without a decision",
                 "released automatically after %(hours)d hours without a decision",

@@ -439,7 +439,7 @@ def test_mails_about_an_english_article_stay_in_english():
 
 @pytest.mark.django_db
 def test_the_admin_comment_list_speaks_french_to_a_french_owner(owner_client, french_article):
-    make_comment(french_article, status=Comment.Status.HELD, hold_reasons=["links"])
+    make_comment(french_article, status=Comment.Status.HELD, policy_reasons=["links"])
     page = words(owner_client.get(reverse("admin:comments_comment_changelist"), HTTP_ACCEPT_LANGUAGE="fr"))
     for text in (
         "Approuver : publier les commentaires sélectionnés",  # an action

@@ -59,7 +59,7 @@ def admin_url(name, make=None):
 
 
 def held_comment():
-    return make_comment(status=Comment.Status.HELD, hold_reasons=["links"])
+    return make_comment(status=Comment.Status.HELD, policy_reasons=["links"])
 
 
 def reported_comment():

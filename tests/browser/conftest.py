@@ -282,7 +282,7 @@ def thread(articles, owner):
         author_name="Eve",
         body="Three links: https://a.example https://b.example https://c.example",
         status=Comment.Status.HELD,
-        hold_reasons=["links"],
+        policy_reasons=["links"],
     )
     comment(
         34,
@@ -297,6 +297,6 @@ def thread(articles, owner):
         author_name="Reader",
         body="My own comment, held for its links: https://a.example https://b.example https://c.example",
         status=Comment.Status.HELD,
-        hold_reasons=["links"],
+        policy_reasons=["links"],
     )
     return article, own_held

@@ -98,7 +98,7 @@ def test_the_owner_approves_a_held_comment_and_replies_in_thread_with_the_author
         author_name="Marc",
         body="This idiot of a policy holds everything. Why was mine held?",
         status=Comment.Status.HELD,
-        hold_reasons=["hold_word"],
+        policy_reasons=["hold_word"],
     )
     make_comment(article=article, author_name="Nina", body="Published: no decision needed.")
     admin = new_context().new_page()

@@ -32,7 +32,7 @@ def demo(db):
         author_email="sam@example.com",
         body="Only a connard would answer every troll. Ignore them.",
         status=Comment.Status.HELD,
-        hold_reasons=["hold_word"],
+        policy_reasons=["hold_word"],
     )
     return held
 

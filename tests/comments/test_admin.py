@@ -65,7 +65,7 @@ def test_a_row_gives_the_context_a_moderator_needs(owner_client):
     held = make_comment(
         reply_to=parent,
         status="held",
-        hold_reasons=["links", "hold_word"],
+        policy_reasons=["links", "hold_word"],
         author_email="writer@example.com",
         is_appeal=True,
         created_at=ago(hours=3),
@@ -100,10 +100,10 @@ def test_a_row_gives_the_context_a_moderator_needs(owner_client):
 )
 def test_filters_and_search_find_what_they_say(owner_client, params, expected):
     made = {
-        "held": make_comment(status="held", hold_reasons=["hold_word"]),
-        "links": make_comment(status="held", hold_reasons=["links"], author_email="needle@example.com"),
+        "held": make_comment(status="held", policy_reasons=["hold_word"]),
+        "links": make_comment(status="held", policy_reasons=["links"], author_email="needle@example.com"),
         "reported": make_comment(ip_address="198.51.100.7"),
-        "appeal": make_comment(status="held", is_appeal=True, hold_reasons=["appeal"]),
+        "appeal": make_comment(status="held", is_appeal=True, policy_reasons=["appeal"]),
         "question": make_comment(is_question=True, body="Some haystack words"),
     }
     Report.objects.create(comment=made["reported"], reason="spam")
@@ -137,7 +137,7 @@ def test_the_list_costs_the_same_queries_whatever_the_size_of_the_table(
                 author_email=f"r{n}@example.com",
                 body="Held words",
                 status="held",
-                hold_reasons=["links"],
+                policy_reasons=["links"],
             )
             for n in range(count)
         ]
@@ -168,7 +168,7 @@ def test_the_admin_index_counts_what_its_link_opens(owner_client):
 
 
 def test_approving_held_comments_publishes_them_and_tells_their_authors(owner_client, owner):
-    held = [make_comment(status="held", hold_reasons=["links"]) for _ in range(2)]
+    held = [make_comment(status="held", policy_reasons=["links"]) for _ in range(2)]
     response = act(owner_client, "approve", *held, url=CHANGELIST)
     assert response.status_code == 302
     assert set(Comment.objects.values_list("status", flat=True)) == {"published"}
@@ -312,7 +312,7 @@ def test_a_reply_from_the_admin_is_published_at_once_under_the_comment_with_the_
 
 
 def test_replying_to_a_held_comment_offers_approve_and_reply_by_default(owner_client):
-    comment = make_comment(status="held", hold_reasons=["links"])
+    comment = make_comment(status="held", policy_reasons=["links"])
     page = owner_client.get(reverse("admin:comments_comment_reply", args=[comment.pk])).content.decode()
     assert 'name="approve"' in page and "checked" in page[page.index('name="approve"') - 200 :][:400]
     owner_client.post(
@@ -414,7 +414,7 @@ def test_a_note_is_required_to_skip_a_question(owner_client):
 
 
 def test_the_comment_page_shows_its_full_history(owner_client, owner):
-    comment = make_comment(status="held", hold_reasons=["hold_word", "links"])
+    comment = make_comment(status="held", policy_reasons=["hold_word", "links"])
     comment.record_posting()
     comment.reject(by=owner, reason="insult")
     comment.approve(by=owner, note="Fine after all")
@@ -624,7 +624,7 @@ def test_changing_only_a_hold_words_language_asks_no_confirmation(owner_client):
 
 
 def test_the_history_gives_reasons_in_words(owner_client, owner):
-    comment = make_comment(status="held", hold_reasons=["links"])
+    comment = make_comment(status="held", policy_reasons=["links"])
     comment.record_posting()
     comment.reject(by=owner, reason="insult")
     page = owner_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()

@@ -44,7 +44,7 @@ def release_after_a_day(settings):
 
 def test_comment_jobs_deletes_spam_older_than_the_retention_period(settings):
     settings.COMMENTS_SPAM_RETENTION_DAYS = 30
-    spam = make_comment(status=Comment.Status.SPAM, hold_reasons=[Reason.HONEYPOT], created_at=ago(days=31))
+    spam = make_comment(status=Comment.Status.SPAM, policy_reasons=[Reason.HONEYPOT], created_at=ago(days=31))
     output = run_jobs()
     assert not still_there(spam)
     assert "1 spam comments deleted" in output
@@ -77,7 +77,7 @@ def test_comment_jobs_keeps_old_spam_that_has_replies():
 
 @pytest.mark.parametrize("reasons", [[Reason.LINKS], [Reason.RATE], [Reason.LINKS, Reason.RATE]])
 def test_comment_jobs_publishes_soft_holds_that_waited_the_set_hours(release_after_a_day, reasons):
-    comment = make_comment(status=HELD, hold_reasons=reasons, created_at=ago(hours=25))
+    comment = make_comment(status=HELD, policy_reasons=reasons, created_at=ago(hours=25))
     output = run_jobs()
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PUBLISHED
@@ -85,7 +85,7 @@ def test_comment_jobs_publishes_soft_holds_that_waited_the_set_hours(release_aft
 
 
 def test_comment_jobs_keeps_soft_holds_younger_than_the_set_hours(release_after_a_day):
-    comment = make_comment(status=HELD, hold_reasons=[Reason.LINKS], created_at=ago(hours=23))
+    comment = make_comment(status=HELD, policy_reasons=[Reason.LINKS], created_at=ago(hours=23))
     run_jobs()
     comment.refresh_from_db()
     assert comment.status == HELD
@@ -93,7 +93,7 @@ def test_comment_jobs_keeps_soft_holds_younger_than_the_set_hours(release_after_
 
 def test_comment_jobs_never_releases_a_hold_when_release_is_off(settings):
     settings.COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS = 0
-    comment = make_comment(status=HELD, hold_reasons=[Reason.LINKS], created_at=ago(days=400))
+    comment = make_comment(status=HELD, policy_reasons=[Reason.LINKS], created_at=ago(days=400))
     run_jobs()
     comment.refresh_from_db()
     assert comment.status == HELD
@@ -104,14 +104,14 @@ def test_comment_jobs_never_releases_a_hold_when_release_is_off(settings):
     [[Reason.LINKS, Reason.HOLD_WORD], [Reason.RATE, Reason.BANNED], [Reason.LINKS, Reason.APPEAL], []],
 )
 def test_comment_jobs_never_releases_a_hold_with_a_hard_reason(release_after_a_day, reasons):
-    comment = make_comment(status=HELD, hold_reasons=reasons, created_at=ago(days=400))
+    comment = make_comment(status=HELD, policy_reasons=reasons, created_at=ago(days=400))
     run_jobs()
     comment.refresh_from_db()
     assert comment.status == HELD
 
 
 def test_released_comment_history_says_it_was_released_automatically(release_after_a_day):
-    comment = make_comment(status=HELD, hold_reasons=[Reason.LINKS], created_at=ago(hours=25))
+    comment = make_comment(status=HELD, policy_reasons=[Reason.LINKS], created_at=ago(hours=25))
     run_jobs()
     event = comment.history.last()
     assert (event.action, event.actor, event.from_status) == ("approved", None, HELD)
@@ -124,7 +124,7 @@ def test_released_comment_author_gets_the_published_mail(release_after_a_day):
         article=article,
         author_email="ada@example.com",
         status=HELD,
-        hold_reasons=[Reason.RATE],
+        policy_reasons=[Reason.RATE],
         created_at=ago(hours=25),
     )
     run_jobs()
@@ -142,7 +142,7 @@ def test_released_reply_mails_the_commenter_answered(release_after_a_day):
         reply_to=comment,
         body="Late but here.",
         status=HELD,
-        hold_reasons=[Reason.LINKS],
+        policy_reasons=[Reason.LINKS],
         created_at=ago(days=2),
     )
     run_jobs()

@@ -202,7 +202,7 @@ def test_demo_comments_get_their_status_from_the_policy_and_their_removal_from_a
     comments = thread()
 
     assert comments["links@example.com"].status == Comment.Status.HELD
-    assert comments["links@example.com"].hold_reasons == ["links"]
+    assert comments["links@example.com"].policy_reasons == ["links"]
     rude = comments["rude@example.com"]
     assert rude.status == Comment.Status.REJECTED
     assert rude.rejection_reason == "insult"

@@ -33,7 +33,7 @@ def ago(**delta):
 
 def posted(article=None, *, at, status="published", reasons=(), **fields):
     """A comment as the policy received it at `at`, with its "posted" history row."""
-    comment = make_comment(article, status=status, hold_reasons=list(reasons), created_at=at, **fields)
+    comment = make_comment(article, status=status, policy_reasons=list(reasons), created_at=at, **fields)
     comment.record_posting()
     comment.history.update(created_at=at)
     return comment
@@ -466,7 +466,7 @@ def fill(total, owner):
                 author_email=f"reader{number}@example.com",
                 body="Text",
                 status=["published", "held", "spam", "rejected"][number % 4],
-                hold_reasons={1: ["links"], 2: ["honeypot"], 3: ["rate"]}.get(number % 4, []),
+                policy_reasons={1: ["links"], 2: ["honeypot"], 3: ["rate"]}.get(number % 4, []),
                 is_question=number % 10 == 0,
                 created_at=NOW - timedelta(hours=number * 2),
             )

@@ -17,7 +17,7 @@ def moderator(db):
 
 
 def test_approving_records_who_when_and_from_which_status(moderator):
-    comment = make_comment(status="held", hold_reasons=["links"])
+    comment = make_comment(status="held", policy_reasons=["links"])
     comment.approve(by=moderator, note="Links are fine")
     comment.refresh_from_db()
     assert (comment.status, comment.moderated_by) == ("published", moderator)
@@ -73,11 +73,11 @@ def test_approving_after_a_rejection_clears_the_rejection_reason(moderator):
 
 
 def test_an_appeal_puts_a_rejection_back_in_the_queue_marked_as_such(moderator):
-    comment = make_comment(status="held", hold_reasons=["hold_word"])
+    comment = make_comment(status="held", policy_reasons=["hold_word"])
     comment.reject(by=moderator, reason="insult")
     comment.appeal()
     comment.refresh_from_db()
-    assert (comment.status, comment.is_appeal, comment.hold_reasons) == (
+    assert (comment.status, comment.is_appeal, comment.policy_reasons) == (
         "held",
         True,
         ["hold_word", "appeal"],

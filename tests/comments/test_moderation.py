@@ -264,7 +264,7 @@ def test_no_hold_words_means_no_hold_word_check():
     assert decide(facts("You moron.", hold_words=())).outcome == PUBLISHED
 
 
-def test_several_hold_reasons_are_listed_in_order_once_each():
+def test_several_policy_reasons_are_listed_in_order_once_each():
     text = "moron moron connard http://a.example http://b.example http://c.example"
     decision = decide(
         facts(text, recent_comments=9, is_duplicate=True, is_banned=True, article_holds_all=True)
@@ -311,7 +311,7 @@ def test_soft_reasons_are_links_and_rate():
     assert {Reason.LINKS, Reason.RATE} == SOFT_REASONS
 
 
-def test_spam_and_hold_reasons_are_distinct():
+def test_spam_and_policy_reasons_are_distinct():
     assert not SPAM_REASONS & HOLD_REASONS
     assert SOFT_REASONS <= HOLD_REASONS
     assert Reason.APPEAL in HOLD_REASONS

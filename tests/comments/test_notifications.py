@@ -88,7 +88,7 @@ def test_held_comment_mails_the_article_author_a_link_to_its_admin_page(held_art
     assert f"{settings.SITE_URL}/admin/comments/comment/{comment.pk}/change/" in message.body
 
 
-def test_held_comment_mail_gives_the_hold_reasons_in_words(held_article, owner):
+def test_held_comment_mail_gives_the_policy_reasons_in_words(held_article, owner):
     post(held_article, THREE_LINKS)
     body = only_mail_to(owner.email).body
     assert str(REASON_LABELS[Reason.LINKS]) in body
@@ -241,7 +241,7 @@ def test_appeal_puts_the_comment_back_in_the_queue_as_an_appeal(client, rejectio
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HELD
     assert comment.is_appeal
-    assert Reason.APPEAL in comment.hold_reasons
+    assert Reason.APPEAL in comment.policy_reasons
     assert comment.history.last().action == "appealed"
 
 

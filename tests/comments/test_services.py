@@ -59,7 +59,11 @@ def test_posting_a_civil_comment_publishes_it_with_its_posted_history_row_and_qu
         "Ada",
         "ada@example.com",
     )
-    assert (comment.ip_address, comment.user_agent, comment.hold_reasons) == ("192.0.2.7", "Mozilla/5.0", [])
+    assert (comment.ip_address, comment.user_agent, comment.policy_reasons) == (
+        "192.0.2.7",
+        "Mozilla/5.0",
+        [],
+    )
     assert last_event(comment) == ("posted", None, "", "published", "", "")
     assert queued() == []
 
@@ -69,7 +73,7 @@ def test_posting_a_comment_the_policy_holds_records_why_and_queues_a_mail_to_the
     comment, decision = post(article, THREE_LINKS)
     comment.refresh_from_db()
     assert decision.outcome == Comment.Status.HELD
-    assert (comment.status, comment.hold_reasons) == ("held", [Reason.LINKS])
+    assert (comment.status, comment.policy_reasons) == ("held", [Reason.LINKS])
     assert last_event(comment) == ("posted", None, "", "held", Reason.LINKS, "")
     assert queued() == [(article.author.email, "held_comment")]
 
@@ -225,7 +229,7 @@ def test_an_appeal_puts_the_rejection_back_in_the_queue_and_queues_a_mail_to_the
     services.appeal(comment)
     comment.refresh_from_db()
     assert (comment.status, comment.is_appeal, comment.rejection_reason) == ("held", True, "insult")
-    assert Reason.APPEAL in comment.hold_reasons
+    assert Reason.APPEAL in comment.policy_reasons
     assert last_event(comment)[:5] == ("appealed", None, "rejected", "held", "insult")
     assert {to for to, _kind in queued()} == {comment.article.author.email, moderator.email}
 

@@ -96,7 +96,7 @@ def test_comment_with_a_hold_word_is_held_and_the_reader_is_told_why(client, art
     response = post(client, article, body="Only a connard would write that.", follow=False)
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.HELD
-    assert comment.hold_reasons == ["hold_word"]
+    assert comment.policy_reasons == ["hold_word"]
     page = client.get(response["Location"])
     assert messages_of(page) == [
         "Your comment is saved and waiting for review because it contains a word the site holds for review."
@@ -121,7 +121,7 @@ def test_comment_with_more_than_two_links_is_held_for_links(client, article):
     links = "See https://a.example, https://b.example and https://c.example"
     post(client, article, body=links)
     comment = Comment.objects.get()
-    assert (comment.status, comment.hold_reasons) == ("held", ["links"])
+    assert (comment.status, comment.policy_reasons) == ("held", ["links"])
 
 
 def test_comment_with_two_links_is_published(client, article):
@@ -132,7 +132,7 @@ def test_comment_with_two_links_is_published(client, article):
 def test_filled_honeypot_is_spam_never_shown_and_the_reader_is_told(client, article):
     response = post(client, article, company="ACME", follow=False)
     comment = Comment.objects.get()
-    assert (comment.status, comment.hold_reasons) == ("spam", ["honeypot"])
+    assert (comment.status, comment.policy_reasons) == ("spam", ["honeypot"])
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
     page = client.get(response["Location"])
     assert "filed as probable spam" in messages_of(page)[0]
@@ -142,7 +142,7 @@ def test_filled_honeypot_is_spam_never_shown_and_the_reader_is_told(client, arti
 def test_form_sent_back_faster_than_a_person_types_is_spam(client, article):
     post(client, article, token=issue_token(article, issued_at=time.time() - 1))
     comment = Comment.objects.get()
-    assert (comment.status, comment.hold_reasons) == ("spam", ["too_fast"])
+    assert (comment.status, comment.policy_reasons) == ("spam", ["too_fast"])
 
 
 @pytest.mark.parametrize(
@@ -152,25 +152,25 @@ def test_form_sent_back_faster_than_a_person_types_is_spam(client, article):
 )
 def test_missing_or_forged_form_token_is_spam(client, article, forge):
     post(client, article, token=forge(issue_token(article, issued_at=time.time() - 60)))
-    assert Comment.objects.get().hold_reasons == ["bad_token"]
+    assert Comment.objects.get().policy_reasons == ["bad_token"]
 
 
 def test_form_token_older_than_the_limit_is_spam(client, article, settings):
     settings.COMMENTS_FORM_MAX_AGE_HOURS = 1
     post(client, article, token=issue_token(article, issued_at=time.time() - 7200))
-    assert Comment.objects.get().hold_reasons == ["bad_token"]
+    assert Comment.objects.get().policy_reasons == ["bad_token"]
 
 
 def test_form_token_of_another_article_is_spam(client, article):
     post(client, article, token=issue_token(make_article(), issued_at=time.time() - 60))
-    assert Comment.objects.get().hold_reasons == ["bad_token"]
+    assert Comment.objects.get().policy_reasons == ["bad_token"]
 
 
 def test_a_rate_limited_burst_is_held_not_lost(client, article, settings):
     settings.COMMENTS_RATE_LIMIT = 2
     for number in range(4):
         post(client, article, body=f"Thought number {number}")
-    statuses = list(Comment.objects.order_by("id").values_list("status", "hold_reasons"))
+    statuses = list(Comment.objects.order_by("id").values_list("status", "policy_reasons"))
     assert statuses == [("published", []), ("published", []), ("held", ["rate"]), ("held", ["rate"])]
 
 
@@ -186,7 +186,10 @@ def test_the_rate_is_counted_per_email_across_addresses(client, article, setting
 def test_a_duplicate_of_a_recent_comment_is_held(client, article):
     post(client, article, body="Same words")
     post(client, article, body="Same words")
-    assert list(Comment.objects.order_by("id").values_list("hold_reasons", flat=True)) == [[], ["duplicate"]]
+    assert list(Comment.objects.order_by("id").values_list("policy_reasons", flat=True)) == [
+        [],
+        ["duplicate"],
+    ]
 
 
 def test_a_banned_commenter_is_held_with_the_reason_banned(client, article):
@@ -194,7 +197,7 @@ def test_a_banned_commenter_is_held_with_the_reason_banned(client, article):
         email="CAMILLE@example.com", reason="Repeated insults", until=timezone.now() + timedelta(days=1)
     )
     response = post(client, article)
-    assert Comment.objects.get().hold_reasons == ["banned"]
+    assert Comment.objects.get().policy_reasons == ["banned"]
     assert "currently banned" in messages_of(client.get(response["Location"]))[0]
 
 
@@ -207,13 +210,13 @@ def test_an_expired_ban_no_longer_holds(client, article):
 def test_an_article_set_to_hold_every_comment_holds_a_civil_one(client):
     article = make_article(hold_all_comments=True)
     post(client, article, body="Very kind words.")
-    assert Comment.objects.get().hold_reasons == ["article_holds_all"]
+    assert Comment.objects.get().policy_reasons == ["article_holds_all"]
 
 
 def test_hold_words_are_the_owners_live_list(client, article):
     HoldWord.objects.create(word="brigand")
     post(client, article, body="Quel brigand, ce voisin.")
-    assert Comment.objects.get().hold_reasons == ["hold_word"]
+    assert Comment.objects.get().policy_reasons == ["hold_word"]
 
 
 def test_the_authors_reply_is_published_with_the_author_badge_whatever_it_contains(client):
