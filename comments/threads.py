@@ -1,10 +1,17 @@
 """An article's comments as the nested thread readers see, built in memory from the one query of
 `Comment.objects.thread_of(article)`, so the page costs the same number of queries for 10 comments or 500."""
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.template import engines
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+from markupsafe import Markup
 
 from .forms import CommentForm, issue_token
 from .models import Comment
@@ -19,6 +26,8 @@ class Node:
     # (a placeholder standing in for a removed or held comment so that its replies keep their place).
     shown_as: str
     children: list["Node"] = field(default_factory=list)
+    posted: str = ""  # when it was posted, as the reader's language writes it (set by `render`)
+    posted_iso: str = ""
 
     @property
     def in_reply_to_is_shown(self):
@@ -70,6 +79,61 @@ def _shown_as(comment, own_ids, for_staff):
     return ""
 
 
+def render(nodes, *, comments_open):
+    """The thread's comments as the HTML list items readers see (templates/jinja2/comments/_thread.jinja).
+
+    The thread is the page readers load most, and in a loop over hundreds of comments each template tag
+    counts: labels and the report URL are made once per page here, dates once per comment, and the template
+    is Jinja2's, compiled to Python. A 200-comment thread renders faster than Django's own minimal template
+    of the same comments would (benchmarks/serve.py)."""
+    _date(nodes)
+    # The comment id goes where this stands: one reverse() for the page instead of one per comment.
+    report_url = reverse("comments:report", args=[REPORT_URL_PLACEHOLDER]).replace(
+        str(REPORT_URL_PLACEHOLDER), "{}"
+    )
+    context = {"thread": nodes, "comments_open": comments_open, "labels": _labels(), "report_url": report_url}
+    return mark_safe(engines["jinja2"].get_template("comments/_thread.jinja").render(context))
+
+
+REPORT_URL_PLACEHOLDER = 123456789
+
+
+def _date(nodes):
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    for node in nodes:
+        node.posted, node.posted_iso = _posted(node.comment.created_at, language, zone)
+        _date(node.children)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _posted(created_at, language, zone):
+    """When a comment was posted, as Django's `date` filter writes it (DATETIME_FORMAT, in the current time
+    zone) and in ISO 8601. A comment's date never changes: each is formatted once per language and zone
+    (a few MB for 20,000 comments), where formatting took a fifth of a long thread's time."""
+    posted = timezone.localtime(created_at)
+    return formats.date_format(posted, "DATETIME_FORMAT"), posted.isoformat()
+
+
+def _labels():
+    """The thread's words in the reader's language. Those with a name in them are Markup, so that `%` escapes
+    the name, as Django's blocktranslate does."""
+    return {
+        "author": gettext("Author"),
+        "question": gettext("Question"),
+        "permalink": gettext("Link to this comment"),
+        "in_reply_to": gettext("in reply to"),
+        "in_reply_to_hidden": gettext("in reply to a comment not shown"),
+        "waiting": gettext(
+            "Waiting for review: only you can see this comment until a moderator has read it."
+        ),
+        "reply_title": Markup(gettext("Reply to %(name)s")),
+        "reply": Markup(gettext('Reply<span class="visually-hidden"> to %(name)s</span>')),
+        "report": Markup(gettext('Report<span class="visually-hidden"> the comment by %(name)s</span>')),
+        "removed": Markup(gettext("Removed by moderation: %(reason)s")),
+        "pending": gettext("A comment waiting for review."),
+    }
+
+
 OWN_COMMENTS_KEY = "comments.own"
 
 
@@ -92,11 +156,14 @@ def page_context(request, article, form=None):
         form = CommentForm(initial=initial, article=article, user=request.user)
     else:
         replying_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+    thread = build(comments, article, own_ids=frozenset(request.session.get(OWN_COMMENTS_KEY, ())))
+    comments_open = article.comments_open()
     return {
-        "thread": build(comments, article, own_ids=frozenset(request.session.get(OWN_COMMENTS_KEY, ()))),
+        "thread": thread,
+        "thread_html": render(thread, comments_open=comments_open),
         "comment_count": len(published),
         "comment_form": form,
-        "comments_open": article.comments_open(),
+        "comments_open": comments_open,
         "replying_to": replying_to,
         "max_depth": settings.COMMENTS_MAX_DEPTH,
     }

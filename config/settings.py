@@ -103,6 +103,17 @@ TEMPLATES = [
     },
 ]
 
+# The comment thread, the hottest template of the site, is Jinja2's (comments.threads.render): compiled to
+# Python, it renders hundreds of comments several times faster than Django's engine.
+TEMPLATES.append(
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"autoescape": True},
+    }
+)
+
 DATA_DIR = Path(env("CAUSERIE_DATA_DIR") or BASE_DIR / "data")
 DATABASE_URL = env("DATABASE_URL")
 if not DATABASE_URL:
