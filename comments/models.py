@@ -21,14 +21,17 @@ class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
 
-    def thread_of(self, article):
+    def thread_of(self, article, conversations=None):
         """Every comment that can appear in `article`'s thread, oldest first, in one query: spam only when
-        something hangs from it (as a placeholder). Emails and network addresses are not even fetched: a
-        public page cannot leak what it does not have."""
+        something hangs from it (as a placeholder). With `conversations` (top-level comment ids), only those
+        conversations. Emails and network addresses are not even fetched: a public page cannot leak what it
+        does not have."""
         answered = Comment.objects.filter(Q(parent=OuterRef("pk")) | Q(reply_to=OuterRef("pk")))
+        comments = self.filter(article=article)
+        if conversations is not None:
+            comments = comments.filter(Q(pk__in=conversations) | Q(root__in=conversations))
         return (
-            self.filter(article=article)
-            .exclude(Q(status=Comment.Status.SPAM) & ~Exists(answered))
+            comments.exclude(Q(status=Comment.Status.SPAM) & ~Exists(answered))
             .select_related("user")
             .only(
                 "article_id",
@@ -49,6 +52,11 @@ class CommentQuerySet(models.QuerySet):
             )
             .order_by("created_at", "id")
         )
+
+    def conversations(self, article):
+        """The ids of `article`'s conversations (its top-level comments that can appear in the thread), in
+        the thread's order: what the thread is split into pages by."""
+        return self.thread_of(article).filter(parent=None).values_list("pk", flat=True)
 
     def held(self):
         """Comments held for review, oldest first: the policy or an appeal put them aside, and they stay out
@@ -132,6 +140,17 @@ class Comment(models.Model):
         related_name="children",
         verbose_name=_("in the thread under"),
     )
+    # The top-level comment of its conversation (None for a top-level one): long threads are shown in pages
+    # of whole conversations, fetched by this.
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("conversation"),
+    )
     reply_to = models.ForeignKey(
         "self",
         on_delete=models.RESTRICT,
@@ -191,6 +210,11 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_thread"),
             models.Index(fields=["status", "created_at"], name="comment_status_age"),
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_conversations",
+            ),
         ]
 
     def __str__(self):
@@ -201,10 +225,25 @@ class Comment(models.Model):
         # once, when the comment is first saved; approving or rejecting it does not render them again.
         if self._state.adding:
             self.body_html = markup.render_comment(self.body)
+            if self.parent_id is not None:
+                self.root_id = self.parent.root_id or self.parent_id
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        """The comment in its article's thread, on the page of the thread where its conversation is."""
+        page = self.thread_page()
+        query = f"?{THREAD_PAGE_PARAM}={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#{self.anchor}"
+
+    def thread_page(self, conversations=None):
+        """The page of its article's thread that shows this comment (1 for one that is not shown), from the
+        article's `conversations` when the caller has them already."""
+        if conversations is None:
+            conversations = list(Comment.objects.conversations(self.article_id))
+        root = self.root_id or self.pk
+        if root not in conversations:
+            return 1
+        return conversations.index(root) // settings.COMMENTS_CONVERSATIONS_PER_PAGE + 1
 
     @property
     def anchor(self):
@@ -290,6 +329,10 @@ class Comment(models.Model):
             to_status=self.status,
             reason=", ".join(self.policy_reasons),
         )
+
+
+# The query parameter that names a page of an article's thread.
+THREAD_PAGE_PARAM = "comments"
 
 
 class UnansweredQuestion(Comment):

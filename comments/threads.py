@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.template import engines
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -14,7 +15,7 @@ from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
 from .forms import CommentForm, issue_token
-from .models import Comment
+from .models import THREAD_PAGE_PARAM, Comment
 
 
 @dataclass
@@ -79,7 +80,7 @@ def _shown_as(comment, own_ids, for_staff):
     return ""
 
 
-def render(nodes, *, comments_open):
+def render(nodes, *, comments_open, page_query=""):
     """The thread's comments as the HTML list items readers see (templates/jinja2/comments/_thread.jinja).
 
     The thread is the page readers load most, and in a loop over hundreds of comments each template tag
@@ -91,7 +92,13 @@ def render(nodes, *, comments_open):
     report_url = reverse("comments:report", args=[REPORT_URL_PLACEHOLDER]).replace(
         str(REPORT_URL_PLACEHOLDER), "{}"
     )
-    context = {"thread": nodes, "comments_open": comments_open, "labels": _labels(), "report_url": report_url}
+    context = {
+        "thread": nodes,
+        "comments_open": comments_open,
+        "page_query": page_query,  # the reply links stay on the thread's page: "comments=N&" or nothing
+        "labels": _labels(),
+        "report_url": report_url,
+    }
     return mark_safe(engines["jinja2"].get_template("comments/_thread.jinja").render(context))
 
 
@@ -144,24 +151,32 @@ def remember_own(request, comment):
 
 
 def page_context(request, article, form=None):
-    """What the article page needs for its comments: the thread, the count and the form (a reply form when
-    ?reply_to names a published comment)."""
-    comments = list(Comment.objects.thread_of(article))
-    published = [comment for comment in comments if comment.status == Comment.Status.PUBLISHED]
-    replying_to = None
+    """What the article page needs for its comments: a page of the thread, the count and the form (a reply
+    form when ?reply_to names a published comment of the page). A long thread is shown in pages of
+    COMMENTS_CONVERSATIONS_PER_PAGE whole conversations (?comments=N); a form shown again with errors is on
+    the page of the comment it answers. Three queries, whatever the number of comments."""
+    replying_to = getattr(form, "cleaned_data", {}).get("parent") if form is not None else None
+    conversations = list(Comment.objects.conversations(article))
+    pages = Paginator(conversations, settings.COMMENTS_CONVERSATIONS_PER_PAGE, allow_empty_first_page=True)
+    if replying_to is not None:
+        page = pages.get_page(replying_to.thread_page(conversations))
+    else:
+        page = pages.get_page(request.GET.get(THREAD_PAGE_PARAM))
+    comments = list(Comment.objects.thread_of(article, conversations=page.object_list))
     if form is None:
         reply_to = request.GET.get("reply_to", "")
+        published = (c for c in comments if c.status == Comment.Status.PUBLISHED)
         replying_to = next((c for c in published if str(c.pk) == reply_to), None)
         initial = {"token": issue_token(article), "parent": replying_to.pk if replying_to else None}
         form = CommentForm(initial=initial, article=article, user=request.user)
-    else:
-        replying_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     thread = build(comments, article, own_ids=frozenset(request.session.get(OWN_COMMENTS_KEY, ())))
     comments_open = article.comments_open()
+    page_query = f"{THREAD_PAGE_PARAM}={page.number}&" if page.number > 1 else ""
     return {
         "thread": thread,
-        "thread_html": render(thread, comments_open=comments_open),
-        "comment_count": len(published),
+        "thread_html": render(thread, comments_open=comments_open, page_query=page_query),
+        "thread_page": page,
+        "comment_count": Comment.objects.published().filter(article=article).count(),
         "comment_form": form,
         "comments_open": comments_open,
         "replying_to": replying_to,

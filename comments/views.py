@@ -4,17 +4,18 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from blog.models import Article
 from blog.views import article_page
 
 from . import metrics, moderation, notifications, services, threads
 from .forms import CommentForm, ReportForm, StopMailForm
-from .models import Comment, MailOptOut
+from .models import THREAD_PAGE_PARAM, Comment, MailOptOut
 
 
 def client_ip(request):
@@ -66,6 +67,19 @@ def post_comment(request, slug):
         )
         return redirect(f"{article.get_absolute_url()}#comments")
     return redirect(comment.get_absolute_url())
+
+
+@require_safe
+def comment_link(request, pk):
+    """Where a comment is: the page of its article's thread that shows it. For links that name a comment by
+    its anchor alone (#comment-<id>), which comments.js sends here when the page shown does not have it."""
+    comments = Comment.objects.exclude(status=Comment.Status.SPAM).select_related("article")
+    comment = get_object_or_404(comments, pk=pk)
+    if not comment.article.is_published():
+        raise Http404
+    # The page always named, even the first: comments.js asks again only on an address that names none.
+    page = f"{THREAD_PAGE_PARAM}={comment.thread_page()}"
+    return redirect(f"{comment.article.get_absolute_url()}?{page}#{comment.anchor}")
 
 
 def report_comment(request, pk):

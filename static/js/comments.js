@@ -83,3 +83,14 @@
     else window.addEventListener("load", focus, { once: true });
   }
 })();
+
+// A link to a comment on another page of a long thread (#comment-<id>) asks the server which page has it.
+(function () {
+  "use strict";
+  const section = document.getElementById("comments");
+  const named = /^#comment-(\d+)$/.exec(window.location.hash);
+  const pageNamed = new URLSearchParams(window.location.search).has("comments");
+  if (section && named && !pageNamed && !document.getElementById(window.location.hash.slice(1))) {
+    window.location.replace(section.dataset.commentLink.replace(/\/0\/$/, "/" + named[1] + "/"));
+  }
+})();

@@ -105,7 +105,8 @@ def test_article_page_links_to_previous_and_next_articles(client):
 @pytest.mark.parametrize("count", [1, 10])
 def test_article_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
     articles = make_articles(count)
-    with django_assert_num_queries(5):  # article with author, its tags, previous, next, the comment thread
+    # article with author, its tags, previous, next; its conversations (none: no thread to fetch), the count
+    with django_assert_num_queries(6):
         client.get(articles[0].get_absolute_url())
 
 

@@ -366,7 +366,8 @@ def test_the_article_page_costs_the_same_queries_for_10_or_500_comments(
 
     for count in (10, 500):
         fill(count)
-        with django_assert_num_queries(5):  # article, tags, previous, next, the whole thread
+        # article, tags, previous, next; the conversations, the page of the thread, the count
+        with django_assert_num_queries(7):
             page = client.get(article.get_absolute_url())
         assert f"{count + 1} comments" in Document(page.content.decode()).all_text
 
@@ -547,13 +548,14 @@ def _corpus_lines(name):
 ALLOWED_IN_COMMENTS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a"}
 
 
-def test_every_public_xss_payload_as_a_comment_and_a_name_renders_inert(client, article):
+def test_every_public_xss_payload_as_a_comment_and_a_name_renders_inert(client, article, settings):
     import json
 
     payloads = [json.loads(line)["payload"] for line in _corpus_lines("xss_public.jsonl") if line.strip()]
     payloads += [
         line for line in _corpus_lines("naughty_public.txt") if line.strip() and not line.startswith("#")
     ]
+    settings.COMMENTS_CONVERSATIONS_PER_PAGE = len(payloads)  # every payload on the one page read below
     Comment.objects.bulk_create(
         [
             Comment(
@@ -568,6 +570,7 @@ def test_every_public_xss_payload_as_a_comment_and_a_name_renders_inert(client, 
     )
     page = client.get(article.get_absolute_url()).content.decode()
     section = page[page.index('id="comments"') : page.index('id="respond"')]
+    assert section.count('class="comment comment--published"') == len(payloads)
     for element in Document(section).iter():
         tag, attrs = element.tag, element.attr_pairs
         assert tag in ALLOWED_IN_COMMENTS | {"h2", "article", "header", "span", "time", "footer", "div"}
@@ -688,3 +691,106 @@ def test_a_comment_of_only_invisible_characters_is_refused_and_kept(client, arti
 def test_a_comment_of_only_an_emoji_is_welcome(client, article):
     post(client, article, body="👍")
     assert Comment.objects.get().status == "published"
+
+
+# Long threads in pages
+
+
+@pytest.fixture
+def long_thread(article, settings):
+    """Five conversations, two per page: each a top-level comment with a reply and a reply to that."""
+    settings.COMMENTS_CONVERSATIONS_PER_PAGE = 2
+    conversations = []
+    for number in range(5):
+        top = make_comment(article, body=f"Conversation {number}.")
+        reply = make_comment(reply_to=top, body=f"Reply in {number}.")
+        deeper = make_comment(reply_to=reply, body=f"Deeper in {number}.")
+        conversations.append((top, reply, deeper))
+    return conversations
+
+
+def shown(page):
+    return set(comment_parents(page))
+
+
+def test_a_long_thread_is_shown_in_pages_of_whole_conversations(client, article, long_thread):
+    pages = [read(client, article.get_absolute_url())]
+    pages += [read(client, f"{article.get_absolute_url()}?comments={number}") for number in (2, 3)]
+    assert [shown(page) for page in pages] == [
+        {c.pk for conversation in long_thread[start : start + 2] for c in conversation} for start in (0, 2, 4)
+    ]
+    assert all("15 comments" in page.all_text for page in pages)  # the count is the article's, not the page's
+
+
+def test_the_pages_of_a_thread_link_to_each_other_without_javascript(client, article, long_thread):
+    first = read(client, article.get_absolute_url())
+    (later,) = {link["href"] for link in first.find_all("a", rel="next")}
+    assert later == "?comments=2#comments"
+    second = read(client, f"{article.get_absolute_url()}{later.removesuffix('#comments')}")
+    assert {link["href"] for link in second.find_all("a", rel="prev")} == {
+        f"{article.get_absolute_url()}#comments"
+    }
+    assert {link["href"] for link in second.find_all("a", rel="next")} == {"?comments=3#comments"}
+    assert "Page 2 of 3" in second.all_text
+
+
+def test_a_link_to_any_comment_reaches_the_page_that_shows_it(client, article, long_thread):
+    for conversation in long_thread:
+        for comment in conversation:
+            url = comment.get_absolute_url()
+            path, anchor = url.split("#")
+            assert anchor == comment.anchor
+            assert comment.pk in shown(read(client, path)), url
+
+
+def test_a_link_that_names_a_comment_by_its_anchor_alone_is_sent_to_its_page(client, article, long_thread):
+    deeper = long_thread[4][2]
+    response = client.get(reverse("comments:link", args=[deeper.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}?comments=3#{deeper.anchor}"
+    first = long_thread[0][0]
+    assert client.get(reverse("comments:link", args=[first.pk]))["Location"].endswith(
+        f"?comments=1#{first.anchor}"
+    )
+
+
+def test_spam_and_comments_of_unpublished_articles_have_no_link(client, article):
+    spam = make_comment(article, status="spam")
+    draft = make_comment(make_article(status="draft"))
+    assert client.get(reverse("comments:link", args=[spam.pk])).status_code == 404
+    assert client.get(reverse("comments:link", args=[draft.pk])).status_code == 404
+
+
+def test_reply_links_and_a_reply_with_errors_stay_on_the_page_of_the_conversation(
+    client, article, long_thread
+):
+    top = long_thread[2][0]
+    page = read(client, f"{article.get_absolute_url()}?comments=2")
+    reply_link = page.find("a", **{"data-reply-to": str(top.pk)})
+    assert reply_link["href"] == f"?comments=2&reply_to={top.pk}#respond"
+    form = read(client, f"{article.get_absolute_url()}{reply_link['href'].removesuffix('#respond')}")
+    assert form.find("input", name="parent")["value"] == str(top.pk)
+    response = post(client, article, parent=top.pk, body="")
+    assert response.status_code == 200
+    assert top.pk in shown(Document(response.content.decode()))
+
+
+def test_a_reply_mail_links_to_the_page_of_the_conversation(client, article, long_thread):
+    from django.core import mail
+
+    top = long_thread[4][0]
+    Comment.objects.filter(pk=top.pk).update(notify_replies=True)
+    response = post(client, article, parent=top.pk, body="An answer on the last page.")
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert f"{article.get_absolute_url()}?comments=3#comment-" in message.body
+
+
+def test_every_page_of_a_long_thread_costs_the_same_queries(
+    client, article, long_thread, django_assert_num_queries
+):
+    for url in (article.get_absolute_url(), f"{article.get_absolute_url()}?comments=3"):
+        client.get(url)
+        # article, tags, previous, next; the conversations, the page of the thread, the count
+        with django_assert_num_queries(7):
+            client.get(url)
