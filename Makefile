@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # Development defaults; production sets its own environment (see .env.example).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint fmt check migrations browsers clean
+.PHONY: install run test screenshots lint fmt check migrations browsers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: install
 
 test: install $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest
+
+# The README's pictures, taken again into docs/screenshots/ (a plain test run writes them to test-results/).
+screenshots: install
+	CAUSERIE_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser tests/browser/test_screenshots.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,12 +1,8 @@
 from django.contrib import admin, messages
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
-
-from comments import threads
-from comments.models import Comment
 
 from .models import Article, Tag
 
@@ -27,7 +23,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["cover_preview", "reading_time", "created_at", "updated_at", "comment_thread"]
+    readonly_fields = ["cover_preview", "reading_time", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "language", "summary", "body"]}),
@@ -38,7 +34,6 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ),
         (_("Search engines"), {"fields": ["meta_description"], "classes": ["collapse"]}),
         (_("About"), {"fields": ["reading_time", "created_at", "updated_at"]}),
-        (_("Comments"), {"fields": ["comment_thread"]}),
     ]
 
     class Media:
@@ -52,15 +47,6 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.display(description=_("live"), boolean=True)
     def is_live(self, article):
         return article.is_published()
-
-    @admin.display(description=_("thread"))
-    def comment_thread(self, article):
-        """The article's comments as a thread with status and reply links, to work article by article."""
-        if article.pk is None:
-            return "—"
-        comments = Comment.objects.filter(article=article).select_related("user").order_by("created_at", "id")
-        nodes = threads.build(comments, article, for_staff=True)
-        return render_to_string("admin/blog/article/_thread.html", {"nodes": nodes}) if nodes else "—"
 
     @admin.display(description=_("cover preview"))
     def cover_preview(self, article):

@@ -2,6 +2,10 @@
 
 An upload is judged by its bytes alone, never by its name or the content type the browser sent. What passes
 ``validate_image`` is fully decoded once, so ``process_image`` and ``make_renditions`` can rely on it.
+
+An article's cover is a file with renditions beside it: ``cover_files`` re-encodes a new cover and makes its
+renditions around the write of the article's row, then deletes the files the row no longer names, and
+``delete_cover_files`` deletes them with the article.
 """
 
 import io
@@ -12,6 +16,7 @@ from contextlib import contextmanager, suppress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
@@ -150,6 +155,47 @@ def image_size(file):
         if _orientation(im) in {5, 6, 7, 8}:
             return height, width
         return width, height
+
+
+@contextmanager
+def cover_files(article):
+    """Keep the files of ``article``'s cover in step with the write of its row, made inside this block.
+
+    Before the write, a new cover (a file not yet stored) is re-encoded with ``process_image`` and stored,
+    and its WebP renditions are stored and listed in ``article.cover_renditions``, so that the one write
+    records them; without a cover the list is emptied. After the write, the files the row named before and no
+    longer names (a replaced or removed cover and its renditions) are deleted. If the write fails, none are.
+    """
+    cover = article.cover
+    is_new = bool(cover) and not cover._committed
+    before = None
+    if article.pk and (is_new or not cover):
+        rows = type(article)._default_manager.filter(pk=article.pk)
+        before = rows.values_list("cover", "cover_renditions").first()
+    if is_new:
+        processed = process_image(cover)
+        renditions = make_renditions(processed)
+        cover.save(processed.name, processed, save=False)
+        article.cover_renditions = [
+            {"width": width, "name": default_storage.save(f"covers/renditions/{content.name}", content)}
+            for width, content in renditions
+        ]
+    elif not cover:
+        article.cover_renditions = []
+    yield
+    if before:
+        _delete_cover_files(*before, keep=article.cover.name)
+
+
+def delete_cover_files(article):
+    """Delete the files of ``article``'s cover and its renditions, once its row is deleted."""
+    _delete_cover_files(article.cover.name, article.cover_renditions)
+
+
+def _delete_cover_files(cover_name, renditions, keep=""):
+    for name in [cover_name, *(rendition["name"] for rendition in renditions)]:
+        if name and name != keep:
+            default_storage.delete(name)
 
 
 def _invalid(code, **params):

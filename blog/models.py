@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -70,10 +70,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def publish(self):
-        """Publish these articles; those without a date are dated now. Returns how many were changed."""
+        """Publish these articles, dated by `publication_date`. Returns how many were changed."""
         now = timezone.now()
-        self.filter(published_at__isnull=True).update(published_at=now)
-        return self.update(status=Article.Status.PUBLISHED, updated_at=now)
+        published_at = publication_date(F("published_at"), now)
+        return self.update(status=Article.Status.PUBLISHED, published_at=published_at, updated_at=now)
 
     def unpublish(self):
         """Take these articles back to draft. Returns how many were changed."""
@@ -84,21 +84,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("tags").defer("search_vector")
 
     def for_listing(self):
-        """What a list of article cards shows: no bodies, which can weigh 100 KB each, and comment counts."""
-        return self.with_relations().defer("body", "body_html").with_comment_count()
+        """What a list of article cards shows: no bodies, which can weigh 100 KB each. Nothing is read yet, so
+        the templates' filters can still add what their cards show to the same query."""
+        return self.with_relations().defer("body", "body_html")
 
-    def with_comment_count(self):
-        """Each article with `comment_count`, the number of its published comments, in the same query."""
-        comment_model = self.model._meta.get_field("comments").related_model
-        counts = (
-            comment_model.objects.published()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
+
+def publication_date(given, now):
+    """The date of an article published at `now`: the date it was given (past, or future to schedule it), or
+    `now` if it has none. `given` is a value for one article, or F("published_at") to date many in an UPDATE.
+    """
+    if isinstance(given, F):
+        return Coalesce(given, Value(now))
+    return given or now
 
 
 def default_language():
@@ -195,60 +192,41 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        checked_body, checked_html = getattr(self, "_checked_body", (None, None))
-        if checked_body != self.body:
-            # Link titles that Markdown writes into the stored HTML are in the article's language.
-            with translation.override(self.language):
-                checked_html = markup.render_article(self.body)
-        self.body_html = checked_html
+        html = self._rendered_body()
+        # None only for a body that validation refuses, saved without it: readers get the escaped text.
+        self.body_html = markup.render_article(self.body) if html is None else html
         body_text = markup.to_plain_text(self.body_html)
-        words = len(body_text.split())
-        self.reading_time = max(1, math.ceil(words / WORDS_PER_MINUTE))
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        new_cover = bool(self.cover) and not self.cover._committed
-        old_cover = ""
-        if self.pk and (new_cover or not self.cover):
-            old_cover = Article.objects.filter(pk=self.pk).values_list("cover", flat=True).first()
-        if new_cover:
-            processed = images.process_image(self.cover)
-            self.cover.save(processed.name, processed, save=False)
-        elif not self.cover and self.cover_renditions:
-            self.delete_cover_renditions()
-        super().save(*args, **kwargs)
-        if old_cover and old_cover != self.cover.name:
-            default_storage.delete(old_cover)
-        if new_cover:
-            self.store_cover_renditions()
-        search.index_article(self, body_text)
+        self.reading_time = max(1, math.ceil(len(body_text.split()) / WORDS_PER_MINUTE))
+        if self.status == self.Status.PUBLISHED:
+            self.published_at = publication_date(self.published_at, timezone.now())
+        self.search_vector = search.article_vector(self.title, self.summary, body_text)
+        with images.cover_files(self):
+            super().save(*args, **kwargs)
+        # On PostgreSQL the vector is an SQL expression the write evaluated: leave the field unloaded rather
+        # than keep the expression as its value.
+        del self.search_vector
 
     def get_absolute_url(self):
         return reverse("blog:article", args=[self.slug])
 
     def delete(self, *args, **kwargs):
-        cover = self.cover.name
         result = super().delete(*args, **kwargs)
-        self.delete_cover_renditions()
-        if cover:
-            default_storage.delete(cover)
+        images.delete_cover_files(self)
         return result
 
     def clean(self):
-        if len(self.body) <= markup.ARTICLE_MAX_CHARS:  # longer ones: the field's length validator says so
-            with translation.override(self.language):
-                rendered = markup.render_article_or_none(self.body)
-            if rendered is None:
-                raise ValidationError(
-                    {
-                        "body": _(
-                            "This text has more formatting than the page can render quickly (very many "
-                            "tables, lists, links or footnotes, or very deep nesting). Split it into two "
-                            "articles or simplify the formatting; readers would otherwise see it as plain "
-                            "text."
-                        )
-                    }
-                )
-            self._checked_body = (self.body, rendered)  # save() reuses it instead of rendering twice
+        # Longer bodies are refused by the field's length validator.
+        if len(self.body) <= markup.ARTICLE_MAX_CHARS and self._rendered_body() is None:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "This text has more formatting than the page can render quickly (very many "
+                        "tables, lists, links or footnotes, or very deep nesting). Split it into two "
+                        "articles or simplify the formatting; readers would otherwise see it as plain "
+                        "text."
+                    )
+                }
+            )
         if self.cover and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": _("Describe the cover image for readers who cannot see it.")})
 
@@ -269,6 +247,11 @@ class Article(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_published()
 
+    def speaks_for(self, user):
+        """Whether `user` speaks for this article: its author, or any staff member. Their comments wear the
+        Author badge, skip the moderation policy and answer readers' questions."""
+        return user is not None and user.is_authenticated and (user.is_staff or user.pk == self.author_id)
+
     def was_updated(self):
         """Whether the article changed on a later day than it was published (worth telling readers)."""
         if not self.published_at:
@@ -287,18 +270,17 @@ class Article(models.Model):
     def cover_srcset(self):
         return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.cover_renditions)
 
-    def store_cover_renditions(self):
-        """Write WebP renditions of the cover (for srcset) and forget the previous ones."""
-        self.delete_cover_renditions()
-        renditions = []
-        with self.cover.open("rb") as cover:
-            for width, content in images.make_renditions(cover):
-                name = default_storage.save(f"covers/renditions/{content.name}", content)
-                renditions.append({"width": width, "name": name})
-        self.cover_renditions = renditions
-        Article.objects.filter(pk=self.pk).update(cover_renditions=renditions)
+    _rendering = (None, None)  # ((language, body), what _rendered_body made of them)
 
-    def delete_cover_renditions(self):
-        for old in self.cover_renditions:
-            default_storage.delete(old["name"])
-        self.cover_renditions = []
+    def _rendered_body(self):
+        """`markup.render_article_or_none` of the body, in the article's language (link titles that Markdown
+        writes into the HTML are in it).
+
+        Kept with the language and text it was made from, so that validating then saving an article renders it
+        once, and a body or language changed in between is rendered again.
+        """
+        source = (self.language, self.body)
+        if self._rendering[0] != source:
+            with translation.override(self.language):
+                self._rendering = (source, markup.render_article_or_none(self.body))
+        return self._rendering[1]

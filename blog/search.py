@@ -19,14 +19,15 @@ def is_full_text():
     return connection.vendor == "postgresql"
 
 
-def index_article(article, body_text):
-    """Store the article's search vector (PostgreSQL only; elsewhere search reads the fields themselves)."""
+def article_vector(title, summary, body_text):
+    """The expression that computes an article's search vector in the write that saves the article, or None
+    where there is no vector to store (databases other than PostgreSQL, where search reads the fields)."""
     if not is_full_text():
-        return
+        return None
     from django.contrib.postgres.search import SearchVector
 
-    texts = {"title": article.title, "summary": article.summary, "body": body_text}
-    vector = reduce(
+    texts = {"title": title, "summary": summary, "body": body_text}
+    return reduce(
         lambda a, b: a + b,
         (
             SearchVector(Value(text), weight=WEIGHTS[field], config=config)
@@ -34,7 +35,6 @@ def index_article(article, body_text):
             for config in CONFIGS
         ),
     )
-    type(article).objects.filter(pk=article.pk).update(search_vector=vector)
 
 
 def search_articles(queryset, query):

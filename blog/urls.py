@@ -12,7 +12,8 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("tags/<slug:slug>/feed/rss/", feeds.TagFeed(), name="tag_feed_rss"),
     path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
-    # Django's own username characters; anything else (a NUL byte, say) is simply not found.
+    # Django's own username characters: an address with any other is not found. (One with a NUL character
+    # never gets here: RejectNullCharactersMiddleware answers 400.)
     re_path(r"^authors/(?P<username>[\w.@+-]+)/$", views.author_detail, name="author"),
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/", views.ArticleYearArchive.as_view(), name="archive_year"),
@@ -22,7 +23,6 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),
     path("admin-editor/preview/", views.editor_preview, name="editor_preview"),
     path("admin-editor/upload/", views.editor_upload, name="editor_upload"),

@@ -16,8 +16,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from comments import threads
-
 from . import images, markup, search
 from .models import Article, Tag
 
@@ -55,10 +53,12 @@ def article_detail(request, slug):
     return article_page(request, article)
 
 
-def article_page(request, article, comment_form=None):
-    """The article with its comment thread; the comments app shows it again with a form that has errors."""
+def article_page(request, article, extra_context=None):
+    """The article's page. `extra_context` is read by the template tags other apps put on the page: an app
+    that shows the page again with its form's errors passes the form there."""
     is_preview = not article.is_published()
     context = {
+        **(extra_context or {}),
         "article": article,
         "is_preview": is_preview,
         "article_url": request.build_absolute_uri(article.get_absolute_url()),
@@ -68,14 +68,13 @@ def article_page(request, article, comment_form=None):
         neighbours = Article.objects.only("title", "slug")
         context["previous_article"] = neighbours.before(article).first()
         context["next_article"] = neighbours.after(article).first()
-        context.update(threads.page_context(request, article, comment_form))
     return render(request, "blog/article_detail.html", context)
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(tags=tag))
-    if not page.object_list:
+    if not page.paginator.count:
         raise Http404
     return render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page})
 
@@ -83,7 +82,7 @@ def tag_detail(request, slug):
 def author_detail(request, username):
     author = get_object_or_404(get_user_model(), username=username)
     page = paginate(request, Article.objects.published().for_listing().filter(author=author))
-    if not page.object_list:
+    if not page.paginator.count:
         raise Http404
     return render(request, "blog/author_detail.html", {"author": author, "page_obj": page})
 
@@ -121,8 +120,7 @@ class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
 
 
 def search_view(request):
-    # PostgreSQL refuses NUL characters in text; a reader's stray one must not cost them a 500.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    query = request.GET.get("q", "").strip()[:200]
     results = search.search_articles(Article.objects.published().for_listing(), query) if query else None
     page = paginate(request, results) if results is not None else None
     return render(request, "blog/search.html", {"query": query, "page_obj": page})

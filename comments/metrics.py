@@ -10,13 +10,13 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from . import moderation
+from . import charts, moderation
 from .models import Comment, CommentEvent
 from .moderation import REASON_LABELS, RejectionReason
 
@@ -82,52 +82,6 @@ class Share:
 
 
 @dataclass(frozen=True)
-class Segment:
-    kind: str
-    label: str
-    count: int
-    y: float
-    height: float
-
-
-@dataclass(frozen=True)
-class Bar:
-    day: date
-    x: float
-    center: float  # where its date is written
-    published: int
-    held: int
-    spam: int
-    segments: list[Segment]
-    labelled: bool  # the date is written under this bar
-
-    @property
-    def total(self):
-        return self.published + self.held + self.spam
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Comments per day as stacked bars, with every coordinate computed here: the template only prints them.
-    The SVG's user units are pixels at its natural size; it scales down with the page."""
-
-    bars: list[Bar]
-    ticks: list[tuple[int, float]]  # (value, y) of each horizontal grid line
-    width: int
-    height: int
-    bar_width: int
-    left: int
-    axis_label_x: int  # where the grid lines' values end
-    plot_top: int
-    plot_bottom: int
-    label_y: int
-
-    @property
-    def total(self):
-        return sum(bar.total for bar in self.bars)
-
-
-@dataclass(frozen=True)
 class Figures:
     now: datetime
     since: datetime
@@ -148,7 +102,7 @@ class Figures:
     rejected: int
     rejected_by_reason: list[tuple[str, str, int]]
     marked_spam: int
-    chart: Chart
+    chart: charts.Chart
 
     @property
     def oldest_pending_words(self):
@@ -173,7 +127,7 @@ def moderation_figures(now=None, days=30):
       that row to its first later "approved", "rejected" or "spam" row (automatic releases count); the median
       over those decided by `now`, and how many are still waiting.
     - `answer_time`: for each question (published, `is_question`) posted in the window, the time to the first
-      published reply to it (`reply_to`) by the article's author or a staff user; the median over those
+      published answer to it (`CommentQuerySet.answering()`); the median over those
       answered by `now`, and how many are not.
     - `answered_in_time`: of those questions at least 48 hours old at `now`, how many had such a reply within
       48 hours.
@@ -316,7 +270,7 @@ def _pending():
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    queue = Comment.objects.moderation_queue().order_by()
+    queue = Comment.objects.held().order_by()
     figures = queue.aggregate(count=Count("pk"), oldest=Min(Coalesce(Subquery(appealed_at), "created_at")))
     return figures["count"], figures["oldest"]
 
@@ -344,16 +298,16 @@ def _waits(since, now):
     decided = [decided_at - posted_at for posted_at, decided_at in held if decided_at is not None]
     decision_time = Median.of(decided, waiting=len(held) - len(decided))
 
-    answer = Q(
-        Q(replies__user__is_staff=True) | Q(replies__user=F("article__author")),
-        replies__status=Status.PUBLISHED,
-        replies__created_at__lte=now,
+    first_answer = (
+        Comment.objects.answering(OuterRef("pk"))
+        .filter(created_at__lte=now)
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
     )
     questions = (
         Comment.objects.published()
         .filter(is_question=True, created_at__range=(since, now))
-        .values("pk", "created_at")
-        .annotate(answered_at=Min("replies__created_at", filter=answer))
+        .annotate(answered_at=Subquery(first_answer))
         .order_by()
         .values_list("created_at", "answered_at")
     )
@@ -369,15 +323,6 @@ def _waits(since, now):
     return decision_time, answer_time, share
 
 
-# The chart's geometry, in SVG user units.
-BAR_WIDTH, BAR_GAP, LEFT, TOP, PLOT_HEIGHT, BOTTOM = 14, 4, 40, 12, 160, 28
-KINDS = [
-    ("published", gettext_lazy("published at once")),
-    ("held", gettext_lazy("held for review")),
-    ("spam", gettext_lazy("filed as spam")),
-]
-
-
 def posting_chart(since, now):
     """Comments posted per local day from `since` to `now`, stacked by outcome at posting (published at once
     at the bottom, then held, then spam). Every local day the window touches has a bar, so the bars add up to
@@ -391,52 +336,4 @@ def posting_chart(since, now):
         .annotate(count=Count("pk"))
         .order_by()
     )
-    per_day = {(days[row["period"]], row["to_status"]): row["count"] for row in rows}
-    counts = [{kind: per_day.get((day, kind), 0) for kind, _label in KINDS} for day in days]
-    top = _nice_ceiling(max((sum(day.values()) for day in counts), default=0))
-    scale = PLOT_HEIGHT / top
-    bottom = TOP + PLOT_HEIGHT
-    bars = []
-    for index, (day, day_counts) in enumerate(zip(days, counts, strict=True)):
-        x = LEFT + BAR_GAP + index * (BAR_WIDTH + BAR_GAP)
-        segments, below = [], 0
-        for kind, label in KINDS:
-            if count := day_counts[kind]:
-                # From the running totals, so that rounding never leaves a gap between two segments.
-                y, base = round(bottom - (below + count) * scale, 2), round(bottom - below * scale, 2)
-                segments.append(Segment(kind, str(label), count, y, round(base - y, 2)))
-                below += count
-        bars.append(
-            Bar(
-                day=day,
-                x=x,
-                center=x + BAR_WIDTH / 2,
-                segments=segments,
-                labelled=index % 7 == 0 or index == len(days) - 1,
-                **day_counts,
-            )
-        )
-    ticks = sorted({(value, round(bottom - value * scale, 2)) for value in (0, top // 2, top)})
-    return Chart(
-        bars=bars,
-        ticks=ticks,
-        width=LEFT + BAR_GAP + len(days) * (BAR_WIDTH + BAR_GAP),
-        height=bottom + BOTTOM,
-        bar_width=BAR_WIDTH,
-        left=LEFT,
-        axis_label_x=LEFT - 6,
-        plot_top=TOP,
-        plot_bottom=bottom,
-        label_y=bottom + 18,
-    )
-
-
-def _nice_ceiling(value):
-    """The smallest of 2, 4, 6, 8, 10, 20, 40, … at least `value`: an even top, so its half is a whole grid
-    line."""
-    magnitude = 1
-    while True:
-        for step in (2, 4, 6, 8, 10):
-            if value <= step * magnitude:
-                return step * magnitude
-        magnitude *= 10
+    return charts.stacked_bars(days, {(days[row["period"]], row["to_status"]): row["count"] for row in rows})

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -50,8 +50,9 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "id")
         )
 
-    def moderation_queue(self):
-        """Comments waiting for a moderator's decision: held ones, oldest first."""
+    def held(self):
+        """Comments held for review, oldest first: the policy or an appeal put them aside, and they stay out
+        of the thread until a moderator decides."""
         return self.filter(status=Comment.Status.HELD).order_by("created_at", "id")
 
     def with_open_reports(self):
@@ -65,21 +66,29 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Exists(_open_reports()))
 
     def needing_decision(self):
-        """What a moderator should look at: held comments first, oldest first, then reported ones."""
+        """What a moderator should look at, the moderation queue: held comments first, oldest first, then
+        published ones with open reports."""
         reported = Q(Exists(_open_reports()), status=Comment.Status.PUBLISHED)
         return self.filter(Q(status=Comment.Status.HELD) | reported).order_by(*QUEUE_ORDER)
 
+    def speaking_for_article(self):
+        """Comments written by someone who speaks for their article: its author or staff. The same rule as
+        `Article.speaks_for()`, as a filter."""
+        return self.filter(Q(user__is_staff=True) | Q(user=F("article__author")))
+
+    def answering(self, question):
+        """The published answers to `question` (a comment, or `OuterRef("pk")` in a subquery): comments by
+        someone who speaks for the article that reply to it or sit right under it in the thread. The same rule
+        as `Comment.questions_answered()`, for the database."""
+        return self.published().speaking_for_article().filter(Q(reply_to=question) | Q(parent=question))
+
     def unanswered_questions(self):
-        """Published questions for the author with no published reply from the article's author or staff in
-        their thread, and not marked "no answer needed"; oldest first."""
-        answers = Comment.objects.published().filter(
-            Q(reply_to=OuterRef("pk")) | Q(parent=OuterRef("pk")),
-            Q(user__is_staff=True) | Q(user=OuterRef("article__author")),
-        )
+        """Published questions for the author with no published answer (`answering()`), and not marked "no
+        answer needed"; oldest first."""
         return (
             self.published()
             .filter(is_question=True, answer_not_needed=False)
-            .exclude(Exists(answers))
+            .exclude(Exists(Comment.objects.answering(OuterRef("pk"))))
             .order_by("created_at", "id")
         )
 
@@ -184,31 +193,38 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return _("%(name)s on %(article)s") % {"name": self.author_name, "article": self.article_id}
+        return _("%(name)s on “%(article)s”") % {"name": self.author_name, "article": self.article.title}
 
     def save(self, *args, **kwargs):
-        # Rendered once when the text is new or changed; approving or rejecting does not render it again.
-        if self._state.adding or self.body != getattr(self, "_saved_body", None):
+        # A reader's words never change after posting (the admin shows them read-only), so they are rendered
+        # once, when the comment is first saved; approving or rejecting it does not render them again.
+        if self._state.adding:
             self.body_html = markup.render_comment(self.body)
-            self._saved_body = self.body
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        comment._saved_body = comment.__dict__.get("body")
-        return comment
-
     @property
     def anchor(self):
         return f"comment-{self.pk}"
 
-    def is_by_staff(self, article):
-        """The article's author or a staff member wrote it: their replies wear the Author badge."""
-        return self.user_id is not None and (self.user_id == article.author_id or self.user.is_staff)
+    @property
+    def speaks_for_article(self):
+        """Written by the article's author or staff (`Article.speaks_for`): the Author badge."""
+        return self.user_id is not None and self.article.speaks_for(self.user)
+
+    def questions_answered(self):
+        """The questions this comment answers, once published: the one it replies to and the one it sits
+        under in the thread, when written by someone who speaks for the article. The same rule as
+        `CommentQuerySet.answering()`, for one comment in memory."""
+        if self.status != self.Status.PUBLISHED or not self.speaks_for_article:
+            return []
+        questions = []
+        for comment in (self.reply_to, self.parent):
+            if comment is not None and comment.is_question and comment not in questions:
+                questions.append(comment)
+        return questions
 
     def removal_reason_display(self):
         """Why a comment was taken out of the thread, for its placeholder."""
@@ -480,8 +496,9 @@ class OutgoingMailQuerySet(models.QuerySet):
         return self.filter(sent_at__isnull=True).order_by("created_at")
 
     def to_purge(self, now=None):
-        """Mails older than the retention period, sent or given up on: addresses are not kept forever."""
-        cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
+        """Mails older than COMMENTS_MAIL_RETENTION_DAYS, sent or given up on: addresses are not kept
+        forever."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_MAIL_RETENTION_DAYS)
         return self.filter(created_at__lt=cutoff)
 
 

@@ -83,9 +83,11 @@ class RejectionReason(models.TextChoices):
 
 @dataclass(frozen=True)
 class Rules:
-    max_links: int = 2  # more than this many links -> held
-    min_seconds: float = 3  # fewer seconds between form display and submit -> spam
-    rate_limit: int = 5  # this many earlier comments already in the window -> the next one is held
+    """The policy's thresholds. Their values live in one place, the settings (`services.policy_rules()`)."""
+
+    max_links: int  # more than this many links -> held
+    min_seconds: float  # fewer seconds between form display and submit -> spam
+    rate_limit: int  # this many earlier comments already in the window -> the next one is held
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Facts:
     is_duplicate: bool = False
     is_banned: bool = False
     article_holds_all: bool = False
-    is_staff: bool = False  # staff or the author replying: published without any check
+    speaks_for_article: bool = False  # the article's author or staff (Article.speaks_for): no check at all
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,10 @@ class Decision:
     reasons: tuple[str, ...] = ()  # empty when published
 
 
-DEFAULT_RULES = Rules()
-
-
-def decide(facts: Facts, rules: Rules = DEFAULT_RULES) -> Decision:
-    """Staff: published. Any spam signal: SPAM with every spam reason that applies. Otherwise every hold
-    reason that applies, in the order of `Reason`: HELD. Otherwise PUBLISHED."""
-    if facts.is_staff:
+def decide(facts: Facts, rules: Rules) -> Decision:
+    """The article's author or staff: published. Any spam signal: SPAM with every spam reason that applies.
+    Otherwise every hold reason that applies, in the order of `Reason`: HELD. Otherwise PUBLISHED."""
+    if facts.speaks_for_article:
         return Decision(PUBLISHED)
     spam = []
     if facts.honeypot:

@@ -112,29 +112,30 @@ def outcome(comment):
 
 
 def reply_published(reply):
-    """The author of the comment answered hears of the reply once it is published: when they opted in, and
-    always when they asked the article's author a question that the author (or staff) answered."""
-    answered = reply.reply_to
-    if answered is None or reply.status != Comment.Status.PUBLISHED:
+    """Once a reply is published, the reader it answers hears of it when they opted in, and whoever asked a
+    question that it answers (`Comment.questions_answered()`) always does. One mail per address."""
+    if reply.status != Comment.Status.PUBLISHED:
         return
-    if answered.status == Comment.Status.SPAM:  # marked spam after the reply was sent: spam is never answered
-        return
-    is_answer = answered.is_question and reply.is_by_staff(reply.article)
-    if not (answered.notify_replies or is_answer):
-        return
-    if answered.author_email.lower() == reply.author_email.lower():
-        return
-    context = {
-        "reply": reply,
-        "comment": answered,
-        "article": reply.article,
-        "is_answer": is_answer,
-        "reply_url": site_url(reply.get_absolute_url()),
-        # Addresses are not confirmed: a stranger could type someone else's and reply to themselves, so a
-        # reader's words are never mailed out; the staff's own answer is.
-        "excerpt": _excerpt(reply) if reply.is_by_staff(reply.article) else "",
-    }
-    _queue(answered.author_email, "comments/email/reply", context, answered)
+    questions = reply.questions_answered()
+    told = {reply.author_email.lower()}
+    for answered in dict.fromkeys(c for c in (reply.reply_to, *questions) if c is not None):
+        is_answer = answered in questions
+        if answered.status == Comment.Status.SPAM:  # marked spam after the reply was sent: never answered
+            continue
+        if not (answered.notify_replies or is_answer) or answered.author_email.lower() in told:
+            continue
+        told.add(answered.author_email.lower())
+        context = {
+            "reply": reply,
+            "comment": answered,
+            "article": reply.article,
+            "is_answer": is_answer,
+            "reply_url": site_url(reply.get_absolute_url()),
+            # Addresses are not confirmed: a stranger could type someone else's and reply to themselves, so a
+            # reader's words are never mailed out; the words of whoever speaks for the article are.
+            "excerpt": _excerpt(reply) if reply.speaks_for_article else "",
+        }
+        _queue(answered.author_email, "comments/email/reply", context, answered)
 
 
 def send_queued():

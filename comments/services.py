@@ -29,7 +29,6 @@ def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds
         name, email, url = user.display_name[:80], user.email, ""
     else:
         name, email, url = data["author_name"], data["author_email"], data.get("author_url", "")
-    is_staff = user.is_authenticated and (user.is_staff or user.pk == article.author_id)
     facts = moderation.Facts(
         text=data["body"],
         hold_words=list(HoldWord.objects.values_list("word", flat=True)),
@@ -39,7 +38,7 @@ def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds
         is_duplicate=Comment.objects.recent_duplicates(data["body"], email, ip_address).exists(),
         is_banned=Ban.objects.matching(email=email, ip_address=ip_address, user=user).exists(),
         article_holds_all=article.hold_all_comments,
-        is_staff=is_staff,
+        speaks_for_article=article.speaks_for(user),
     )
     decision = moderation.decide(facts, policy_rules())
     reply_to = data.get("parent")
@@ -133,7 +132,7 @@ def release_soft_holds(now=None):
         return 0
     now = now or timezone.now()
     released = 0
-    for comment in Comment.objects.moderation_queue().filter(created_at__lte=now - timedelta(hours=hours)):
+    for comment in Comment.objects.held().filter(created_at__lte=now - timedelta(hours=hours)):
         if moderation.releases_itself(comment.hold_reasons, comment.created_at, now, hours):
             note = ngettext(
                 "released automatically after %(hours)d hour without a decision",

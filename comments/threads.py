@@ -13,7 +13,7 @@ from .models import Comment
 @dataclass
 class Node:
     comment: Comment
-    by_staff: bool  # the article's author or staff wrote it: the Author badge
+    speaks_for_article: bool  # the article's author or staff wrote it (Article.speaks_for): the Author badge
     in_reply_to: Comment | None  # the comment answered, when deeper than the thread shows (else the parent)
     # "published"; "waiting" (the reader's own held comment, shown only to them); "removed" or "pending"
     # (a placeholder standing in for a removed or held comment so that its replies keep their place).
@@ -52,7 +52,8 @@ def build(comments, article, *, own_ids=frozenset(), for_staff=False):
             removed = comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM)
             shown_as = shown.get(comment.pk) or ("removed" if removed else "pending")
             answered = by_id.get(comment.reply_to_id) if comment.reply_to_id != comment.parent_id else None
-            node = Node(comment, comment.is_by_staff(article), answered, shown_as, nodes_under(comment.pk))
+            speaks = article.speaks_for(comment.user)
+            node = Node(comment, speaks, answered, shown_as, nodes_under(comment.pk))
             nodes.append(node)
         return nodes
 
@@ -104,7 +105,8 @@ def page_context(request, article, form=None):
 def reply_context(comment, earlier=10):
     """What a moderator reads before answering `comment`: the chain of comments above it (oldest first), its
     replies, and its author's latest other comments on the site. A fixed number of queries."""
-    in_thread = {c.pk: c for c in Comment.objects.filter(article=comment.article).select_related("user")}
+    # Through the article's manager, each comment knows its article without a query (`speaks_for_article`).
+    in_thread = {c.pk: c for c in comment.article.comments.select_related("user")}
     chain, cursor = [], in_thread.get(comment.parent_id)
     while cursor is not None:
         chain.append(cursor)

@@ -36,7 +36,7 @@ def post_comment(request, slug):
     form = CommentForm(request.POST, article=article, user=request.user)
     if not form.is_valid():
         # The page again, with the errors next to their fields and everything the reader typed.
-        return article_page(request, article, comment_form=form)
+        return article_page(request, article, {"comment_form": form})
     comment, decision = services.post_comment(
         article=article,
         data=form.cleaned_data,

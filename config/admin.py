@@ -15,7 +15,6 @@ class CauserieAdminSite(admin.AdminSite):
 
         extra_context = extra_context or {}
         if request.user.has_perm("comments.view_comment"):
-            queue = Comment.objects.moderation_queue()
-            extra_context["pending_count"] = queue.count()
+            extra_context["pending_count"] = Comment.objects.needing_decision().count()
             extra_context["unanswered_count"] = Comment.objects.unanswered_questions().count()
         return super().index(request, extra_context)

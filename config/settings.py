@@ -164,7 +164,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Causerie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Production hardening, on whenever debug is off.
+# Production hardening. The headers are always sent and the cookies are HTTPS-only whenever debug is off; the
+# HTTPS redirect and HSTS stay off until set: the proxy often redirects already, and browsers keep HSTS for as
+# long as it said, even after a mistake.
 # Behind a proxy, the reader's address is the last one the proxy added to X-Forwarded-For.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
@@ -217,6 +219,7 @@ COMMENTS_RATE_WINDOW_MINUTES = env_int("CAUSERIE_COMMENTS_RATE_WINDOW_MINUTES", 
 COMMENTS_DUPLICATE_WINDOW_HOURS = env_int("CAUSERIE_COMMENTS_DUPLICATE_WINDOW_HOURS", 24)
 COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS = env_int("CAUSERIE_COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS", 0)
 COMMENTS_SPAM_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_SPAM_RETENTION_DAYS", 30)
+COMMENTS_MAIL_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_MAIL_RETENTION_DAYS", 30)
 COMMENTS_NOTIFY_EVERY_COMMENT = env_bool("CAUSERIE_COMMENTS_NOTIFY_EVERY_COMMENT", False)
 COMMENTS_NOTIFY_MODERATORS = env_bool("CAUSERIE_COMMENTS_NOTIFY_MODERATORS", False)
 

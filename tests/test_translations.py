@@ -460,5 +460,5 @@ def test_the_admin_index_says_what_is_waiting_in_french(owner_client, french_art
     make_comment(french_article, status=Comment.Status.HELD)
     page = words(owner_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="fr"))
     assert "Ce qui vous attend" in page
-    assert "1 commentaire en attente de relecture" in page
+    assert "1 commentaire attend une décision" in page
     assert "Administration de Causerie" in page

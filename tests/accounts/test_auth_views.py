@@ -1,7 +1,6 @@
 """Logging in and out, changing and resetting a password, through the real URLs and the site's templates."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -20,31 +20,13 @@ PASSWORD_RESET = reverse("password_reset")
 NEW_PASSWORD = "another-long-password-42"
 
 
-class FormReader(HTMLParser):
-    """The parts of a page the form checks need: the visible inputs, the labels, the forms and their CSRF
-    fields, and the elements a field's aria-describedby points at."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.inputs, self.labels, self.forms, self.ids = [], set(), [], {}
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids[attrs["id"]] = attrs
-        if tag == "label" and "for" in attrs:
-            self.labels.add(attrs["for"])
-        elif tag == "form":
-            self.forms.append({"method": attrs.get("method", "get").lower(), "csrf": False})
-        elif tag == "input" and attrs.get("name") == "csrfmiddlewaretoken" and self.forms:
-            self.forms[-1]["csrf"] = True
-        elif tag == "input" and attrs.get("type") not in {"hidden", "submit"}:
-            self.inputs.append(attrs)
-
-
 def read(response):
-    return FormReader(response.content.decode())
+    return Document(response.content.decode())
+
+
+def visible_fields(page):
+    """The inputs a person fills in (not hidden ones, not buttons)."""
+    return [field for field in page.find_all("input") if field.get("type") not in {"hidden", "submit"}]
 
 
 def site_page(response):
@@ -61,11 +43,15 @@ def logged_in_user_id(client):
 
 
 def assert_every_field_is_labelled_and_every_post_form_has_csrf(response):
-    form = read(response)
-    assert form.inputs
-    for field in form.inputs:
-        assert field["id"] in form.labels, f"no label for {field['name']}"
-    assert all(f["csrf"] for f in form.forms if f["method"] == "post")
+    page = read(response)
+    fields = visible_fields(page)
+    assert fields
+    labelled = {label["for"] for label in page.find_all("label") if label.get("for")}
+    for field in fields:
+        assert field["id"] in labelled, f"no label for {field['name']}"
+    for form in page.find_all("form"):
+        if form.get("method", "get").lower() == "post":
+            assert form.find_all("input", name="csrfmiddlewaretoken"), form.attrs
 
 
 def reset_link(message):
@@ -165,12 +151,12 @@ def test_a_wrong_current_password_is_shown_next_to_its_field(client):
         {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 200
-    form = read(response)
-    old_password = next(field for field in form.inputs if field["name"] == "old_password")
+    page = read(response)
+    old_password = page.find("input", name="old_password")
     assert old_password["aria-invalid"] == "true"
     error_id = "id_old_password_error"
     assert error_id in old_password["aria-describedby"].split()
-    assert form.ids[error_id]["class"] == "errorlist"
+    assert page.by_id(error_id)["class"] == "errorlist"
     assert "Your old password was entered incorrectly" in response.content.decode()
 
 
@@ -266,7 +252,7 @@ def test_mismatched_new_passwords_are_shown_next_to_the_second_field(client, mai
     form_url = client.get(reset_link(mailoutbox[0]), follow=True).redirect_chain[-1][0]
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": "something-else-9"})
     assert response.status_code == 200
-    second = next(field for field in read(response).inputs if field["name"] == "new_password2")
+    second = read(response).find("input", name="new_password2")
     assert second["aria-invalid"] == "true"
     assert "The two password fields didn’t match." in response.content.decode()
     assert get_user_model().objects.get(pk=user.pk).check_password(PASSWORD)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.template import TemplateDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +39,6 @@ class Page:
     data: dict = field(default_factory=dict)
     shows: str = ""  # text the allowed roles must find on the page
     status: int = 200  # what the allowed roles get (302 for a form that redirects once done)
-    pending: str = ""  # why the page cannot answer yet: its allowed cells are expected to fail
     make: Callable[[], object] = lambda: None  # anything else the page needs to exist first
 
 
@@ -247,17 +245,11 @@ ACTIONS = [
 
 
 def cells(rows):
-    """One test case per row and role; a pending row's allowed cells are expected to fail, and only with the
-    errors of an unfinished page."""
+    """One test case per row and role."""
     params = []
     for row in rows:
         row_id = f"{row.name} on {row.changelist}" if isinstance(row, Action) else row.name
-        for role in ROLES:
-            marks = []
-            if getattr(row, "pending", "") and role in row.allowed:
-                unfinished = (NotImplementedError, TemplateDoesNotExist)
-                marks = [pytest.mark.xfail(reason=row.pending, strict=False, raises=unfinished)]
-            params.append(pytest.param(row, role, id=f"{row_id} / {role}", marks=marks))
+        params += [pytest.param(row, role, id=f"{row_id} / {role}") for role in ROLES]
     return params
 
 

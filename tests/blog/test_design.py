@@ -4,7 +4,6 @@ JavaScript, form errors tied to their fields, headings in order, and colours wit
 
 import re
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,94 +15,9 @@ from django.urls import reverse
 
 from comments.forms import issue_token
 from tests.factories import make_article, make_comment
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Element:
-    def __init__(self, tag, attrs, parent):
-        self.tag, self.attrs, self.parent, self.children, self.texts = tag, dict(attrs), parent, [], []
-
-    def __getitem__(self, name):
-        return self.attrs[name]
-
-    def get(self, name, default=None):
-        return self.attrs.get(name, default)
-
-    @property
-    def text(self):
-        return " ".join(" ".join(self._texts()).split())
-
-    def _texts(self):
-        yield from self.texts
-        for child in self.children:
-            yield from child._texts()
-
-    def ancestors(self):
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
-    def iter(self):
-        for child in self.children:
-            yield child
-            yield from child.iter()
-
-    def find_all(self, tag=None, **attrs):
-        """Descendants with this tag whose attributes have these values (`class_` matches one class)."""
-        wanted_class = attrs.pop("class_", None)
-        return [
-            element
-            for element in self.iter()
-            if (tag is None or element.tag == tag)
-            and all(element.get(name.rstrip("_").replace("_", "-")) == value for name, value in attrs.items())
-            and (wanted_class is None or wanted_class in (element.get("class") or "").split())
-        ]
-
-    def find(self, tag=None, **attrs):
-        found = self.find_all(tag, **attrs)
-        assert found, f"no <{tag}> with {attrs}"
-        return found[0]
-
-
-class Document(HTMLParser):
-    """The page as a small tree of elements, enough to follow ids, ancestors and text."""
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {}, None)
-        self._open = [self.root]
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, attrs, self._open[-1])
-        self._open[-1].children.append(element)
-        if tag not in VOID:
-            self._open.append(element)
-
-    def handle_startendtag(self, tag, attrs):
-        self._open[-1].children.append(Element(tag, attrs, self._open[-1]))
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self._open) - 1, 0, -1):
-            if self._open[depth].tag == tag:
-                del self._open[depth:]
-                return
-
-    def handle_data(self, data):
-        self._open[-1].texts.append(data)
-
-    def by_id(self, element_id):
-        found = [element for element in self.root.iter() if element.get("id") == element_id]
-        assert len(found) == 1, f"{len(found)} elements with id {element_id!r}"
-        return found[0]
-
-    def __getattr__(self, name):
-        return getattr(self.root, name)
 
 
 def get(client, url):

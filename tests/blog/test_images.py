@@ -16,12 +16,14 @@ from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from blog.images import (
     ALLOWED_FORMATS,
+    cover_files,
     image_size,
     make_renditions,
     process_image,
     unguessable_name,
     validate_image,
 )
+from tests.factories import make_article, make_image_file
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)
@@ -647,3 +649,29 @@ def test_renditions_have_names_of_their_own():
     names = [content.name for _width, content in renditions]
     assert len(set(names)) == 3
     assert all(name.endswith(".webp") and "holiday" not in name for name in names)
+
+
+# Article covers
+
+
+@pytest.mark.django_db
+def test_a_cover_whose_article_is_not_written_keeps_the_files_it_replaces(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="First")
+    kept = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
+    article.cover = make_image_file(size=(500, 250))
+
+    with pytest.raises(RuntimeError), cover_files(article):
+        raise RuntimeError("the write failed")
+
+    assert all(path.exists() for path in kept)
+
+
+@pytest.mark.django_db
+def test_a_new_cover_is_re_encoded_with_renditions_before_its_article_is_written(media_root):
+    article = make_article()
+    article.cover = make_image_file("holiday.png", format="PNG", size=(700, 350))
+
+    with cover_files(article):
+        assert "holiday" not in article.cover.name and (media_root / article.cover.name).exists()
+        assert [r["width"] for r in article.cover_renditions] == [480, 700]
+        assert all((media_root / r["name"]).exists() for r in article.cover_renditions)

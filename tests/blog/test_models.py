@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
+from blog import markup
 from blog.models import Article
 from tests.factories import make_article, make_image_file, make_tag
 
@@ -99,6 +100,27 @@ def test_replacing_the_cover_removes_the_old_renditions(media_root):
     assert [r["width"] for r in Article.objects.get(pk=article.pk).cover_renditions] == [480, 500]
 
 
+def test_a_new_cover_its_renditions_and_the_search_vector_are_saved_in_the_articles_one_write(
+    media_root, django_assert_num_queries
+):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="First")
+    article.cover = make_image_file(size=(500, 250))
+    with django_assert_num_queries(2):  # the stored cover's names, then the UPDATE
+        article.save()
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.cover.name == article.cover.name
+    assert [r["width"] for r in stored.cover_renditions] == [480, 500]
+
+
+def test_removing_the_cover_deletes_its_file_and_renditions(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="Gone soon")
+    files = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
+    article.cover = None
+    article.save()
+    assert not any(path.exists() for path in files)
+    assert Article.objects.get(pk=article.pk).cover_renditions == []
+
+
 def test_tag_slug_is_derived_from_its_name():
     assert make_tag("Dialogue ouvert").slug == "dialogue-ouvert"
 
@@ -170,3 +192,15 @@ def test_saving_after_validation_stores_the_checked_rendering_and_follows_later_
     article.body = "Edited **after** validation"
     article.save()
     assert Article.objects.get(pk=article.pk).body_html == "<p>Edited <strong>after</strong> validation</p>"
+
+
+def test_saving_after_validation_stores_exactly_what_render_article_makes():
+    # Validation renders with render_article_or_none and the save reuses it: the level-one heading must still
+    # become an <h2> and the table still be reachable by keyboard.
+    article = make_article()
+    article.body = "# Part one\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    article.full_clean()
+    article.save()
+    stored = Article.objects.get(pk=article.pk).body_html
+    assert stored == markup.render_article(article.body)
+    assert '<h2 id="part-one">' in stored and '<table tabindex="0">' in stored

@@ -1,5 +1,4 @@
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -8,41 +7,15 @@ from django.utils import timezone
 
 from blog.models import Article
 from tests.factories import make_article, make_image_file, make_tag, make_user
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
-
-
-class Page(HTMLParser):
-    """The parts of a page the tests look at: links, meta tags, headings' text and the whole text."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.links, self.meta, self.text, self.scripts = [], {}, [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a":
-            self.links.append(attrs.get("href"))
-        if tag == "script":
-            self.scripts.append(attrs.get("src"))
-        if tag == "meta":
-            self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
-        if tag == "link" and attrs.get("rel") == "canonical":
-            self.meta["canonical"] = attrs.get("href")
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    @property
-    def all_text(self):
-        return " ".join(" ".join(self.text).split())
 
 
 def get_page(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status
-    return Page(response.content.decode())
+    return Document(response.content.decode())
 
 
 def make_articles(count, **fields):
@@ -65,7 +38,7 @@ def test_home_lists_published_articles_newest_first(client):
 def test_home_shows_summary_reading_time_and_cover(client):
     make_article(summary="A short summary.", cover=make_image_file(size=(800, 400)), cover_alt="Cover")
     response = client.get("/")
-    page = Page(response.content.decode())
+    page = Document(response.content.decode())
     assert "A short summary." in page.all_text
     assert "1 min read" in page.all_text
     assert b"srcset=" in response.content
@@ -93,7 +66,7 @@ def test_article_page_shows_body_author_dates_and_tags(client):
     article = make_article(body="Hello **readers**", tags=[tag])
     response = client.get(article.get_absolute_url())
     assert b"<strong>readers</strong>" in response.content
-    page = Page(response.content.decode())
+    page = Document(response.content.decode())
     assert article.author.display_name in page.all_text
     assert tag.get_absolute_url() in page.links
 
@@ -112,7 +85,7 @@ def test_article_page_has_canonical_open_graph_and_twitter_meta(client):
 def test_article_page_shares_through_plain_links_and_no_third_party_script(client):
     article = make_article()
     response = client.get(article.get_absolute_url())
-    page = Page(response.content.decode())
+    page = Document(response.content.decode())
     encoded = "http%3A//testserver" + article.get_absolute_url()
     assert f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}" in page.links
     assert any(link.startswith("mailto:?subject=") for link in page.links)
@@ -335,12 +308,21 @@ def test_full_text_search_finds_word_forms_and_ranks_title_matches_first(client)
     assert french.title in get_page(client, "/search/?q=réponse").all_text
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL only")
+def test_full_text_search_follows_an_edited_article(client):
+    article = make_article(title="Gardening", body="Tomatoes and beans.")
+    article.title, article.body = "Cooking", "Soups and stews."
+    article.save()
+    assert article.title in get_page(client, "/search/?q=stew").all_text
+    assert article.title not in get_page(client, "/search/?q=tomato").all_text
+
+
 def test_server_error_page_renders_on_its_own(rf):
     from django.views.defaults import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500
-    assert "Something went wrong on our side" in Page(response.content.decode()).all_text
+    assert "Something went wrong on our side" in Document(response.content.decode()).all_text
 
 
 def test_favicon_address_leads_to_the_sites_icon(client):

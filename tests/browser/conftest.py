@@ -28,7 +28,10 @@ except ImportError:  # the browser fixture says what to install; collecting the 
 
 BASE_DIR = Path(settings.BASE_DIR)
 AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = BASE_DIR / "docs" / "screenshots"
+# A test run leaves the working tree as it found it: its pictures go to test-results/, which git ignores.
+# CAUSERIE_UPDATE_SCREENSHOTS=1 (`make screenshots`) writes the README's own, in docs/screenshots/.
+UPDATE_SCREENSHOTS = os.environ.get("CAUSERIE_UPDATE_SCREENSHOTS") == "1"
+SCREENSHOTS = BASE_DIR / ("docs/screenshots" if UPDATE_SCREENSHOTS else "test-results/screenshots")
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {
     "viewport": {"width": 360, "height": 740},

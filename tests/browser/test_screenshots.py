@@ -1,6 +1,6 @@
-"""The pictures in the README, taken of the demo site (`make run` shows the same) on every run, into
-docs/screenshots/: the home page, an article's thread (desktop and phone, light and dark), the admin's
-moderation queue and its reply page."""
+"""The pictures in the README, taken of the demo site (`make run` shows the same) on every run: the home page,
+an article's thread (desktop and phone, light and dark), the admin's moderation queue and its reply page. They
+go to test-results/screenshots/, or to docs/screenshots/ for the README with CAUSERIE_UPDATE_SCREENSHOTS=1."""
 
 import re
 from io import BytesIO, StringIO
@@ -38,7 +38,7 @@ def demo(db):
 
 
 def save(page, name, *, full_page=True, clip=None):
-    """Save the page as docs/screenshots/<name>.png, reduced to 256 colours: a third of the size, and text
+    """Save the page as <name>.png in SCREENSHOTS, reduced to 256 colours: a third of the size, and text
     stays sharp (only the covers' gradients band a little)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from comments.models import Ban, Comment, HoldWord, Report
 from tests.factories import make_article, make_comment, make_owner, make_user
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -17,28 +17,18 @@ ALL = CHANGELIST + "?view=all"
 UNANSWERED = reverse("admin:comments_unansweredquestion_changelist")
 
 
-class Rows(HTMLParser):
-    """The ids of the rows an admin list shows, in order (from their selection checkboxes)."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.ids = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("name") == "_selected_action":
-            self.ids.append(int(attrs["value"]))
-
-
 def rows(client, url, **params):
     response = client.get(url, params)
     assert response.status_code == 200
-    return Rows(response.content.decode()).ids
+    # The ids of the rows the list shows, in order, from their selection checkboxes.
+    return [
+        int(box["value"]) for box in Document(response.content.decode()).find_all(name="_selected_action")
+    ]
 
 
-def act(client, action, *comments, url=ALL, **data):
-    return client.post(url, {"action": action, "_selected_action": [c.pk for c in comments], **data})
+def act(client, action, *comments, url=ALL, follow=False, **data):
+    selection = {"action": action, "_selected_action": [c.pk for c in comments], **data}
+    return client.post(url, selection, follow=follow)
 
 
 def make_moderator(username="mod"):
@@ -159,13 +149,19 @@ def test_the_list_costs_the_same_queries_whatever_the_size_of_the_table(
         owner_client.get(CHANGELIST, {"view": "all", "question": "unanswered"})
 
 
-def test_the_admin_index_says_how_many_comments_and_questions_wait(owner_client):
-    make_comment(status="held")
-    make_comment(status="held")
-    make_comment(is_question=True)
+def test_the_admin_index_counts_what_its_link_opens(owner_client):
+    """ "Need a decision" is the queue the link opens: held comments and published ones with open reports."""
+    held = [make_comment(status="held", body=f"Held {n}.") for n in range(2)]
+    reported = make_comment(body="Reported.")
+    Report.objects.create(comment=reported, reason="insult")
+    make_comment(is_question=True, body="Untouched question.")
     page = owner_client.get(reverse("admin:index")).content.decode()
-    assert "2 comments waiting for review" in page
+    assert "3 comments need a decision" in page
     assert "1 unanswered question" in page
+    queue = owner_client.get(CHANGELIST).content.decode()
+    for comment in [*held, reported]:
+        assert comment.body in queue
+    assert "Untouched question." not in queue
 
 
 # Bulk actions
@@ -214,6 +210,39 @@ def test_marking_spam_from_the_list(owner_client):
     comment = make_comment(status="held")
     act(owner_client, "mark_spam", comment)
     assert Comment.objects.get().status == "spam"
+
+
+@pytest.mark.parametrize(
+    ("action", "answers", "one", "two"),
+    [
+        ("approve", {}, "1 comment published.", "2 comments published."),
+        ("reject", {"reason": "spam"}, "1 comment rejected.", "2 comments rejected."),
+        ("mark_spam", {}, "1 comment marked as spam.", "2 comments marked as spam."),
+        ("ban_authors", {"days": "1", "reason": "Spam"}, "1 ban created.", "2 bans created."),
+    ],
+)
+def test_an_action_says_how_many_it_changed_in_one_message(owner_client, action, answers, one, two):
+    made = [make_comment(status="held", author_email=f"r{n}@example.com", ip_address=None) for n in range(3)]
+    for selection, message in [(made[:1], one), (made[1:], two)]:
+        page = act(owner_client, action, *selection, apply="yes", **answers, follow=True).content.decode()
+        assert page.count('class="success"') == 1
+        assert message in page
+
+
+def test_an_action_message_is_in_the_readers_language_singular_and_plural(owner_client):
+    made = [make_comment(status="held") for _ in range(3)]
+    for selection, message in [(made[:1], "1 commentaire publié."), (made[1:], "2 commentaires publiés.")]:
+        data = {"action": "approve", "_selected_action": [c.pk for c in selection]}
+        page = owner_client.post(ALL, data, follow=True, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert message in page
+
+
+def test_the_unanswered_list_offers_no_deletion(owner_client):
+    question = make_comment(is_question=True)
+    page = owner_client.get(UNANSWERED).content.decode()
+    assert 'value="no_answer_needed"' in page and 'value="delete_selected"' not in page
+    act(owner_client, "delete_selected", question, url=UNANSWERED, post="yes")
+    assert Comment.objects.filter(pk=question.pk).exists()
 
 
 def test_staff_without_the_moderation_permission_can_look_but_not_moderate(client):
@@ -360,14 +389,16 @@ def test_a_question_leaves_the_list_when_marked_no_answer_needed_with_a_note(own
     question = make_comment(is_question=True)
     page = act(owner_client, "no_answer_needed", question, url=UNANSWERED)
     assert "Why no answer is needed" in page.content.decode()
-    act(
+    done = act(
         owner_client,
         "no_answer_needed",
         question,
         url=UNANSWERED,
         apply="yes",
         note="Answered in the article",
+        follow=True,
     )
+    assert "1 question left unanswered." in done.content.decode()
     assert rows(owner_client, UNANSWERED) == []
     event = question.history.get()
     assert (event.action, event.actor, event.note) == ("no_answer", owner, "Answered in the article")

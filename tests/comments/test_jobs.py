@@ -216,8 +216,9 @@ def test_comment_jobs_prints_its_figures():
     )
 
 
-def test_comment_jobs_deletes_mails_older_than_the_retention_period(settings):
-    settings.COMMENTS_SPAM_RETENTION_DAYS = 30
+def test_comment_jobs_deletes_mails_older_than_the_mail_retention_period(settings):
+    settings.COMMENTS_SPAM_RETENTION_DAYS = 1  # spam's own retention has no say over mail
+    settings.COMMENTS_MAIL_RETENTION_DAYS = 30
     old = OutgoingMail.objects.create(to="a@example.com", subject="Old", body="b")
     OutgoingMail.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
     recent = OutgoingMail.objects.create(to="a@example.com", subject="Recent", body="b")

@@ -1,5 +1,4 @@
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,6 +10,7 @@ from django.utils import timezone
 from comments import metrics
 from comments.models import Comment, CommentEvent
 from tests.factories import make_article, make_comment, make_user
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -44,38 +44,15 @@ def happened(comment, at):
     CommentEvent.objects.filter(pk=comment.history.latest("id").pk).update(created_at=at)
 
 
-class Page(HTMLParser):
-    """The metrics page's figures by their data-figure name, its SVG elements, and all of its text."""
+def figures_shown(page):
+    """The metrics page's figures by their data-figure name."""
+    return {cell["data-figure"]: cell.text for cell in page.iter() if cell.get("data-figure")}
 
-    def __init__(self, html):
-        super().__init__()
-        self.figures, self.svg, self.text, self._figure, self._in_svg = {}, [], [], None, 0
-        self.feed(html)
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("data-figure"):
-            self._figure = attrs["data-figure"]
-            self.figures[self._figure] = ""
-        if tag == "svg" and "metrics-chart" in (attrs.get("class") or ""):
-            self._in_svg += 1
-        if self._in_svg:
-            self.svg.append((tag, attrs))
-
-    def handle_endtag(self, tag):
-        if tag == "td":
-            self._figure = None
-        if tag == "svg" and self._in_svg:
-            self._in_svg -= 1
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._figure:
-            self.figures[self._figure] += data.strip()
-
-    @property
-    def all_text(self):
-        return " ".join(" ".join(self.text).split())
+def chart(page):
+    """The chart's SVG element and everything inside it, in order."""
+    svg = page.find("svg", class_="metrics-chart")
+    return [svg, *svg.iter()]
 
 
 # Durations in words
@@ -393,20 +370,21 @@ def test_the_metrics_page_shows_the_figures_and_a_chart_to_the_owner(owner_clien
     response = owner_client.get(METRICS)
 
     assert response.status_code == 200
-    page = Page(response.content.decode())
-    assert page.figures["pending"] == "1"
-    assert page.figures["oldest-pending"] == "2 h"
-    assert page.figures["decision-time"] == "3 h 20 min"
-    assert page.figures["answer-time"] == "no questions yet"
-    assert page.figures["answered-in-time"] == "no questions yet"
-    assert (page.figures["published-at-once"], page.figures["held"]) == ("1", "2")
-    assert (page.figures["held-links"], page.figures["held-rate"]) == ("1", "1")
-    assert (page.figures["rejected"], page.figures["rejected-insult"]) == ("1", "1")
-    tags = [tag for tag, _attrs in page.svg]
+    page = Document(response.content.decode())
+    shown = figures_shown(page)
+    assert shown["pending"] == "1"
+    assert shown["oldest-pending"] == "2 h"
+    assert shown["decision-time"] == "3 h 20 min"
+    assert shown["answer-time"] == "no questions yet"
+    assert shown["answered-in-time"] == "no questions yet"
+    assert (shown["published-at-once"], shown["held"]) == ("1", "2")
+    assert (shown["held-links"], shown["held-rate"]) == ("1", "1")
+    assert (shown["rejected"], shown["rejected-insult"]) == ("1", "1")
+    tags = [element.tag for element in chart(page)]
     assert tags[0] == "svg" and "title" in tags and "desc" in tags
-    assert page.svg[0][1]["role"] == "img"
-    bars = [attrs for tag, attrs in page.svg if tag == "rect"]
-    assert sorted(attrs["class"] for attrs in bars) == ["bar-held", "bar-held", "bar-published"]
+    assert chart(page)[0]["role"] == "img"
+    bars = [element for element in chart(page) if element.tag == "rect"]
+    assert sorted(bar["class"] for bar in bars) == ["bar-held", "bar-held", "bar-published"]
     assert "3 comments in all: 1 published at once, 2 held for review, 0 filed as spam" in page.all_text
     assert "Moderation metrics" in page.all_text
 
@@ -414,9 +392,9 @@ def test_the_metrics_page_shows_the_figures_and_a_chart_to_the_owner(owner_clien
 def test_the_share_of_questions_answered_in_time_shows_as_a_percentage(owner_client, article, author):
     answer(ask(article, ago(days=3)), author, timedelta(hours=3))
     ask(article, ago(days=3))
-    page = Page(owner_client.get(METRICS).content.decode())
-    assert page.figures["answered-in-time"] == "50 % (1 of 2)"
-    assert page.figures["answer-time"] == "3 h"
+    shown = figures_shown(Document(owner_client.get(METRICS).content.decode()))
+    assert shown["answered-in-time"] == "50 % (1 of 2)"
+    assert shown["answer-time"] == "3 h"
 
 
 def test_the_chart_coordinates_are_not_localized(owner_client, settings):
@@ -425,10 +403,10 @@ def test_the_chart_coordinates_are_not_localized(owner_client, settings):
     noon = timezone.make_aware(datetime(today.year, today.month, today.day, 12)) - timedelta(days=1)
     for _ in range(3):
         posted(at=noon)
-    page = Page(owner_client.get(METRICS, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
-    for _tag, attrs in page.svg:
+    page = Document(owner_client.get(METRICS, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    for element in chart(page):
         for name in ("x", "y", "width", "height"):
-            assert "," not in attrs.get(name, ""), attrs
+            assert "," not in element.get(name, ""), element.attrs
 
 
 def test_staff_without_the_view_permission_cannot_see_the_metrics(client):
@@ -457,7 +435,7 @@ def test_the_policy_page_shows_the_monthly_counts_and_nothing_a_commenter_wrote(
 
     html = client.get(POLICY).content.decode()
 
-    text = Page(html).all_text
+    text = Document(html).all_text
     assert "What moderation did, month by month" in text
     month = timezone.localtime(NOW)
     assert f"{month:%B} {month.year}" in text
@@ -469,7 +447,7 @@ def test_the_policy_page_shows_the_monthly_counts_and_nothing_a_commenter_wrote(
 
 
 def test_the_policy_page_says_when_there_is_nothing_to_count(client):
-    text = Page(client.get(POLICY).content.decode()).all_text
+    text = Document(client.get(POLICY).content.decode()).all_text
     assert "No comment was posted in the last twelve months." in text
 
 

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import RestrictedError
 from django.utils import timezone
 
-from comments import threads
 from comments.models import Ban, Comment, HoldWord, Report
 from tests.factories import make_article, make_comment, make_owner, make_user
 
@@ -84,7 +83,7 @@ def test_an_appeal_puts_a_rejection_back_in_the_queue_marked_as_such(moderator):
         ["hold_word", "appeal"],
     )
     assert comment.history.last().action == "appealed"
-    assert list(Comment.objects.moderation_queue()) == [comment]
+    assert list(Comment.objects.held()) == [comment]
 
 
 def test_a_decision_resolves_open_reports(moderator):
@@ -103,12 +102,13 @@ def test_markdown_is_rendered_when_saved_and_not_again_on_a_decision(moderator):
     assert Comment.objects.get(pk=comment.pk).body_html == "<p>kept</p>"
 
 
-def test_an_edited_body_is_rendered_again():
-    comment = make_comment(body="*hello*")
+def test_a_comment_is_rendered_once_when_posted_and_never_on_later_saves(moderator):
+    comment = make_comment(body="*hello*", status="held")
+    assert comment.body_html == "<p><em>hello</em></p>"
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>as stored</p>")
     stored = Comment.objects.get(pk=comment.pk)
-    stored.body = "**bye**"
-    stored.save()
-    assert Comment.objects.get(pk=comment.pk).body_html == "<p><strong>bye</strong></p>"
+    stored.approve(by=moderator)
+    assert Comment.objects.get(pk=comment.pk).body_html == "<p>as stored</p>"
 
 
 def test_a_comment_with_replies_cannot_be_deleted_alone():
@@ -159,40 +159,3 @@ def test_a_hold_word_needs_letters():
 def test_default_hold_words_are_seeded_in_both_languages():
     assert HoldWord.objects.filter(language="en").count() > 20
     assert HoldWord.objects.filter(language="fr").count() > 20
-
-
-# The thread as readers see it
-
-
-def shown(nodes):
-    return [(node.comment.pk, node.shown_as, shown(node.children)) for node in nodes]
-
-
-def test_a_held_comment_shows_only_to_its_author_as_waiting():
-    comment = make_comment(status="held")
-    comments = list(Comment.objects.thread_of(comment.article))
-    assert shown(threads.build(comments, comment.article)) == []
-    assert shown(threads.build(comments, comment.article, own_ids={comment.pk})) == [
-        (comment.pk, "waiting", [])
-    ]
-
-
-def test_a_hidden_comment_with_visible_replies_becomes_a_placeholder():
-    rejected = make_comment(status="rejected", rejection_reason="insult")
-    reply = make_comment(reply_to=rejected)
-    held = make_comment(rejected.article, status="held")
-    answer = make_comment(reply_to=held)
-    article = rejected.article
-    nodes = threads.build(list(Comment.objects.thread_of(article)), article)
-    assert shown(nodes) == [
-        (rejected.pk, "removed", [(reply.pk, "published", [])]),
-        (held.pk, "pending", [(answer.pk, "published", [])]),
-    ]
-
-
-def test_a_placeholder_is_kept_for_replies_further_down_only_when_something_is_shown():
-    top = make_comment(status="rejected", rejection_reason="spam")
-    middle = make_comment(reply_to=top, status="rejected", rejection_reason="spam")
-    make_comment(reply_to=middle, status="held")
-    nodes = threads.build(list(Comment.objects.thread_of(top.article)), top.article)
-    assert nodes == []

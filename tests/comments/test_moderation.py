@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import translation
 
+from comments import moderation
 from comments.default_hold_words import DEFAULT_HOLD_WORDS
 from comments.moderation import (
     HELD,
@@ -22,16 +23,21 @@ from comments.moderation import (
     RejectionReason,
     Rules,
     count_links,
-    decide,
     describe,
     find_hold_words,
     normalize,
     releases_itself,
 )
+from comments.services import policy_rules
 
 HOLD_WORDS = DEFAULT_HOLD_WORDS["en"] + DEFAULT_HOLD_WORDS["fr"]
 HUMAN_SECONDS = 45
 HELD_AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def decide(facts, rules=None):
+    """The policy's decision under the site's own rules (the settings are their one source), or `rules`."""
+    return moderation.decide(facts, rules or policy_rules())
 
 
 def facts(text="Merci pour cet article.", **overrides):
@@ -212,7 +218,7 @@ def test_spam_beats_hold():
     assert decision == Decision(SPAM, (Reason.HONEYPOT,))
 
 
-def test_staff_comment_skips_every_check():
+def test_comment_by_someone_speaking_for_the_article_skips_every_check():
     staff = facts(
         "You moron: http://a.example http://b.example http://c.example",
         honeypot="x",
@@ -221,17 +227,17 @@ def test_staff_comment_skips_every_check():
         is_duplicate=True,
         is_banned=True,
         article_holds_all=True,
-        is_staff=True,
+        speaks_for_article=True,
     )
     assert decide(staff) == Decision(PUBLISHED, ())
 
 
 def test_comment_just_under_the_rate_limit_is_published():
-    assert decide(facts(recent_comments=Rules().rate_limit - 1)).outcome == PUBLISHED
+    assert decide(facts(recent_comments=policy_rules().rate_limit - 1)).outcome == PUBLISHED
 
 
 def test_comment_at_the_rate_limit_is_held():
-    assert decide(facts(recent_comments=Rules().rate_limit)) == Decision(HELD, (Reason.RATE,))
+    assert decide(facts(recent_comments=policy_rules().rate_limit)) == Decision(HELD, (Reason.RATE,))
 
 
 def test_rules_can_be_tightened():

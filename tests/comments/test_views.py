@@ -1,6 +1,5 @@
 import time
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -10,56 +9,26 @@ from blog import markup
 from comments.forms import issue_token
 from comments.models import Ban, Comment, HoldWord, Report
 from tests.factories import make_article, make_comment, make_user
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
 
-class Thread(HTMLParser):
-    """What a reader sees of the comment section: each comment's id, text and nesting, the form's values,
-    the messages, and every attribute (to check nothing private leaks)."""
+def comment_parents(page):
+    """Each comment the page shows, in order: the comment whose list item holds its own (None at the top)."""
 
-    def __init__(self, html):
-        super().__init__()
-        self.depth_of, self.parent_of, self.attributes, self.text = {}, {}, [], []
-        self.form_values, self.textareas, self._stack, self._textarea = {}, {}, [], None
-        self.feed(html)
+    def pk(item):
+        found = (item.get("id") or "").removeprefix("comment-") if item is not None else ""
+        return int(found) if found.isdigit() else None
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.attributes.append((tag, attrs))
-        if tag == "li" and (attrs.get("id") or "").startswith("comment-"):
-            pk = int(attrs["id"].removeprefix("comment-"))
-            self.parent_of[pk] = self._stack[-1] if self._stack else None
-            self.depth_of[pk] = len(self._stack)
-            self._stack.append(pk)
-        elif tag == "li":
-            self._stack.append(None)
-        if tag == "input" and attrs.get("name"):
-            self.form_values[attrs["name"]] = attrs.get("value", "")
-        if tag == "textarea":
-            self._textarea = attrs.get("name")
-            self.textareas[self._textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "li" and self._stack:
-            self._stack.pop()
-        if tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._textarea:
-            self.textareas[self._textarea] += data
-
-    @property
-    def all_text(self):
-        return " ".join(" ".join(self.text).split())
+    items = [item for item in page.find_all("li") if pk(item) is not None]
+    return {pk(item): pk(next((a for a in item.ancestors() if a.tag == "li"), None)) for item in items}
 
 
 def read(client, url):
     response = client.get(url)
     assert response.status_code == 200
-    return Thread(response.content.decode())
+    return Document(response.content.decode())
 
 
 def form_data(article, **fields):
@@ -99,8 +68,8 @@ def test_civil_comment_is_published_at_once_and_the_reader_lands_on_it(client, a
     assert comment.status == Comment.Status.PUBLISHED
     page = client.get(response["Location"])
     assert "Thank you: your comment is published." in messages_of(page)
-    thread = Thread(page.content.decode())
-    assert comment.pk in thread.depth_of
+    thread = Document(page.content.decode())
+    assert comment.pk in comment_parents(thread)
     assert "Clear and useful" in thread.all_text
     assert "1 comment" in thread.all_text
 
@@ -140,10 +109,10 @@ def test_reader_sees_their_own_held_comment_marked_as_waiting_and_others_do_not(
     post(client, article, body="Only a connard would write that.")
     comment = Comment.objects.get()
     own = read(client, article.get_absolute_url())
-    assert comment.pk in own.depth_of
+    assert comment.pk in comment_parents(own)
     assert "Waiting for review: only you can see this comment" in own.all_text
     other = read(client.__class__(), article.get_absolute_url())
-    assert comment.pk not in other.depth_of
+    assert comment.pk not in comment_parents(other)
     assert "connard" not in other.all_text
     assert "0 comments" in other.all_text
 
@@ -167,7 +136,7 @@ def test_filled_honeypot_is_spam_never_shown_and_the_reader_is_told(client, arti
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
     page = client.get(response["Location"])
     assert "filed as probable spam" in messages_of(page)[0]
-    assert comment.pk not in Thread(page.content.decode()).depth_of
+    assert comment.pk not in comment_parents(Document(page.content.decode()))
 
 
 def test_form_sent_back_faster_than_a_person_types_is_spam(client, article):
@@ -325,7 +294,7 @@ def test_reply_link_opens_a_reply_form_for_that_comment(client, article):
     thread = read(client, f"{article.get_absolute_url()}?reply_to={comment.pk}")
     assert thread.form_values["parent"] == str(comment.pk)
     assert "Reply to Sam" in thread.all_text
-    assert f"?reply_to={comment.pk}#respond" in [attrs.get("href") for tag, attrs in thread.attributes]
+    assert f"?reply_to={comment.pk}#respond" in thread.links
 
 
 def test_a_reply_is_threaded_under_the_comment_it_answers(client, article):
@@ -334,7 +303,7 @@ def test_a_reply_is_threaded_under_the_comment_it_answers(client, article):
     reply = Comment.objects.get(body="I agree with you.")
     assert (reply.parent, reply.reply_to, reply.depth) == (comment, comment, 1)
     thread = read(client, response["Location"])
-    assert thread.parent_of[reply.pk] == comment.pk
+    assert comment_parents(thread)[reply.pk] == comment.pk
 
 
 def test_a_reply_deeper_than_the_limit_attaches_to_the_deepest_level(client, article, settings):
@@ -346,7 +315,7 @@ def test_a_reply_deeper_than_the_limit_attaches_to_the_deepest_level(client, art
     reply = Comment.objects.get(body="Even deeper")
     assert (reply.parent, reply.reply_to, reply.depth) == (second, third, 2)
     thread = read(client, article.get_absolute_url())
-    assert thread.parent_of[reply.pk] == second.pk
+    assert comment_parents(thread)[reply.pk] == second.pk
     assert "in reply to Deep" in thread.all_text
 
 
@@ -354,7 +323,7 @@ def test_the_thread_is_oldest_first(client, article):
     later = make_comment(article, created_at=timezone.now() - timedelta(minutes=1))
     earlier = make_comment(article, created_at=timezone.now() - timedelta(hours=1))
     thread = read(client, article.get_absolute_url())
-    assert list(thread.depth_of) == [earlier.pk, later.pk]
+    assert list(comment_parents(thread)) == [earlier.pk, later.pk]
 
 
 def test_a_rejected_comment_with_replies_leaves_a_placeholder_and_keeps_its_replies(client, article):
@@ -366,8 +335,8 @@ def test_a_rejected_comment_with_replies_leaves_a_placeholder_and_keeps_its_repl
     thread = read(client, article.get_absolute_url())
     assert "Removed by moderation: insult or personal attack" in thread.all_text
     assert "You are all idiots" not in thread.all_text
-    assert thread.parent_of[answer.pk] == insult.pk
-    assert thread.parent_of[follow_up.pk] == answer.pk
+    assert comment_parents(thread)[answer.pk] == insult.pk
+    assert comment_parents(thread)[follow_up.pk] == answer.pk
     assert "2 comments" in thread.all_text
 
 
@@ -375,7 +344,7 @@ def test_a_rejected_comment_without_replies_disappears(client, article):
     comment = make_comment(article, body="Buy cheap watches")
     comment.reject(by=article.author, reason="spam")
     thread = read(client, article.get_absolute_url())
-    assert comment.pk not in thread.depth_of
+    assert comment.pk not in comment_parents(thread)
     assert "Removed by moderation" not in thread.all_text
 
 
@@ -396,7 +365,7 @@ def test_the_article_page_costs_the_same_queries_for_10_or_500_comments(
         fill(count)
         with django_assert_num_queries(5):  # article, tags, previous, next, the whole thread
             page = client.get(article.get_absolute_url())
-        assert f"{count + 1} comments" in Thread(page.content.decode()).all_text
+        assert f"{count + 1} comments" in Document(page.content.decode()).all_text
 
 
 def test_lists_show_each_articles_comment_count_in_the_same_queries(client, django_assert_num_queries):
@@ -407,7 +376,7 @@ def test_lists_show_each_articles_comment_count_in_the_same_queries(client, djan
     make_comment(article, status="spam")
     with django_assert_num_queries(3):
         page = client.get(reverse("blog:article_list"))
-    assert "3 comments" in Thread(page.content.decode()).all_text
+    assert "3 comments" in Document(page.content.decode()).all_text
 
 
 # Bad input: a clear error, nothing lost
@@ -415,7 +384,7 @@ def test_lists_show_each_articles_comment_count_in_the_same_queries(client, djan
 
 def assert_kept(response, body):
     assert response.status_code == 200
-    thread = Thread(response.content.decode())
+    thread = Document(response.content.decode())
     assert thread.textareas["body"].strip() == body
     assert not Comment.objects.filter(body=body).exists()
     return thread
@@ -465,7 +434,7 @@ def test_a_reply_to_a_held_comment_is_refused_and_the_comment_kept(client, artic
 def test_a_nul_character_is_a_form_error_not_a_500(client, article, field):
     response = post(client, article, **{field: "bad\x00input"})
     assert response.status_code == 200
-    assert "Null characters are not allowed." in Thread(response.content.decode()).all_text
+    assert "Null characters are not allowed." in Document(response.content.decode()).all_text
 
 
 def test_a_malformed_parent_is_a_form_error(client, article):
@@ -492,7 +461,7 @@ def test_comments_closed_on_an_article_say_so_instead_of_a_form(client):
     assert "Comments are closed on this article." in thread.all_text
     assert "An earlier comment" in thread.all_text
     assert "body" not in thread.textareas
-    assert not any(attrs.get("href", "").startswith("?reply_to") for tag, attrs in thread.attributes)
+    assert not any((href or "").startswith("?reply_to") for href in thread.links)
 
 
 def test_comments_close_by_themselves_after_the_configured_days(client, settings):
@@ -524,7 +493,7 @@ def test_a_report_without_a_reason_says_so_and_keeps_the_details(client, article
     comment = make_comment(article)
     response = client.post(reverse("comments:report", args=[comment.pk]), {"note": "Keep me"})
     assert response.status_code == 200
-    assert "Keep me" in Thread(response.content.decode()).textareas["note"]
+    assert "Keep me" in Document(response.content.decode()).textareas["note"]
     assert not Report.objects.exists()
 
 
@@ -596,12 +565,15 @@ def test_every_public_xss_payload_as_a_comment_and_a_name_renders_inert(client, 
     )
     page = client.get(article.get_absolute_url()).content.decode()
     section = page[page.index('id="comments"') : page.index('id="respond"')]
-    for tag, attrs in Thread(section).attributes:
+    for element in Document(section).iter():
+        tag, attrs = element.tag, element.attr_pairs
         assert tag in ALLOWED_IN_COMMENTS | {"h2", "article", "header", "span", "time", "footer", "div"}
-        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
-        for name in ("href", "src"):
-            value = (attrs.get(name) or "").strip().lower()
-            assert not value.startswith(("javascript:", "data:", "vbscript:")), (tag, attrs)
+        assert not any(name.startswith("on") for name, _value in attrs), (tag, attrs)
+        for name, value in attrs:
+            if name in ("href", "src"):
+                assert not (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")), (
+                    attrs
+                )
 
 
 # The public policy
@@ -625,7 +597,7 @@ def test_the_policy_page_lists_what_holds_and_the_closed_list_of_rejection_reaso
 
 def test_every_comment_form_links_to_the_policy(client, article):
     thread = read(client, article.get_absolute_url())
-    assert reverse("comments:policy") in [attrs.get("href") for tag, attrs in thread.attributes]
+    assert reverse("comments:policy") in thread.links
 
 
 def test_invisible_and_control_characters_are_taken_out_of_names(client, article):
@@ -661,7 +633,7 @@ def test_comments_marked_as_spam_with_replies_leave_a_placeholder(client, articl
     thread = read(client, article.get_absolute_url())
     assert "Removed by moderation: spam or advertising" in thread.all_text
     assert "Buy my pills" not in thread.all_text
-    assert thread.parent_of[answer.pk] == top.pk
+    assert comment_parents(thread)[answer.pk] == top.pk
 
 
 def test_a_removed_comment_answered_by_a_flattened_reply_keeps_a_placeholder(client, article, settings):
@@ -671,7 +643,7 @@ def test_a_removed_comment_answered_by_a_flattened_reply_keeps_a_placeholder(cli
     post(client, article, parent=deep.pk, body="Flattened reply")
     deep.reject(by=None, reason="insult")
     thread = read(client, article.get_absolute_url())
-    assert deep.pk in thread.depth_of
+    assert deep.pk in comment_parents(thread)
     assert "Removed by moderation: insult or personal attack" in thread.all_text
     assert "Deep Name" not in thread.all_text
     assert "in reply to a comment not shown" in thread.all_text
@@ -681,14 +653,12 @@ def test_comments_can_be_reported_after_the_thread_closed(client):
     article = make_article(comments_enabled=False)
     comment = make_comment(article)
     thread = read(client, article.get_absolute_url())
-    assert reverse("comments:report", args=[comment.pk]) in [
-        attrs.get("href") for tag, attrs in thread.attributes
-    ]
+    assert reverse("comments:report", args=[comment.pk]) in thread.links
 
 
 def test_after_an_unknown_parent_the_form_comes_back_as_a_new_comment(client, article):
     response = post(client, article, parent=999999, body="Answering a ghost")
-    assert Thread(response.content.decode()).form_values["parent"] == ""
+    assert Document(response.content.decode()).form_values["parent"] == ""
     post(client, article, parent="", body="Answering a ghost")
     assert Comment.objects.get().parent is None
 
@@ -696,7 +666,7 @@ def test_after_an_unknown_parent_the_form_comes_back_as_a_new_comment(client, ar
 def test_the_report_form_has_no_empty_reason(client, article):
     comment = make_comment(article)
     thread = read(client, reverse("comments:report", args=[comment.pk]))
-    values = [attrs.get("value") for tag, attrs in thread.attributes if attrs.get("name") == "reason"]
+    values = [choice.get("value") for choice in thread.find_all(name="reason")]
     assert values == ["spam", "insult", "hate", "harassment", "personal_data", "illegal", "other"]
 
 
@@ -708,7 +678,7 @@ def test_the_length_limit_is_written_as_numbers_are_in_the_readers_language(clie
 
 def test_a_comment_of_only_invisible_characters_is_refused_and_kept(client, article):
     response = post(client, article, body="\u200b\u2060")
-    assert "Write something: this text is empty or invisible." in Thread(response.content.decode()).all_text
+    assert "Write something: this text is empty or invisible." in Document(response.content.decode()).all_text
     assert not Comment.objects.exists()
 
 

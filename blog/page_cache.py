@@ -1,0 +1,186 @@
+"""Whole pages for anonymous readers, from the cache, and never stale.
+
+A reader with no cookie but the CSRF and language ones (no session, no pending message: not signed in, no
+comment of theirs waiting for review) gets the home, article, tag and archive pages and the feeds from the
+cache. Everyone else gets a live page.
+
+- **Never stale.** Every key holds the content version, which `content_changed()` replaces once a write that
+  readers can see is committed (a comment published or removed, an article saved or published...). A page
+  that will change by itself at a known time (a scheduled article appearing, comments closing) is stored
+  with that time, and is rendered again once it has come. The settings are part of every key.
+- **Holes.** What must be fresh for each response (the CSRF token, the comment form's signed timestamp) is
+  stored as an unguessable marker and filled in at each response: `hole()` is called while the page is
+  rendered, with the dotted path of the function that makes the value.
+- **Conditional requests.** Each stored page has an ETag; a reader who has it gets a 304.
+- **The cache may fail.** A cache that is down or slow costs readers the cache, never the page.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pages:version"
+# Long enough to serve a busy page for a while; a new version makes every older key unreachable anyway.
+TIMEOUT = 24 * 3600
+# A stored page's holes are filled with values (a form's timestamp) that expire after
+# COMMENTS_FORM_MAX_AGE_HOURS; the ETag changes every day, so a page kept by a browser is never older.
+ETAG_PERIOD = 24 * 3600
+# The settings readers' pages depend on: a change (and the restart it needs) starts a new set of keys.
+SETTINGS_PREFIXES = ("COMMENTS_", "SITE_", "ARTICLES_PER_PAGE", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL")
+CACHEABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
+CACHEABLE_QUERY = frozenset({"page"})
+
+
+def content_changed():
+    """Make every cached page stale, once the current transaction (if any) is committed: a reader who asks
+    between the write and its commit must not get the old page stored under the new version."""
+    transaction.on_commit(_new_version)
+
+
+def hole(request, maker, *args):
+    """A value that must be fresh in every response, such as a token: `maker` is the dotted path of a
+    function called as `maker(request, *args)`. On a page being cached, returns a marker that each response
+    replaces with a fresh value; on any other page, the value itself."""
+    holes = getattr(request, "_page_cache_holes", None)
+    if holes is None:
+        return import_string(maker)(request, *args)
+    marker = _marker(len(holes))
+    holes.append((marker, maker, args))
+    return marker
+
+
+def csrf_hole(request):
+    """The CSRF token as a hole, for a form on a page that may be cached."""
+    return hole(request, "django.middleware.csrf.get_token")
+
+
+@dataclass
+class Page:
+    content: bytes
+    content_type: str
+    holes: list  # (marker, dotted path of the maker, its arguments)
+    valid_until: float | None  # a timestamp; None: until the content changes
+    etag: str
+
+    def response(self, request):
+        content = self.content
+        for marker, maker, args in self.holes:
+            content = content.replace(marker.encode(), str(import_string(maker)(request, *args)).encode())
+        response = HttpResponse(content, content_type=self.content_type)
+        response["ETag"] = self.etag
+        return response
+
+
+def cache_for_readers(view):
+    """Serve `view` from the cache to anonymous readers (see the module's docstring). The view may set
+    `request.page_valid_until` (a timestamp) when its page will change by itself at a known time."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        page = _read(key)
+        if page is not None and (page.valid_until is None or time.time() < page.valid_until):
+            response = get_conditional_response(request, etag=page.etag) or page.response(request)
+        else:
+            request._page_cache_holes = []
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                page = _store(key, request, response)
+                response = page.response(request)
+            else:
+                response = _filled(request, response)
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        return response
+
+    return cached_view
+
+
+def _cacheable(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and CACHEABLE_COOKIES.issuperset(request.COOKIES)
+        and CACHEABLE_QUERY.issuperset(request.GET)
+    )
+
+
+def _key(request):
+    version = _cache_call(cache.get, VERSION_KEY)
+    if version is None:
+        version = _new_version()
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pages:{version}:{_settings_fingerprint()}:{get_language()}:{request.method}:{path}"
+
+
+def _read(key):
+    return _cache_call(cache.get, key)
+
+
+def _store(key, request, response):
+    content = response.content
+    digest = hashlib.sha256(content).hexdigest()[:32]
+    period = int(time.time() // ETAG_PERIOD) if request._page_cache_holes else 0
+    page = Page(
+        content=content,
+        content_type=response["Content-Type"],
+        holes=request._page_cache_holes,
+        valid_until=getattr(request, "page_valid_until", None),
+        etag=f'"{digest}-{period}"',
+    )
+    _cache_call(cache.set, key, page, TIMEOUT)
+    return page
+
+
+def _filled(request, response):
+    """A response that is not cached (an error page, say) with its holes filled all the same."""
+    if request._page_cache_holes and not response.streaming:
+        page = Page(response.content, response["Content-Type"], request._page_cache_holes, None, "")
+        filled = page.response(request)
+        filled.status_code = response.status_code
+        del filled["ETag"]
+        return filled
+    return response
+
+
+def _new_version():
+    version = uuid.uuid4().hex
+    _cache_call(cache.set, VERSION_KEY, version, None)
+    return version
+
+
+def _cache_call(method, *args):
+    try:
+        return method(*args)
+    except Exception as error:  # any cache backend failure: the page is rendered live instead
+        logger.warning("The page cache is unavailable (%s): serving live pages.", error)
+        return None
+
+
+def _marker(number):
+    # Derived from the secret key, so that no text a reader writes can contain it.
+    return "pagehole" + salted_hmac("blog.page_cache.hole", str(number)).hexdigest()[:24]
+
+
+# The settings readers' pages depend on, read again for each key: tests and restarts may change them.
+SETTINGS_NAMES = sorted(name for name in dir(settings) if name.startswith(SETTINGS_PREFIXES))
+
+
+def _settings_fingerprint():
+    values = repr([getattr(settings, name, None) for name in SETTINGS_NAMES])
+    return hashlib.sha256(values.encode()).hexdigest()[:12]

@@ -1,0 +1,143 @@
+"""One rule, one place: each business word of the comments is defined once, and every place using it agrees.
+
+- "speaks for the article" (`Article.speaks_for`, `CommentQuerySet.speaking_for_article`): the article's
+  author or staff. Their comments skip the policy, wear the Author badge and answer questions.
+- "an answer to a question" (`CommentQuerySet.answering`, `Comment.questions_answered`): a published comment
+  by someone who speaks for the article, replying to the question or sitting right under it in the thread.
+  The unanswered list, the metrics and the mail to the asker all follow it.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+from django.urls import reverse
+
+from comments import metrics, services, threads
+from comments.models import Comment
+from tests.factories import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+HOLD_WORD_TEXT = "You idiot, this is wrong."  # "idiot" is in the seeded hold-word list
+
+
+def post(article, body, *, user=None, parent=None, email="ada@example.com", name="Ada", **data):
+    """A comment sent through the comment service as a person typing at human speed would send it."""
+    comment, _decision = services.post_comment(
+        article=article,
+        data={"author_name": name, "author_email": email, "body": body, "parent": parent, **data},
+        user=user or AnonymousUser(),
+        seconds_to_submit=60,
+    )
+    return comment
+
+
+def authorship(article, user):
+    """Every place that asks "does this person speak for the article?", as one tuple of answers."""
+    comment = post(article, HOLD_WORD_TEXT, user=user, email="someone@example.com")
+    (node,) = [
+        n
+        for n in threads.build(list(Comment.objects.thread_of(article)), article, own_ids={comment.pk})
+        if n.comment == comment
+    ]
+    return (
+        article.speaks_for(user),
+        comment.status == Comment.Status.PUBLISHED,  # the policy was skipped
+        node.speaks_for_article,  # the Author badge in the thread
+        Comment.objects.speaking_for_article().filter(pk=comment.pk).exists(),
+        Comment.objects.get(pk=comment.pk).speaks_for_article,
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "speaks"),
+    [("author", True), ("staff", True), ("signed-in reader", False), ("anonymous reader", False)],
+)
+def test_every_place_agrees_on_who_speaks_for_the_article(who, speaks):
+    author = make_user("author")
+    article = make_article(author=author)
+    user = {
+        "author": author,
+        "staff": make_user("staff", is_staff=True),
+        "signed-in reader": make_user("reader"),
+        "anonymous reader": AnonymousUser(),
+    }[who]
+    assert authorship(article, user) == (speaks,) * 5
+
+
+def test_the_reply_page_marks_the_author_as_the_thread_does(owner_client, owner):
+    article = make_article(author=make_user("author"))
+    question = post(article, "Why?", is_question=True)
+    staff_reply = post(article, "Because.", user=owner, parent=question)
+    reader_reply = post(article, "I wondered too.", parent=question, email="bob@example.com", name="Bob")
+    page = owner_client.get(reverse("admin:comments_comment_reply", args=[question.pk])).content.decode()
+    assert staff_reply.speaks_for_article and not reader_reply.speaks_for_article
+    assert page.count("(author)") == 1
+
+
+def answered_everywhere(question):
+    """Whether each place that cares considers `question` answered: the unanswered list, the metrics, the
+    mail to the asker, and the answer in memory."""
+    question.refresh_from_db()
+    figures = metrics.moderation_figures()
+    answers = Comment.objects.answering(question)
+    asker_mails = [m for m in mail.outbox if m.to == [question.author_email]]
+    return (
+        not Comment.objects.unanswered_questions().filter(pk=question.pk).exists(),
+        figures.answer_time.count == 1 and figures.answer_time.waiting == 0,
+        len(asker_mails) == 1 and "answered your question" in asker_mails[0].body,
+        answers.exists() and all(question in answer.questions_answered() for answer in answers),
+    )
+
+
+def deep_question(article):
+    """A question two levels down a conversation, so that replies to replies under it hang from it."""
+    top = post(article, "A first remark.", email="first@example.com")
+    middle = post(article, "A second remark.", parent=top, email="second@example.com")
+    return post(
+        article, "Is this also true in French?", parent=middle, is_question=True, email="asker@example.com"
+    )
+
+
+def test_an_author_reply_to_the_question_answers_it_everywhere(owner):
+    article = make_article(author=owner)
+    question = deep_question(article)
+    post(article, "Yes, it is.", user=owner, parent=question)
+    assert answered_everywhere(question) == (True, True, True, True)
+
+
+def test_an_author_reply_in_the_questions_own_conversation_answers_it_everywhere(owner):
+    """The defect this file was written for: the owner answers a reader's reply to the question, and the
+    thread places that answer under the question (the reader's reply is at the deepest level). The unanswered
+    list took the question off, but the metrics kept it waiting and the asker heard nothing."""
+    article = make_article(author=owner)
+    question = deep_question(article)
+    reader_reply = post(article, "I think so.", parent=question, email="bob@example.com", name="Bob")
+    answer = post(article, "Bob is right: it is.", user=owner, parent=reader_reply)
+    assert (answer.parent, answer.reply_to) == (question, reader_reply)
+    assert answered_everywhere(question) == (True, True, True, True)
+
+
+def test_a_flattened_author_reply_to_a_question_at_the_deepest_level_answers_it_everywhere(owner, settings):
+    settings.COMMENTS_MAX_DEPTH = 3
+    article = make_article(author=owner)
+    question = deep_question(article)  # at depth 2, the deepest level
+    answer = post(article, "Yes.", user=owner, parent=question)
+    assert (answer.parent, answer.reply_to) == (question.parent, question)
+    assert answered_everywhere(question) == (True, True, True, True)
+
+
+def test_a_readers_reply_answers_the_question_nowhere(owner):
+    article = make_article(author=owner)
+    question = deep_question(article)
+    post(article, "I think so.", parent=question, email="bob@example.com", name="Bob")
+    assert answered_everywhere(question) == (False, False, False, False)
+
+
+def test_a_removed_answer_answers_nowhere(owner):
+    article = make_article(author=owner)
+    question = deep_question(article)
+    answer = post(article, "Yes.", user=owner, parent=question)
+    services.reject(answer, by=owner, reason="insult")
+    mail.outbox.clear()
+    assert answered_everywhere(question) == (False, False, False, False)
