@@ -11,7 +11,7 @@ takes more than --budget seconds), with the queries of the last request.
 Run: DJANGO_DEBUG=1 DATABASE_URL=postgres://USER@HOST:5432/NAME .venv/bin/python benchmarks/scale.py
      [--comments 1000000] [--articles 10000] [--runs 5] [--budget 30] [--reseed]
 USER must be allowed to create databases; NAME is only used to connect. Seeding a million comments takes a
-few minutes on two cores; --comments scales the large database down. CI never runs this.
+minute on two cores; --comments scales the large database down. CI never runs this.
 """
 
 import argparse

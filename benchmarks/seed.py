@@ -158,13 +158,14 @@ def create_articles(count, author, now):
     return articles
 
 
-def spread(total, count, fixed=(), seed=0):
+def spread(total, count, fixed=()):
     """Comment counts for `count` articles adding up to `total`: `fixed` for the first ones, the rest drawn
     from a long-tailed distribution (most articles get a few comments, some get thousands)."""
-    rng = random.Random(f"spread-{seed}")
+    rng = random.Random("spread")
     rest = total - sum(fixed)
     weights = [rng.lognormvariate(0, 1.2) for _ in range(count - len(fixed))]
-    shares = [rest * weight / sum(weights) for weight in weights]
+    weight_sum = sum(weights)
+    shares = [rest * weight / weight_sum for weight in weights]
     counts = [int(share) for share in shares]
     by_remainder = sorted(range(len(shares)), key=lambda index: counts[index] - shares[index])
     for index in by_remainder[: rest - sum(counts)]:
@@ -363,26 +364,30 @@ def threads(articles, counts, *, first_id, owner, now, readers, seed):
 
 
 def insert(model, rows):
-    """Write `rows` (dicts of `model`'s attribute names to values, all in the same order) to its table: COPY
-    on PostgreSQL, bulk_create elsewhere. Explicit ids move the table's sequence past them."""
+    """Write `rows` (dicts of `model`'s attribute names to values) to its table: COPY on PostgreSQL,
+    bulk_create elsewhere. Fields a row leaves out get their default; explicit ids move the table's
+    sequence past them."""
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
         return
     rows = itertools.chain([first], rows)
     if connection.vendor == "postgresql":
-        fields = {field.attname: field for field in model._meta.concrete_fields}
-        json_names = [name for name in first if isinstance(fields[name], models.JSONField)]
-        columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in first)
+        # COPY fills a column left out with the database's default, and Django's defaults are not there.
+        fields = [f for f in model._meta.concrete_fields if f.attname in first or not f.primary_key]
+        defaults = {field.attname: field.get_default() for field in fields if field.attname not in first}
+        json_names = [field.attname for field in fields if isinstance(field, models.JSONField)]
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         table = connection.ops.quote_name(model._meta.db_table)
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
+                row = {**defaults, **row}
                 for name in json_names:
                     row[name] = json.dumps(row[name])
-                copy.write_row(tuple(row.values()))
+                copy.write_row([row[field.attname] for field in fields])
     else:
         while batch := list(itertools.islice(rows, 1000)):
             model.objects.bulk_create([model(**row) for row in batch])

@@ -10,11 +10,11 @@ The floors: `HttpResponse("ok")` behind the project's middleware, and Django's t
 200 comments rendered by a minimal template that includes itself, benchmarks/floor_urls.py). "× ok" and
 "× tpl" divide a floor's requests per second by the page's; "CPU × tpl" divides the page's CPU time per
 request by the template floor's. "uncached" requests add a unique query string, so that no page cache keyed
-on the address can answer them; "cached" asks for the same address again (sending back an ETag if the site
-gives one). With no page cache today, both rows are the same.
+on the address can answer them; "cached" asks for the same address again, as new readers do (no cookie, no
+conditional request). With no page cache today, both rows are the same.
 
 Run: .venv/bin/python benchmarks/serve.py [--sizes 10 200 2000] [--requests 200] [--seconds 3] [--clients 2]
-About a minute and a half at these defaults; raise --requests and --seconds for steadier figures. Linux only.
+About a minute at these defaults; raise --requests and --seconds for steadier figures. Linux only.
 """
 
 import argparse
@@ -68,38 +68,34 @@ class Figures:
     size: int
 
 
-def fetch(port, path, headers=None):
-    """One GET on a new connection (gunicorn's sync workers close each one): status, body, ETag."""
+def fetch(port, path):
+    """One GET on a new connection, as a new reader with no cookie (gunicorn's sync workers close each
+    connection anyway): status and body."""
     client = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        client.request("GET", path, headers=headers or {})
+        client.request("GET", path)
         response = client.getresponse()
-        return response.status, response.read(), response.getheader("ETag")
+        return response.status, response.read()
     finally:
         client.close()
 
 
 class Page:
-    """A page's address, as the loops ask for it: a new query string each time, or the same address."""
+    """A page's address, as the loops ask for it: with a new query string each time, or the same one."""
 
     def __init__(self, port, path, cached):
         self.port, self.path, self.cached = port, path, cached
         self.numbers = itertools.count()
-        self.etag = None
         self.size = 0
 
     def request(self):
-        if self.cached:
-            status, body, etag = fetch(
-                self.port, self.path, {"If-None-Match": self.etag} if self.etag else {}
-            )
-        else:
-            separator = "&" if "?" in self.path else "?"
-            status, body, etag = fetch(self.port, f"{self.path}{separator}nocache={next(self.numbers)}")
-        if status == 200:
-            self.etag, self.size = etag, len(body)
-        elif not (status == 304 and self.cached):
-            raise SystemExit(f"{self.path} answered {status}: {body[:300]!r}")
+        path = self.path
+        if not self.cached:
+            path += f"{'&' if '?' in path else '?'}nocache={next(self.numbers)}"
+        status, body = fetch(self.port, path)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
+        self.size = len(body)
 
 
 def run_clients(page, clients, requests, seconds):
@@ -123,7 +119,9 @@ def run_clients(page, clients, requests, seconds):
 
 
 def measure(page, workers, options):
-    run_clients(page, options.clients, 2, options.seconds)  # warm-up: every worker has served the page
+    """A warm-up, then the sequential phase (latencies) and the concurrent one (requests per second), each
+    bounded by --requests and --seconds; the workers' CPU time per request over both."""
+    run_clients(page, options.clients, 2, options.seconds)
     before = cpu_seconds(workers)
     latencies = []
     deadline = time.perf_counter() + options.seconds
@@ -133,7 +131,7 @@ def measure(page, workers, options):
         latencies.append((time.perf_counter() - start) * 1000)
     count, elapsed = run_clients(page, options.clients, options.requests, options.seconds)
     after = cpu_seconds(workers)
-    cpu = (after - before) * 1000 / (count + len(latencies)) if before is not None and after else None
+    cpu = None if None in (before, after) else (after - before) * 1000 / (count + len(latencies))
     p90 = statistics.quantiles(latencies, n=10, method="inclusive")[8]
     return Figures(count / elapsed, statistics.median(latencies), p90, cpu, page.size)
 
@@ -183,13 +181,14 @@ def seed_site(options):
     return dict(zip(sizes, articles, strict=False)), sum(counts)
 
 
-def start_server(port, options, log):
+def start_server(port, options, log_path):
     command = [
         *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
         *("--workers", str(options.workers), "--worker-class", "sync"),
         *("--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--timeout", "120"),
     ]
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -197,7 +196,7 @@ def start_server(port, options, log):
             return server
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start; its log:\n" + Path(log.name).read_text()) from None
+                raise SystemExit("gunicorn did not start; its log:\n" + log_path.read_text()) from None
             time.sleep(0.2)
 
 
@@ -240,7 +239,7 @@ def main():
         connection.close()
         print(f"seeded {options.articles} articles and {comments:,} comments in {seeded:.1f} s (SQLite)")
         port = free_port()
-        server = start_server(port, options, (data_dir / "gunicorn.log").open("w"))
+        server = start_server(port, options, data_dir / "gunicorn.log")
         workers = worker_pids(server.pid, options.workers)
         print(
             f"gunicorn {gunicorn.__version__}, {options.workers} sync workers, DEBUG off, Django "
