@@ -235,6 +235,7 @@ class Thread:
             "id": pk,
             "article_id": self.article.pk,
             "parent_id": parent["id"] if parent else None,
+            "root_id": (parent["root_id"] or parent["id"]) if parent else None,
             "reply_to_id": reply_to["id"] if reply_to else None,
             "depth": parent["depth"] + 1 if parent else 0,
             "user_id": self.owner.pk if by_owner else None,
@@ -246,7 +247,7 @@ class Thread:
             "is_question": kind == "question",
             "notify_replies": False,
             "status": Comment.Status.PUBLISHED,
-            "hold_reasons": [],
+            "policy_reasons": [],
             "rejection_reason": "",
             "is_appeal": False,
             "answer_not_needed": False,
@@ -268,12 +269,14 @@ class Thread:
         leaves = [c for c in readers if c["id"] not in answered]
         rng.shuffle(leaves)
         for number, comment in enumerate(leaves[:spam]):
-            comment.update(status=Comment.Status.SPAM, hold_reasons=[("honeypot", "too_fast")[number % 2]])
+            comment.update(status=Comment.Status.SPAM, policy_reasons=[("honeypot", "too_fast")[number % 2]])
         for number, comment in enumerate(leaves[spam : spam + held]):
-            comment.update(status=Comment.Status.HELD, hold_reasons=HOLD_REASONS[number % len(HOLD_REASONS)])
+            comment.update(
+                status=Comment.Status.HELD, policy_reasons=HOLD_REASONS[number % len(HOLD_REASONS)]
+            )
             if number % 10 == 9:  # an appeal: rejected once, back in the queue
                 comment.update(
-                    is_appeal=True, rejection_reason="insult", hold_reasons=["hold_word", "appeal"]
+                    is_appeal=True, rejection_reason="insult", policy_reasons=["hold_word", "appeal"]
                 )
                 self.decide(comment)
         published = [c for c in readers if c["status"] == Comment.Status.PUBLISHED]
@@ -287,7 +290,7 @@ class Thread:
             self.report(comment)
         for comment in published[rejected + reported :]:
             if rng.random() < HELD_THEN_APPROVED:
-                comment["hold_reasons"] = HOLD_REASONS[comment["id"] % 2]
+                comment["policy_reasons"] = HOLD_REASONS[comment["id"] % 2]
                 self.decide(comment)
 
     def decide(self, comment):
@@ -309,7 +312,7 @@ class Thread:
 
     def record(self, comment):
         """The history a comment in this state has: its posting, and the decisions that led there."""
-        status, decided, reasons = comment["status"], comment["moderated_at"], comment["hold_reasons"]
+        status, decided, reasons = comment["status"], comment["moderated_at"], comment["policy_reasons"]
         held, published = Comment.Status.HELD, Comment.Status.PUBLISHED
         if status == Comment.Status.REJECTED:
             self.event(comment, "posted", "", published, "", comment["created_at"])

@@ -5,5 +5,8 @@ from config.settings import *  # noqa: F403
 from config.settings import BASE_DIR, DATA_DIR, TEMPLATES
 
 ROOT_URLCONF = "benchmarks.floor_urls"
-TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "benchmarks" / "templates"]}]
+TEMPLATES = [
+    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "benchmarks" / "templates"]},
+    *TEMPLATES[1:],
+]
 STATIC_ROOT = DATA_DIR / "static"

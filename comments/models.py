@@ -54,9 +54,15 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def conversations(self, article):
-        """The ids of `article`'s conversations (its top-level comments that can appear in the thread), in
-        the thread's order: what the thread is split into pages by."""
-        return self.thread_of(article).filter(parent=None).values_list("pk", flat=True)
+        """The ids of `article`'s conversations, in the thread's order: what the thread is split into pages
+        by. Its top-level comments that can appear in the thread (`thread_of`): spam only with replies."""
+        replies = Comment.objects.filter(root=OuterRef("pk"))
+        return (
+            self.filter(article=article, parent=None)
+            .exclude(Q(status=Comment.Status.SPAM) & ~Exists(replies))
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)
+        )
 
     def held(self):
         """Comments held for review, oldest first: the policy or an appeal put them aside, and they stay out
