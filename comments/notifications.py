@@ -113,29 +113,31 @@ def outcome(comment):
 
 def reply_published(reply):
     """Once a reply is published, the reader it answers hears of it when they opted in, and whoever asked a
-    question that it answers (`Comment.questions_answered()`) always does. One mail per address."""
+    question that it answers (`Comment.questions_answered()`) always does. One mail per address: the
+    answer's, when a reader is both."""
     if reply.status != Comment.Status.PUBLISHED:
         return
     questions = reply.questions_answered()
+    reply_url = site_url(reply.get_absolute_url())
     told = {reply.author_email.lower()}
-    for answered in dict.fromkeys(c for c in (reply.reply_to, *questions) if c is not None):
+    for answered in dict.fromkeys(c for c in (*questions, reply.reply_to) if c is not None):
         is_answer = answered in questions
         if answered.status == Comment.Status.SPAM:  # marked spam after the reply was sent: never answered
             continue
         if not (answered.notify_replies or is_answer) or answered.author_email.lower() in told:
             continue
-        told.add(answered.author_email.lower())
         context = {
             "reply": reply,
             "comment": answered,
             "article": reply.article,
             "is_answer": is_answer,
-            "reply_url": site_url(reply.get_absolute_url()),
+            "reply_url": reply_url,
             # Addresses are not confirmed: a stranger could type someone else's and reply to themselves, so a
             # reader's words are never mailed out; the words of whoever speaks for the article are.
             "excerpt": _excerpt(reply) if reply.speaks_for_article else "",
         }
-        _queue(answered.author_email, "comments/email/reply", context, answered)
+        if _queue(answered.author_email, "comments/email/reply", context, answered):
+            told.add(answered.author_email.lower())
 
 
 def send_queued():

@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from comments import metrics, services, threads
-from comments.models import Comment
+from comments.models import Comment, MailOptOut, address_key
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,28 @@ def test_a_removed_answer_answers_nowhere(owner):
     services.reject(answer, by=owner, reason="insult")
     mail.outbox.clear()
     assert answered_everywhere(question) == (False, False, False, False)
+
+
+def test_an_asker_whose_follow_up_is_answered_hears_that_their_question_was_answered(owner):
+    """The asker replies under their own question (asking for mails); the owner answers that follow-up, and
+    the thread places the answer under the question: one mail, the answer's."""
+    article = make_article(author=owner)
+    question = deep_question(article)
+    follow_up = post(
+        article, "More precisely?", parent=question, email="asker@example.com", notify_replies=True
+    )
+    post(article, "Yes, precisely.", user=owner, parent=follow_up)
+    (message,) = [m for m in mail.outbox if m.to == ["asker@example.com"]]
+    assert "answered your question" in message.body
+
+
+def test_an_asker_who_stopped_mails_about_a_follow_up_still_hears_the_answer_to_their_question(owner):
+    article = make_article(author=owner)
+    question = deep_question(article)
+    follow_up = post(
+        article, "More precisely?", parent=question, email="asker@example.com", notify_replies=True
+    )
+    MailOptOut.objects.create(address=address_key("asker@example.com"), comment=follow_up)
+    post(article, "Yes, precisely.", user=owner, parent=follow_up)
+    (message,) = [m for m in mail.outbox if m.to == ["asker@example.com"]]
+    assert "answered your question" in message.body
