@@ -126,9 +126,9 @@ def moderation_figures(now=None, days=30):
     - `decision_time`: for each comment whose "posted" row is in the window with status held, the time from
       that row to its first later "approved", "rejected" or "spam" row (automatic releases count); the median
       over those decided by `now`, and how many are still waiting.
-    - `answer_time`: for each question (published, `is_question`) posted in the window, the time to the first
-      published answer to it (`CommentQuerySet.answering()`); the median over those
-      answered by `now`, and how many are not.
+    - `answer_time`: for each question for the author (`questions_for_the_author()`) posted in the window,
+      the time to its first published answer (`CommentQuerySet.answering()`); the median over those answered
+      by `now`, and how many are not.
     - `answered_in_time`: of those questions at least 48 hours old at `now`, how many had such a reply within
       48 hours.
     - Counts of history rows in the window: comments posted, by outcome ("posted" rows' `to_status`), held and
@@ -305,8 +305,8 @@ def _waits(since, now):
         .values("created_at")[:1]
     )
     questions = (
-        Comment.objects.published()
-        .filter(is_question=True, created_at__range=(since, now))
+        Comment.objects.questions_for_the_author()
+        .filter(created_at__range=(since, now))
         .annotate(answered_at=Subquery(first_answer))
         .order_by()
         .values_list("created_at", "answered_at")

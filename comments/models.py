@@ -96,12 +96,15 @@ class CommentQuerySet(models.QuerySet):
         as `Comment.questions_answered()`, for the database."""
         return self.published().speaking_for_article().filter(Q(reply_to=question) | Q(parent=question))
 
+    def questions_for_the_author(self):
+        """Published questions that wait for the author's answer, or had it: not those the author marked
+        "no answer needed"."""
+        return self.published().filter(is_question=True, answer_not_needed=False)
+
     def unanswered_questions(self):
-        """Published questions for the author with no published answer (`answering()`), and not marked "no
-        answer needed"; oldest first."""
+        """Questions for the author with no published answer (`answering()`), oldest first."""
         return (
-            self.published()
-            .filter(is_question=True, answer_not_needed=False)
+            self.questions_for_the_author()
             .exclude(Exists(Comment.objects.answering(OuterRef("pk"))))
             .order_by("created_at", "id")
         )

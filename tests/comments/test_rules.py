@@ -166,3 +166,12 @@ def test_an_asker_who_stopped_mails_about_a_follow_up_still_hears_the_answer_to_
     post(article, "Yes, precisely.", user=owner, parent=follow_up)
     (message,) = [m for m in mail.outbox if m.to == ["asker@example.com"]]
     assert "answered your question" in message.body
+
+
+def test_a_question_needing_no_answer_waits_nowhere(owner):
+    article = make_article(author=owner)
+    question = deep_question(article)
+    question.mark_no_answer_needed(by=owner, note="Answered in the article itself.")
+    figures = metrics.moderation_figures()
+    assert not Comment.objects.unanswered_questions().exists()
+    assert (figures.answer_time.count, figures.answer_time.waiting) == (0, 0)
