@@ -515,6 +515,20 @@ def test_adding_a_hold_word_first_shows_the_published_comments_it_would_have_cau
     assert HoldWord.objects.filter(word="brigand").exists()
 
 
+def test_the_hold_word_dry_run_tries_the_latest_readers_comments_only(owner_client, owner, monkeypatch):
+    from comments import forms
+
+    monkeypatch.setattr(forms, "DRY_RUN_WINDOW", 3)
+    article = make_article(author=owner)
+    make_comment(article, body="Old brigand.", created_at=timezone.now() - timedelta(days=9))
+    make_comment(article, body="The author's own brigand.", user=owner)  # never held by the policy
+    recent = [make_comment(article, body=f"Recent {n}.") for n in range(forms.DRY_RUN_WINDOW)]
+    assert len(recent) == forms.DRY_RUN_WINDOW
+    url = reverse("admin:comments_holdword_add")
+    owner_client.post(url, {"word": "brigand", "language": ""})
+    assert HoldWord.objects.filter(word="brigand").exists()  # nothing caught in the window: saved at once
+
+
 def test_a_hold_word_that_would_have_caught_nothing_is_saved_at_once(owner_client):
     owner_client.post(reverse("admin:comments_holdword_add"), {"word": "flibbertigibbet", "language": "en"})
     assert HoldWord.objects.filter(word="flibbertigibbet", language="en").exists()
