@@ -8,6 +8,7 @@ renditions around the write of the article's row, then deletes the files the row
 ``delete_cover_files`` deletes them with the article.
 """
 
+import functools
 import io
 import secrets
 import warnings
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
@@ -163,8 +165,9 @@ def cover_files(article):
 
     Before the write, a new cover (a file not yet stored) is re-encoded with ``process_image`` and stored,
     and its WebP renditions are stored and listed in ``article.cover_renditions``, so that the one write
-    records them; without a cover the list is emptied. After the write, the files the row named before and no
-    longer names (a replaced or removed cover and its renditions) are deleted. If the write fails, none are.
+    records them; without a cover the list is emptied. Once the write is committed, the files the row named
+    before and no longer names (a replaced or removed cover and its renditions) are deleted. If the write
+    fails, the old files stay and the new ones are deleted.
     """
     cover = article.cover
     is_new = bool(cover) and not cover._committed
@@ -182,14 +185,21 @@ def cover_files(article):
         ]
     elif not cover:
         article.cover_renditions = []
-    yield
+    try:
+        yield
+    except BaseException:
+        if is_new:
+            _delete_cover_files(article.cover.name, article.cover_renditions)
+        raise
     if before:
-        _delete_cover_files(*before, keep=article.cover.name)
+        # A rollback of the surrounding transaction (the admin's, say) must leave the row's files in place.
+        transaction.on_commit(functools.partial(_delete_cover_files, *before, keep=article.cover.name))
 
 
 def delete_cover_files(article):
-    """Delete the files of ``article``'s cover and its renditions, once its row is deleted."""
-    _delete_cover_files(article.cover.name, article.cover_renditions)
+    """Delete the files of ``article``'s cover and its renditions, once its row's deletion is committed."""
+    names = article.cover.name, article.cover_renditions
+    transaction.on_commit(functools.partial(_delete_cover_files, *names))
 
 
 def _delete_cover_files(cover_name, renditions, keep=""):

@@ -247,7 +247,12 @@ _CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x2
 
 def _render(text, render_or_none):
     html_fragment = render_or_none(text)
-    return _as_plain_paragraphs(text.translate(_CONTROL_CHARS)) if html_fragment is None else html_fragment
+    return plain_paragraphs(text) if html_fragment is None else html_fragment
+
+
+def plain_paragraphs(text: str) -> str:
+    """The fallback of every renderer: the text escaped, in ``<p>`` paragraphs with ``<br>`` line breaks."""
+    return _as_plain_paragraphs(text.translate(_CONTROL_CHARS))
 
 
 def _render_markdown(text, make_markdown, tags, attributes, link_filter):

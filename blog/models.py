@@ -194,7 +194,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         html = self._rendered_body()
         # None only for a body that validation refuses, saved without it: readers get the escaped text.
-        self.body_html = markup.render_article(self.body) if html is None else html
+        self.body_html = markup.plain_paragraphs(self.body) if html is None else html
         body_text = markup.to_plain_text(self.body_html)
         self.reading_time = max(1, math.ceil(len(body_text.split()) / WORDS_PER_MINUTE))
         if self.status == self.Status.PUBLISHED:

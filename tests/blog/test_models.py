@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -91,11 +92,13 @@ def test_cover_is_stored_under_an_unguessable_name_with_webp_renditions(media_ro
     assert "480w" in article.cover_srcset
 
 
-def test_replacing_the_cover_removes_the_old_renditions(media_root):
+def test_replacing_the_cover_removes_the_old_renditions(media_root, django_capture_on_commit_callbacks):
     article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="First")
     old = [media_root / r["name"] for r in article.cover_renditions]
     article.cover = make_image_file(size=(500, 250))
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+        assert all(path.exists() for path in old)  # until the write is committed
     assert not any(path.exists() for path in old)
     assert [r["width"] for r in Article.objects.get(pk=article.pk).cover_renditions] == [480, 500]
 
@@ -112,11 +115,12 @@ def test_a_new_cover_its_renditions_and_the_search_vector_are_saved_in_the_artic
     assert [r["width"] for r in stored.cover_renditions] == [480, 500]
 
 
-def test_removing_the_cover_deletes_its_file_and_renditions(media_root):
+def test_removing_the_cover_deletes_its_file_and_renditions(media_root, django_capture_on_commit_callbacks):
     article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="Gone soon")
     files = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
     article.cover = None
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert not any(path.exists() for path in files)
     assert Article.objects.get(pk=article.pk).cover_renditions == []
 
@@ -136,21 +140,44 @@ def test_cover_dimensions_are_those_of_the_stored_scaled_image(settings):
     assert (article.cover_width, article.cover_height) == (1000, 500)
 
 
-def test_replacing_the_cover_deletes_the_old_file(media_root):
+def test_replacing_the_cover_deletes_the_old_file(media_root, django_capture_on_commit_callbacks):
     article = make_article(cover=make_image_file(), cover_alt="First")
     old = media_root / article.cover.name
     article.cover = make_image_file()
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert not old.exists()
     assert (media_root / article.cover.name).exists()
 
 
-def test_deleting_an_article_deletes_its_cover_and_renditions(media_root):
+def test_deleting_an_article_deletes_its_cover_and_renditions(media_root, django_capture_on_commit_callbacks):
     article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="Gone")
     files = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
     assert all(path.exists() for path in files)
-    article.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
     assert not any(path.exists() for path in files)
+
+
+def test_a_rolled_back_cover_change_keeps_the_files_its_row_names(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="Kept")
+    files = [media_root / article.cover.name] + [media_root / r["name"] for r in article.cover_renditions]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.cover = make_image_file(size=(500, 250))
+        article.save()
+        raise RuntimeError("the admin's transaction fails after the save")
+    assert all(path.exists() for path in files)
+    assert Article.objects.get(pk=article.pk).cover.name == files[0].relative_to(media_root).as_posix()
+
+
+def test_a_failed_write_deletes_the_new_cover_files_it_stored(media_root):
+    article = make_article(cover=make_image_file(size=(600, 300)), cover_alt="First")
+    before = set(media_root.rglob("*"))
+    article.cover = make_image_file(size=(500, 250))
+    article.slug = make_article().slug  # taken: the UPDATE fails
+    with pytest.raises(IntegrityError), transaction.atomic():
+        article.save()
+    assert {path for path in media_root.rglob("*") if path.is_file()} == {p for p in before if p.is_file()}
 
 
 def test_publish_and_unpublish_change_a_whole_queryset():
