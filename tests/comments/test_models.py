@@ -159,3 +159,12 @@ def test_a_hold_word_needs_letters():
 def test_default_hold_words_are_seeded_in_both_languages():
     assert HoldWord.objects.filter(language="en").count() > 20
     assert HoldWord.objects.filter(language="fr").count() > 20
+
+
+def test_a_comment_is_named_by_its_author_and_first_words_without_a_query(django_assert_num_queries):
+    comment = make_comment(
+        author_name="Ada", body="A long remark that goes on well past the forty characters."
+    )
+    stored = Comment.objects.get(pk=comment.pk)
+    with django_assert_num_queries(0):
+        assert str(stored) == "Ada: “A long remark that goes on well past…”"
