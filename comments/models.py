@@ -94,7 +94,11 @@ class CommentQuerySet(models.QuerySet):
     def answering(self, question):
         """The published answers to `question` (a comment, or `OuterRef("pk")` in a subquery): comments by
         someone who speaks for the article that reply to it or sit right under it in the thread. The same rule
-        as `Comment.questions_answered()`, for the database."""
+        as `Comment.questions_answered()`, for the database.
+
+        "Right under it" counts because the thread hangs a reply to a reader's follow-up under the question
+        itself once the follow-up is at the deepest level (COMMENTS_MAX_DEPTH): there the author's words sit
+        in the question's own conversation, and its asker reads them as the answer."""
         return self.published().speaking_for_article().filter(Q(reply_to=question) | Q(parent=question))
 
     def questions_for_the_author(self):
@@ -503,13 +507,17 @@ class Ban(models.Model):
     def clean(self):
         if not (self.email or self.ip_address or self.user_id):
             raise ValidationError(_("Ban an email, a network address or an account."))
-        staff = get_user_model().objects.filter(is_staff=True)
-        if (self.user_id and staff.filter(pk=self.user_id).exists()) or (
-            self.email and staff.filter(email__iexact=self.email).exists()
-        ):
+        if self.is_for_staff():
             raise ValidationError(
                 _("Bans are for readers: this email or account belongs to the site's staff.")
             )
+
+    def is_for_staff(self):
+        """Whether it would ban a staff member, by account or by email: bans are for readers only."""
+        staff = get_user_model().objects.filter(is_staff=True)
+        return bool(self.user_id and staff.filter(pk=self.user_id).exists()) or bool(
+            self.email and staff.filter(email__iexact=self.email).exists()
+        )
 
 
 def address_key(email):

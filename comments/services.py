@@ -96,15 +96,17 @@ def reply_from_admin(comment, *, by, body, approve_first=False):
 
 def ban_authors(comments, *, by, days, reason):
     """Time-boxed bans of the people who wrote `comments`: by email and network address, and by account for
-    signed-in readers. Staff are never banned: a ban is for readers."""
+    signed-in readers. Staff are never banned (`Ban.is_for_staff`): a ban is for readers."""
     until = timezone.now() + timedelta(days=days)
-    authors = comments.exclude(user__is_staff=True).values_list("author_email", "ip_address", "user")
-    return [
-        Ban.objects.create(
-            email=email, ip_address=ip_address, user_id=user_id, reason=reason, until=until, created_by=by
-        )
-        for email, ip_address, user_id in authors.order_by().distinct()
+    authors = comments.values_list("author_email", "ip_address", "user").order_by().distinct()
+    bans = [
+        Ban(email=email, ip_address=ip_address, user_id=user_id, reason=reason, until=until, created_by=by)
+        for email, ip_address, user_id in authors
     ]
+    readers = [ban for ban in bans if not ban.is_for_staff()]
+    for ban in readers:
+        ban.save()
+    return readers
 
 
 def mark_spam(comment, *, by, note=""):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from comments import services
-from comments.models import Comment, OutgoingMail
+from comments.models import Ban, Comment, OutgoingMail
 from comments.moderation import Reason, RejectionReason
 from tests.factories import make_article, make_comment, make_owner, make_user
 
@@ -256,3 +256,14 @@ def test_banning_authors_bans_each_reader_once_by_address_and_account_and_never_
         (reader.email, "192.0.2.10", reader),
     ]
     assert all((ban.created_by, ban.reason) == (moderator, "Trolling") for ban in bans)
+
+
+def test_banning_never_bans_staff_even_through_an_address_typed_in_an_anonymous_comment():
+    owner = make_user("owner-banned-never", is_staff=True, email="owner@example.com")
+    typed = make_comment(author_email="OWNER@example.com", ip_address="192.0.2.7")
+    reader = make_comment(author_email="reader@example.com")
+    bans = services.ban_authors(
+        Comment.objects.filter(pk__in=[typed.pk, reader.pk]), by=owner, days=1, reason="x"
+    )
+    assert [ban.email for ban in bans] == ["reader@example.com"]
+    assert list(Ban.objects.values_list("email", flat=True)) == ["reader@example.com"]
