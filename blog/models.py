@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from . import images, markup, search
+from . import images, markup, page_cache, search
 
 WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
@@ -37,6 +37,7 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:60]
         super().save(*args, **kwargs)
+        page_cache.content_changed()
 
     def get_absolute_url(self):
         return reverse("blog:tag", args=[self.slug])
@@ -69,15 +70,28 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("published_at", "id")
         )
 
+    def next_appearance(self):
+        """When the next scheduled article appears (a timestamp), or None when none is scheduled."""
+        scheduled = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        first = scheduled.order_by("published_at").values_list("published_at", flat=True).first()
+        return first.timestamp() if first else None
+
     def publish(self):
         """Publish these articles, dated by `publication_date`. Returns how many were changed."""
         now = timezone.now()
         published_at = publication_date(F("published_at"), now)
+        page_cache.content_changed()
         return self.update(status=Article.Status.PUBLISHED, published_at=published_at, updated_at=now)
 
     def unpublish(self):
         """Take these articles back to draft. Returns how many were changed."""
+        page_cache.content_changed()
         return self.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+
+    def delete(self):
+        # The admin's bulk deletion comes here, not to Article.delete().
+        page_cache.content_changed()
+        return super().delete()
 
     def with_relations(self):
         """Articles with their author and tags, fetched in a fixed number of queries."""
@@ -202,6 +216,7 @@ class Article(models.Model):
         self.search_vector = search.article_vector(self.title, self.summary, body_text)
         with images.cover_files(self):
             super().save(*args, **kwargs)
+        page_cache.content_changed()
         # On PostgreSQL the vector is an SQL expression the write evaluated: leave the field unloaded rather
         # than keep the expression as its value.
         del self.search_vector
@@ -212,6 +227,7 @@ class Article(models.Model):
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         images.delete_cover_files(self)
+        page_cache.content_changed()
         return result
 
     def clean(self):
@@ -241,8 +257,13 @@ class Article(models.Model):
         """Readers may comment: the article is live, its comments are enabled and not closed by age."""
         if not (self.comments_enabled and self.is_published()):
             return False
+        closing = self.comments_close_at()
+        return closing is None or timezone.now() < closing
+
+    def comments_close_at(self):
+        """When comments close by age (COMMENTS_CLOSE_AFTER_DAYS after publication), or None: never."""
         days = settings.COMMENTS_CLOSE_AFTER_DAYS
-        return not days or timezone.now() - self.published_at < timedelta(days=days)
+        return self.published_at + timedelta(days=days) if days and self.published_at else None
 
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_published()

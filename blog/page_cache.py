@@ -42,7 +42,7 @@ ETAG_PERIOD = 24 * 3600
 # The settings readers' pages depend on: a change (and the restart it needs) starts a new set of keys.
 SETTINGS_PREFIXES = ("COMMENTS_", "SITE_", "ARTICLES_PER_PAGE", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL")
 CACHEABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
-CACHEABLE_QUERY = frozenset({"page"})
+CACHEABLE_QUERY = frozenset({"page", "comments"})  # list pages, and pages of a long thread
 
 
 def content_changed():
@@ -73,7 +73,9 @@ class Page:
     content: bytes
     content_type: str
     holes: list  # (marker, dotted path of the maker, its arguments)
-    valid_until: float | None  # a timestamp; None: until the content changes
+    # A timestamp, when the page changes by itself (a scheduled article appears, comments close); None: it
+    # changes only with the content.
+    valid_until: float | None
     etag: str
 
     def response(self, request):
@@ -86,8 +88,9 @@ class Page:
 
 
 def cache_for_readers(view):
-    """Serve `view` from the cache to anonymous readers (see the module's docstring). The view may set
-    `request.page_valid_until` (a timestamp) when its page will change by itself at a known time."""
+    """Serve `view` from the cache to anonymous readers (see the module's docstring). Its pages change by
+    themselves when a scheduled article appears (its link shows on every list and the article before it);
+    the view may set `request.page_valid_until` (a timestamp) to another time its page will change."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -95,16 +98,15 @@ def cache_for_readers(view):
             return view(request, *args, **kwargs)
         key = _key(request)
         page = _read(key)
-        if page is not None and (page.valid_until is None or time.time() < page.valid_until):
-            response = get_conditional_response(request, etag=page.etag) or page.response(request)
-        else:
+        if page is None or (page.valid_until is not None and time.time() >= page.valid_until):
             request._page_cache_holes = []
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                page = _store(key, request, response)
-                response = page.response(request)
-            else:
-                response = _filled(request, response)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()  # a TemplateResponse (the archives'), rendered now to be stored
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return _filled(request, response)  # an error page, say: not stored
+            page = _store(key, request, response)
+        response = get_conditional_response(request, etag=page.etag) or page.response(request)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         return response
 
@@ -113,7 +115,8 @@ def cache_for_readers(view):
 
 def _cacheable(request):
     return (
-        request.method in ("GET", "HEAD")
+        settings.PAGE_CACHE
+        and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and CACHEABLE_COOKIES.issuperset(request.COOKIES)
         and CACHEABLE_QUERY.issuperset(request.GET)
@@ -136,11 +139,14 @@ def _store(key, request, response):
     content = response.content
     digest = hashlib.sha256(content).hexdigest()[:32]
     period = int(time.time() // ETAG_PERIOD) if request._page_cache_holes else 0
+    from .models import Article  # the models call this module when they change: imported late, not in a loop
+
+    changes = [getattr(request, "page_valid_until", None), Article.objects.next_appearance()]
     page = Page(
         content=content,
         content_type=response["Content-Type"],
         holes=request._page_cache_holes,
-        valid_until=getattr(request, "page_valid_until", None),
+        valid_until=min((change for change in changes if change is not None), default=None),
         etag=f'"{digest}-{period}"',
     )
     _cache_call(cache.set, key, page, TIMEOUT)

@@ -68,6 +68,9 @@ def article_page(request, article, extra_context=None):
         neighbours = Article.objects.only("title", "slug")
         context["previous_article"] = neighbours.before(article).first()
         context["next_article"] = neighbours.after(article).first()
+    closing = article.comments_close_at()
+    if closing is not None and timezone.now() < closing:
+        request.page_valid_until = closing.timestamp()  # the cached page loses its form then
     return render(request, "blog/article_detail.html", context)
 
 

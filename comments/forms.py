@@ -25,6 +25,12 @@ def issue_token(article, issued_at=None):
     )
 
 
+def page_token(request, article_pk):
+    """`issue_token` for the article page, filled in for each response when the page comes from the cache
+    (a `page_cache.hole`): the timing trap measures from when this reader's page was served."""
+    return signing.dumps([article_pk, int(time.time())], salt=TOKEN_SALT)
+
+
 def seconds_since_issue(token, article, now=None):
     """Seconds between showing the form and its submission; None when the token is missing, forged, for
     another article, from the future or older than COMMENTS_FORM_MAX_AGE_HOURS."""

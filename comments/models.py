@@ -12,7 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from blog import markup
+from blog import markup, page_cache
 
 from . import moderation
 from .moderation import RejectionReason
@@ -246,7 +246,12 @@ class Comment(models.Model):
             self.body_html = markup.render_comment(self.body)
             if self.parent_id is not None:
                 self.root_id = self.parent.root_id or self.parent_id
+        # Readers' cached pages go stale when they would show something new: a published comment, or any
+        # decision on an existing one. A new held or spam comment changes nothing they see.
+        seen_by_readers = self.status == self.Status.PUBLISHED or not self._state.adding
         super().save(*args, **kwargs)
+        if seen_by_readers:
+            page_cache.content_changed()
 
     def get_absolute_url(self):
         """The comment in its article's thread, on the page of the thread where its conversation is."""

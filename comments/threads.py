@@ -14,7 +14,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
-from .forms import CommentForm, issue_token
+from blog import page_cache
+
+from .forms import CommentForm
 from .models import THREAD_PAGE_PARAM, Comment
 
 
@@ -167,7 +169,8 @@ def page_context(request, article, form=None):
         reply_to = request.GET.get("reply_to", "")
         published = (c for c in comments if c.status == Comment.Status.PUBLISHED)
         replying_to = next((c for c in published if str(c.pk) == reply_to), None)
-        initial = {"token": issue_token(article), "parent": replying_to.pk if replying_to else None}
+        token = page_cache.hole(request, "comments.forms.page_token", article.pk)
+        initial = {"token": token, "parent": replying_to.pk if replying_to else None}
         form = CommentForm(initial=initial, article=article, user=request.user)
     thread = build(comments, article, own_ids=frozenset(request.session.get(OWN_COMMENTS_KEY, ())))
     comments_open = article.comments_open()
@@ -178,6 +181,7 @@ def page_context(request, article, form=None):
         "thread_page": page,
         "comment_count": Comment.objects.published().filter(article=article).count(),
         "comment_form": form,
+        "form_csrf_token": page_cache.csrf_hole(request),
         "comments_open": comments_open,
         "replying_to": replying_to,
         "max_depth": settings.COMMENTS_MAX_DEPTH,

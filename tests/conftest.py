@@ -26,6 +26,13 @@ def empty_cache():
 
 
 @pytest.fixture
+def live_pages(settings):
+    """Readers' pages rendered for each request, not served from the page cache: what the query-count
+    tests pin is the cost of making a page."""
+    settings.PAGE_CACHE = False
+
+
+@pytest.fixture
 def owner(db):
     return make_owner()
 

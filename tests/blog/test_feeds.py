@@ -52,7 +52,7 @@ def test_feed_of_unknown_tag_is_not_found(client):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_feed_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+def test_feed_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries, live_pages):
     tags = [make_tag()]
     for _ in range(count):
         make_article(tags=tags)
@@ -62,7 +62,9 @@ def test_feed_costs_a_fixed_number_of_queries(client, count, django_assert_num_q
 
 @pytest.mark.parametrize("url", ["/feed/atom/", "/tags/{tag}/feed/rss/", "/tags/{tag}/feed/atom/"])
 @pytest.mark.parametrize("count", [1, 10])
-def test_other_feeds_cost_a_fixed_number_of_queries(client, url, count, django_assert_num_queries):
+def test_other_feeds_cost_a_fixed_number_of_queries(
+    client, url, count, django_assert_num_queries, live_pages
+):
     tag = make_tag("Counted")
     for _ in range(count):
         make_article(tags=[tag])

@@ -54,7 +54,7 @@ def test_home_is_paginated(client, settings):
 
 @pytest.mark.parametrize("count", [1, 10])
 def test_home_costs_the_same_number_of_queries_whatever_the_number_of_articles(
-    client, count, django_assert_num_queries
+    client, count, django_assert_num_queries, live_pages
 ):
     make_articles(count)
     with django_assert_num_queries(3):  # count, articles with authors, their tags
@@ -103,7 +103,7 @@ def test_article_page_links_to_previous_and_next_articles(client):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_article_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+def test_article_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries, live_pages):
     articles = make_articles(count)
     # article with author, its tags, previous, next; its conversations (none: no thread to fetch), the count
     with django_assert_num_queries(6):
@@ -151,7 +151,7 @@ def test_tag_page_lists_only_that_tags_published_articles(client):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_tag_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+def test_tag_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries, live_pages):
     articles = make_articles(count)
     tag = articles[0].tags.first()
     with django_assert_num_queries(4):  # tag, count, articles, their tags
@@ -174,7 +174,7 @@ def test_author_page_of_someone_without_published_articles_is_not_found(client):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_author_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+def test_author_page_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries, live_pages):
     articles = make_articles(count)
     with django_assert_num_queries(4):  # author, count, articles, their tags
         client.get(articles[0].author.get_absolute_url())
@@ -212,7 +212,7 @@ def test_empty_month_archive_is_not_found(client):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_month_archive_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+def test_month_archive_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries, live_pages):
     make_articles(count, published_at=timezone.make_aware(datetime(2025, 3, 14, 12)))
     # any article in the month, its days, previous and next months, count, articles, their tags
     with django_assert_num_queries(7):
@@ -252,14 +252,14 @@ def test_addresses_with_a_nul_character_are_bad_requests(owner_client, url):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_archive_index_costs_one_query(client, count, django_assert_num_queries):
+def test_archive_index_costs_one_query(client, count, django_assert_num_queries, live_pages):
     make_articles(count)
     with django_assert_num_queries(1):
         client.get("/archive/")
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_year_archive_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+def test_year_archive_costs_a_fixed_number_of_queries(client, count, django_assert_num_queries, live_pages):
     make_articles(count, published_at=timezone.make_aware(datetime(2025, 3, 14, 12)))
     # any article in the year, its months, previous and next years, count, articles, their tags
     with django_assert_num_queries(7):
@@ -281,10 +281,10 @@ def test_tag_used_only_by_drafts_is_not_found(client):
 
 
 def test_updated_date_is_shown_only_when_the_article_changed_on_a_later_day(client):
-    article = make_article(published_at=timezone.now() - timedelta(days=3))
-    assert "Updated" in get_page(client, article.get_absolute_url()).all_text
-    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
-    assert "Updated" not in get_page(client, article.get_absolute_url()).all_text
+    changed, unchanged = (make_article(published_at=timezone.now() - timedelta(days=3)) for _ in range(2))
+    Article.objects.filter(pk=unchanged.pk).update(updated_at=unchanged.published_at)
+    assert "Updated" in get_page(client, changed.get_absolute_url()).all_text
+    assert "Updated" not in get_page(client, unchanged.get_absolute_url()).all_text
 
 
 def test_staff_preview_of_a_scheduled_article_says_when_it_will_appear(owner_client):

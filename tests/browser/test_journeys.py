@@ -139,8 +139,8 @@ def test_a_moderator_rejects_a_comment_with_a_reason_and_its_reply_stays_under_a
 
     admin.get_by_role("link", name="Comments", exact=True).last.click()
     admin.get_by_role("link", name="All comments").click()
-    # The row's checkbox is named after the comment ("Troll on …"); the reply's row quotes the same text.
-    admin.get_by_role("checkbox", name=re.compile(r"^Select this object for an action - Troll on")).check()
+    # The row's checkbox is named after the comment ("Troll: “…”"); the reply's row quotes the same text.
+    admin.get_by_role("checkbox", name=re.compile(r"^Select this object for an action - Troll:")).check()
     admin.get_by_role("combobox", name="Action").select_option(
         label="Reject the selected comments (asks for the reason)…"
     )

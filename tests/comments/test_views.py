@@ -352,7 +352,7 @@ def test_a_rejected_comment_without_replies_disappears(client, article):
 
 
 def test_the_article_page_costs_the_same_queries_for_10_or_500_comments(
-    client, article, django_assert_num_queries
+    client, article, django_assert_num_queries, live_pages
 ):
     def fill(count):
         Comment.objects.all().delete()
@@ -372,7 +372,9 @@ def test_the_article_page_costs_the_same_queries_for_10_or_500_comments(
         assert f"{count + 1} comments" in Document(page.content.decode()).all_text
 
 
-def test_lists_show_each_articles_comment_count_in_the_same_queries(client, django_assert_num_queries):
+def test_lists_show_each_articles_comment_count_in_the_same_queries(
+    client, django_assert_num_queries, live_pages
+):
     article = make_article()
     for _ in range(3):
         make_comment(article)
@@ -787,7 +789,7 @@ def test_a_reply_mail_links_to_the_page_of_the_conversation(client, article, lon
 
 
 def test_every_page_of_a_long_thread_costs_the_same_queries(
-    client, article, long_thread, django_assert_num_queries
+    client, article, long_thread, django_assert_num_queries, live_pages
 ):
     for url in (article.get_absolute_url(), f"{article.get_absolute_url()}?comments=3"):
         client.get(url)

@@ -1,0 +1,302 @@
+"""blog.page_cache: anonymous readers get pages from the cache, and never a stale one.
+
+Each test reads pages through the real URLs and middleware with the local-memory cache of the test settings;
+the page is known to come from the cache when it costs no query. Pages go stale once a change is committed:
+the tests, which run in a transaction, run the commit's callbacks where a real request would commit."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Article
+from comments import services
+from comments.forms import TOKEN_SALT
+from comments.models import Comment
+from tests.factories import make_article, make_comment, make_tag
+from tests.html import Document
+
+pytestmark = pytest.mark.django_db
+
+TOKENS = re.compile(r'(name="(?:csrfmiddlewaretoken|token)" value=")[^"]+(")')
+
+
+def without_tokens(content):
+    """A page with its per-response values (the CSRF token, the comment form's signed timestamp) blanked."""
+    return TOKENS.sub(r"\1\2", content.decode())
+
+
+def fetch(client, url, *, cached, **headers):
+    """The page at `url`, asserting whether it came from the cache (no query) or was made (some)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert (len(queries) == 0) == cached, f"{url}: {len(queries)} queries"
+    return response
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`commit(change, *args)`: the change, then its commit's callbacks, as a request that made it would."""
+
+    def committed(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return committed
+
+
+@pytest.fixture
+def article(db):
+    article = make_article(title="Talking with readers", tags=[make_tag("Dialogue")])
+    make_comment(article, body="A first reader's remark.")
+    return article
+
+
+READER_PAGES = [
+    "/",
+    "/?page=1",
+    "/archive/",
+    "/tags/dialogue/",
+    "/feed/rss/",
+    "/feed/atom/",
+    "/tags/dialogue/feed/atom/",
+]
+
+
+@pytest.mark.parametrize("path", ["article", *READER_PAGES])
+def test_a_readers_second_request_is_served_from_the_cache_as_the_live_page_was(
+    client, article, path, settings, commit
+):
+    url = article.get_absolute_url() if path == "article" else path
+    first = fetch(client, url, cached=False)
+    second = fetch(client, url, cached=True)
+    settings.PAGE_CACHE = False
+    live = client.get(url)
+    assert first.status_code == second.status_code == live.status_code == 200
+    assert without_tokens(second.content) == without_tokens(first.content) == without_tokens(live.content)
+    assert second["Content-Type"] == live["Content-Type"]
+
+
+def test_each_response_of_a_cached_page_has_fresh_tokens(client, article, commit):
+    url = article.get_absolute_url()
+    fetch(client, url, cached=False)
+    pages = [fetch(Client(), url, cached=True).content.decode() for _ in range(2)]
+    tokens = [Document(page).form_values["token"] for page in pages]
+    for token in tokens:
+        article_pk, issued_at = signing.loads(token, salt=TOKEN_SALT)
+        assert article_pk == article.pk and abs(issued_at - time.time()) < 5
+    csrf = [Document(page).form_values["csrfmiddlewaretoken"] for page in pages]
+    assert csrf[0] != csrf[1]  # masked anew for each response, as Django does
+
+
+def form_from(client, article):
+    """The comment form's fields as a reader's browser has them, from the page it was served."""
+    return Document(client.get(article.get_absolute_url()).content.decode()).form_values
+
+
+def test_a_comment_posted_from_a_cached_page_is_published_and_shows_on_the_next_request(article, commit):
+    Client().get(article.get_absolute_url())  # another reader's visit stores the page
+    reader = Client(enforce_csrf_checks=True)
+    fields = fetch(reader, article.get_absolute_url(), cached=True)
+    fields = Document(fields.content.decode()).form_values
+    fields["token"] = signing.dumps(  # the reader took a minute to write it
+        [article.pk, int(time.time()) - 60], salt=TOKEN_SALT
+    )
+    data = {**fields, "author_name": "Léa", "author_email": "lea@example.com", "body": "Merci, très clair."}
+    response = commit(reader.post, reverse("comments:post", args=[article.slug]), data)
+    assert response.status_code == 302
+    assert Comment.objects.get(author_name="Léa").status == Comment.Status.PUBLISHED
+    page = fetch(Client(), article.get_absolute_url(), cached=False)
+    assert "Merci, très clair." in page.content.decode()
+
+
+def test_the_timing_trap_measures_from_when_this_readers_cached_page_was_served(article):
+    Client().get(article.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    fields = form_from(reader, article)
+    data = {**fields, "author_name": "Bot", "author_email": "bot@example.com", "body": "Buy now."}
+    assert reader.post(reverse("comments:post", args=[article.slug]), data).status_code == 302
+    assert Comment.objects.get(author_name="Bot").status == Comment.Status.SPAM
+
+
+def test_a_reader_with_a_held_comment_gets_a_live_page_and_others_never_see_it(article, commit):
+    Client().get(article.get_absolute_url())
+    reader = Client()
+    fields = form_from(reader, article)
+    fields["token"] = signing.dumps([article.pk, int(time.time()) - 60], salt=TOKEN_SALT)
+    data = {
+        **fields,
+        "author_name": "Max",
+        "author_email": "max@example.com",
+        "body": "http://a http://b http://c",
+    }
+    reader.post(reverse("comments:post", args=[article.slug]), data)
+    assert Comment.objects.get(author_name="Max").status == Comment.Status.HELD
+    mine = fetch(reader, article.get_absolute_url(), cached=False)
+    assert "Waiting for review" in mine.content.decode()
+    theirs = fetch(Client(), article.get_absolute_url(), cached=True)
+    assert "Waiting for review" not in theirs.content.decode()
+
+
+def test_staff_always_get_a_live_page(owner_client, article, commit):
+    Client().get(article.get_absolute_url())
+    fetch(owner_client, article.get_absolute_url(), cached=False)
+    fetch(owner_client, article.get_absolute_url(), cached=False)
+
+
+def shows_next(url, change, expected, commit, *, absent=False):
+    """`url` is cached; after `change()`, the very next request shows (or no longer shows) `expected`."""
+    reader = Client()
+    before = reader.get(url).content.decode()
+    assert (expected in before) == absent
+    fetch(reader, url, cached=True)
+    commit(change)
+    after = reader.get(url).content.decode()
+    assert (expected in after) != absent
+
+
+def test_a_published_comment_shows_on_the_next_request(article, commit):
+    def change():
+        services.post_comment(
+            article=article,
+            data={"author_name": "Zoé", "author_email": "zoe@example.com", "body": "Une question de plus."},
+            user=AnonymousUser(),
+            seconds_to_submit=60,
+        )
+
+    shows_next(article.get_absolute_url(), change, "Une question de plus.", commit)
+
+
+def test_an_approved_comment_shows_on_the_next_request(article, owner, commit):
+    held = make_comment(article, status="held", body="Held, then approved.")
+    url = article.get_absolute_url()
+    shows_next(url, lambda: services.approve(held, by=owner), "Held, then approved.", commit)
+
+
+def test_a_rejection_shows_on_the_next_request(article, owner, commit):
+    rude = make_comment(article, body="Something rude.")
+    make_comment(reply_to=rude, body="A reply that keeps its place.")
+
+    def change():
+        services.reject(rude, by=owner, reason="insult")
+
+    shows_next(article.get_absolute_url(), change, "Something rude.", commit, absent=True)
+    assert "Removed by moderation" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_reply_from_the_admin_shows_on_the_next_request(article, owner, commit):
+    question = make_comment(article, body="Why?", is_question=True)
+
+    def change():
+        services.reply_from_admin(question, by=owner, body="Because readers deserve answers.")
+
+    shows_next(article.get_absolute_url(), change, "Because readers deserve answers.", commit)
+
+
+def test_an_article_edit_shows_on_the_next_request_on_every_page(article, commit):
+    def change():
+        article.title = "Talking with readers, revised"
+        article.save()
+
+    for url in [article.get_absolute_url(), "/", "/feed/rss/", "/tags/dialogue/"]:
+        article.refresh_from_db()
+        article.title = "Talking with readers"
+        article.save()
+        shows_next(url, change, "revised", commit)
+
+
+def test_publishing_and_unpublishing_show_on_the_next_request(article, commit):
+    draft = make_article(title="A draft comes out", status=Article.Status.DRAFT)
+    published = Article.objects.filter(pk=draft.pk)
+    shows_next("/", published.publish, "A draft comes out", commit)
+    shows_next("/", published.unpublish, "A draft comes out", commit, absent=True)
+
+
+def test_a_scheduled_article_appears_by_itself_at_its_time(article):
+    appears = timezone.now() + timedelta(seconds=1.5)
+    make_article(title="Scheduled for a moment from now", published_at=appears)
+    reader = Client()
+    assert "Scheduled for a moment from now" not in reader.get("/").content.decode()
+    while timezone.now() < appears:
+        time.sleep(0.1)
+    assert "Scheduled for a moment from now" in reader.get("/").content.decode()
+
+
+def test_comments_closing_by_age_shows_by_itself(article, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 1
+    closing = timezone.now() + timedelta(seconds=1.5)
+    Article.objects.filter(pk=article.pk).update(published_at=closing - timedelta(days=1))
+    reader = Client()
+    assert "Comments are closed" not in reader.get(article.get_absolute_url()).content.decode()
+    while timezone.now() < closing:
+        time.sleep(0.1)
+    assert "Comments are closed" in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_comment_posted_after_hold_all_is_switched_on_is_held(article):
+    Client().get(article.get_absolute_url())
+    article.hold_all_comments = True
+    article.save()
+    reader = Client()
+    fields = form_from(reader, article)
+    fields["token"] = signing.dumps([article.pk, int(time.time()) - 60], salt=TOKEN_SALT)
+    data = {**fields, "author_name": "Ana", "author_email": "ana@example.com", "body": "Hello."}
+    reader.post(reverse("comments:post", args=[article.slug]), data)
+    assert Comment.objects.get(author_name="Ana").status == Comment.Status.HELD
+
+
+def test_a_settings_change_is_a_new_set_of_pages(article, settings, commit):
+    url = article.get_absolute_url()
+    Client().get(url)
+    settings.SITE_NAME = "Causerie renamed"
+    page = fetch(Client(), url, cached=False)
+    assert "Causerie renamed" in page.content.decode()
+
+
+@pytest.mark.parametrize("path", ["article", "/", "/feed/rss/"])
+def test_a_reader_who_has_the_page_gets_a_304(client, article, path, django_assert_num_queries, commit):
+    url = article.get_absolute_url() if path == "article" else path
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    commit(
+        services.post_comment,
+        article=article,
+        data={"author_name": "Zoé", "author_email": "zoe@example.com", "body": "New."},
+        user=AnonymousUser(),
+        seconds_to_submit=60,
+    )
+    # The article and the home page (its cards count comments) changed; the feed did not.
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == (304 if path == "/feed/rss/" else 200)
+
+
+def test_each_language_has_its_own_cached_page(article):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(article.get_absolute_url()).content.decode()
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr").get(article.get_absolute_url()).content.decode()
+    assert 'lang="en"' in english and 'lang="fr"' in french
+
+
+def test_a_query_other_than_a_page_number_is_never_cached(client, article, commit):
+    url = f"{article.get_absolute_url()}?reply_to=1"
+    client.get(url)
+    fetch(client, url, cached=False)
+
+
+def test_a_cache_that_is_down_costs_the_cache_not_the_page(client, article, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens there
+        }
+    }
+    for url in [article.get_absolute_url(), "/", "/feed/rss/"]:
+        assert client.get(url).status_code == 200
