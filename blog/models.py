@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -49,24 +49,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def before(self, article):
-        """Published articles that come before `article`, nearest first (ties broken by id)."""
+        """Published articles that come before `article`, nearest first (ties broken by id). Written as a
+        range of publication dates less the ties on the wrong side, which the date index reads from
+        `article` on; an OR of "earlier" and "same time, lower id" would read every older article."""
         return (
             self.published()
-            .filter(
-                Q(published_at__lt=article.published_at)
-                | Q(published_at=article.published_at, id__lt=article.id)
-            )
+            .filter(published_at__lte=article.published_at)
+            .exclude(published_at=article.published_at, id__gte=article.id)
             .order_by("-published_at", "-id")
         )
 
     def after(self, article):
-        """Published articles that come after `article`, nearest first (ties broken by id)."""
+        """Published articles that come after `article`, nearest first (ties broken by id), as `before`."""
         return (
             self.published()
-            .filter(
-                Q(published_at__gt=article.published_at)
-                | Q(published_at=article.published_at, id__gt=article.id)
-            )
+            .filter(published_at__gte=article.published_at)
+            .exclude(published_at=article.published_at, id__lte=article.id)
             .order_by("published_at", "id")
         )
 
@@ -200,7 +198,9 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published_id")
+        ]
 
     def __str__(self):
         return self.title

@@ -101,18 +101,39 @@ class UnansweredFilter(admin.SimpleListFilter):
 
 
 class ArticleFilter(admin.SimpleListFilter):
-    """Articles that have comments, by title only (Django's related filter would load every article body)."""
+    """The comments of one article, found by a few words of its title (or its id, from a link): a search box,
+    not a list of every article, which a blog of ten thousand articles would make a page long."""
 
     title = _("article")
     parameter_name = "article"
+    template = "admin/comments/article_filter.html"
 
     def lookups(self, request, model_admin):
-        articles = Article.objects.filter(comments__isnull=False).distinct().only("title").order_by("title")
-        return [(str(article.pk), article.title) for article in articles]
+        return []
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        value = self.value() or ""
+        chosen = value
+        if is_an_id(value):
+            chosen = Article.objects.filter(pk=int(value)).values_list("title", flat=True).first() or value
+        others = changelist.get_filters_params()
+        others.pop(self.parameter_name, None)
+        yield {
+            "value": value,
+            "chosen": chosen,
+            "all_query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "hidden": [(name, item) for name, values in others.items() for item in values],
+        }
 
     def queryset(self, request, queryset):
-        if is_an_id(self.value()):
-            return queryset.filter(article_id=int(self.value()))
+        value = (self.value() or "").strip()
+        if is_an_id(value):
+            return queryset.filter(article_id=int(value))
+        if value:
+            return queryset.filter(article__in=Article.objects.filter(title__icontains=value).values("pk"))
         return queryset
 
 
