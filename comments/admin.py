@@ -6,9 +6,11 @@ import functools
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -77,9 +79,32 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+class CappedPaginator(Paginator):
+    """Counts a list up to `cap` comments, with a COUNT over at most that many rows: a filter that matches a
+    hundred thousand comments shows its first pages at once, where a full count would read them all. The
+    list then says "1,000 or more" (templates/admin/comments/pagination.html)."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap].count()
+
+
 class CommentListMixin:
-    """What the comment list and the unanswered questions share: columns, the moderation permission, and a
-    400 (instead of Django's 500) for a forged selection."""
+    """What the comment list and the unanswered questions share: columns, the moderation permission, a
+    capped count, and a 400 (instead of Django's 500) for a forged selection."""
+
+    paginator = CappedPaginator
+    # Each row shows its article's title: the article's body is not fetched with it.
+    deferred_article_fields = ["article__body", "article__body_html", "article__search_vector"]
+
+    def get_queryset(self, request):
+        return self.without_article_bodies(super().get_queryset(request))
+
+    def without_article_bodies(self, comments):
+        # The list's own select_related, which Django skips once a queryset has one.
+        return comments.select_related(*self.list_select_related).defer(*self.deferred_article_fields)
 
     def changelist_view(self, request, extra_context=None):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME) if request.method == "POST" else []
@@ -234,7 +259,7 @@ class UnansweredQuestionAdmin(CommentListMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return UnansweredQuestion.objects.unanswered_questions()
+        return self.without_article_bodies(UnansweredQuestion.objects.unanswered_questions())
 
     def get_ordering(self, request):
         return ["created_at", "id"]

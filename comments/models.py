@@ -242,6 +242,9 @@ class Comment(models.Model):
             # A commenter's other comments (the reply page) and the duplicate check match the address
             # without case, as `author_email__iexact` does.
             models.Index(Upper("author_email"), name="comment_author_email"),
+            # The few comments an admin filter looks for: appeals, and those the policy gave reasons to.
+            models.Index(fields=["created_at"], condition=Q(is_appeal=True), name="comment_appeals"),
+            models.Index(fields=["created_at"], condition=~Q(policy_reasons=[]), name="comment_with_reasons"),
         ]
 
     def __str__(self):

@@ -675,3 +675,16 @@ def test_staff_cannot_be_banned_from_the_ban_form(owner_client, owner):
     page = owner_client.post(reverse("admin:comments_ban_add"), data)
     assert "Bans are for readers" in page.content.decode()
     assert not Ban.objects.exists()
+
+
+def test_a_long_list_counts_up_to_a_cap_and_says_so(owner_client, monkeypatch):
+    from comments.admin import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for number in range(5):
+        make_comment(status="held", body=f"Held {number}.")
+    page = owner_client.get(CHANGELIST).content.decode()
+    assert "3 or more comments" in Document(page).all_text
+    make_comment(status="held", body="One more.")
+    Comment.objects.filter(status="held").exclude(body="One more.").update(status="published")
+    assert "1 comment" in Document(owner_client.get(CHANGELIST).content.decode()).all_text
