@@ -88,7 +88,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap].count()
+        # Unordered and without the rows' annotations, so that the database stops at the cap.
+        return self.object_list.order_by().values("pk")[: self.cap].count()
 
 
 class CommentListMixin:

@@ -98,7 +98,7 @@ class UnansweredFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "unanswered":
-            return queryset.filter(pk__in=Comment.objects.unanswered_questions().values("pk"))
+            return queryset.unanswered_questions()  # the list's own ordering still applies after
         return queryset
 
 
