@@ -15,14 +15,16 @@ cache. Everyone else gets a live page.
 - **The cache may fail.** A cache that is down or slow costs readers the cache, never the page.
 """
 
+import functools
 import hashlib
 import logging
 import time
 import uuid
 from dataclasses import dataclass
-from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -39,7 +41,8 @@ TIMEOUT = 24 * 3600
 # A stored page's holes are filled with values (a form's timestamp) that expire after
 # COMMENTS_FORM_MAX_AGE_HOURS; the ETag changes every day, so a page kept by a browser is never older.
 ETAG_PERIOD = 24 * 3600
-# The settings readers' pages depend on: a change (and the restart it needs) starts a new set of keys.
+# The settings readers' pages depend on: a change (and the restart it needs) starts a new set of keys, and so
+# does a deployment that changes the templates or the static files (`_release`).
 SETTINGS_PREFIXES = ("COMMENTS_", "SITE_", "ARTICLES_PER_PAGE", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL")
 CACHEABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 CACHEABLE_QUERY = frozenset({"page", "comments"})  # list pages, and pages of a long thread
@@ -92,7 +95,7 @@ def cache_for_readers(view):
     themselves when a scheduled article appears (its link shows on every list and the article before it);
     the view may set `request.page_valid_until` (a timestamp) to another time its page will change."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
@@ -188,5 +191,17 @@ SETTINGS_NAMES = sorted(name for name in dir(settings) if name.startswith(SETTIN
 
 
 def _settings_fingerprint():
-    values = repr([getattr(settings, name, None) for name in SETTINGS_NAMES])
+    values = repr([_release(), *(getattr(settings, name, None) for name in SETTINGS_NAMES)])
     return hashlib.sha256(values.encode()).hexdigest()[:12]
+
+
+@functools.cache
+def _release():
+    """What a deployment changes in pages without changing their content: the templates and the static
+    files' hashed names. A cache such as Redis outlives a deployment, its stored pages must not."""
+    digest = hashlib.sha256(getattr(staticfiles_storage, "manifest_hash", "").encode())
+    for folder in (Path(directory) for engine in settings.TEMPLATES for directory in engine["DIRS"]):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

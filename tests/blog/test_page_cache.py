@@ -300,3 +300,20 @@ def test_a_cache_that_is_down_costs_the_cache_not_the_page(client, article, sett
     }
     for url in [article.get_absolute_url(), "/", "/feed/rss/"]:
         assert client.get(url).status_code == 200
+
+
+def test_a_deployment_that_changes_a_template_starts_a_new_set_of_pages(settings, tmp_path):
+    """A cache such as Redis outlives a deployment: pages made with the old templates are not served."""
+    from blog import page_cache
+
+    template = tmp_path / "page.html"
+    template.write_text("one")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    try:
+        page_cache._release.cache_clear()
+        before = page_cache._settings_fingerprint()
+        template.write_text("two")
+        page_cache._release.cache_clear()
+        assert page_cache._settings_fingerprint() != before
+    finally:
+        page_cache._release.cache_clear()
