@@ -143,28 +143,29 @@ def test_a_removed_answer_answers_nowhere(owner):
     assert answered_everywhere(question) == (False, False, False, False)
 
 
-def test_an_asker_whose_follow_up_is_answered_hears_that_their_question_was_answered(owner):
-    """The asker replies under their own question (asking for mails); the owner answers that follow-up, and
-    the thread places the answer under the question: one mail, the answer's."""
+def mail_to_asker_after_a_follow_up_is_answered(owner, *, stopped_follow_up_mails):
+    """The asker replies under their own question, asking for mails about replies (and perhaps stops those
+    about the follow-up); the owner answers the follow-up, and the thread places that answer under the
+    question. The one mail the asker receives."""
     article = make_article(author=owner)
     question = deep_question(article)
     follow_up = post(
         article, "More precisely?", parent=question, email="asker@example.com", notify_replies=True
     )
+    if stopped_follow_up_mails:
+        MailOptOut.objects.create(address=address_key("asker@example.com"), comment=follow_up)
     post(article, "Yes, precisely.", user=owner, parent=follow_up)
     (message,) = [m for m in mail.outbox if m.to == ["asker@example.com"]]
+    return message
+
+
+def test_an_asker_whose_follow_up_is_answered_hears_that_their_question_was_answered(owner):
+    message = mail_to_asker_after_a_follow_up_is_answered(owner, stopped_follow_up_mails=False)
     assert "answered your question" in message.body
 
 
 def test_an_asker_who_stopped_mails_about_a_follow_up_still_hears_the_answer_to_their_question(owner):
-    article = make_article(author=owner)
-    question = deep_question(article)
-    follow_up = post(
-        article, "More precisely?", parent=question, email="asker@example.com", notify_replies=True
-    )
-    MailOptOut.objects.create(address=address_key("asker@example.com"), comment=follow_up)
-    post(article, "Yes, precisely.", user=owner, parent=follow_up)
-    (message,) = [m for m in mail.outbox if m.to == ["asker@example.com"]]
+    message = mail_to_asker_after_a_follow_up_is_answered(owner, stopped_follow_up_mails=True)
     assert "answered your question" in message.body
 
 
