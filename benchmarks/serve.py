@@ -42,6 +42,8 @@ os.environ.update(
     DATABASE_URL="",  # empty counts as unset: SQLite in CAUSERIE_DATA_DIR
     DATABASE_CONN_MAX_AGE="60",  # as .env.example suggests for production
     REDIS_URL="",
+    # Each worker keeps its own local-memory page cache: fine here, where nothing is written while it runs.
+    CAUSERIE_PAGE_CACHE="1",
     EMAIL_HOST="",
 )
 os.environ["CAUSERIE_DATA_DIR"] = tempfile.mkdtemp(prefix="causerie-serve-")

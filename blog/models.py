@@ -21,9 +21,19 @@ WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
 
 
+class TagQuerySet(models.QuerySet):
+    def delete(self):
+        # The admin's bulk deletion comes here, not to Tag.delete().
+        deleted = super().delete()
+        page_cache.content_changed()
+        return deleted
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=False)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +51,11 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:tag", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        page_cache.content_changed()
+        return deleted
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -78,18 +93,21 @@ class ArticleQuerySet(models.QuerySet):
         """Publish these articles, dated by `publication_date`. Returns how many were changed."""
         now = timezone.now()
         published_at = publication_date(F("published_at"), now)
-        page_cache.content_changed()
-        return self.update(status=Article.Status.PUBLISHED, published_at=published_at, updated_at=now)
+        changed = self.update(status=Article.Status.PUBLISHED, published_at=published_at, updated_at=now)
+        page_cache.content_changed()  # after the write: a reader in between would store the old page anew
+        return changed
 
     def unpublish(self):
         """Take these articles back to draft. Returns how many were changed."""
+        changed = self.update(status=Article.Status.DRAFT, updated_at=timezone.now())
         page_cache.content_changed()
-        return self.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        return changed
 
     def delete(self):
         # The admin's bulk deletion comes here, not to Article.delete().
+        deleted = super().delete()
         page_cache.content_changed()
-        return super().delete()
+        return deleted
 
     def with_relations(self):
         """Articles with their author and tags, fetched in a fixed number of queries."""

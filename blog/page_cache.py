@@ -66,6 +66,17 @@ def hole(request, maker, *args):
     return marker
 
 
+def page_number_is_canonical(request, parameter, number):
+    """Whether the query names page `number` as its own address does (no parameter for the first page). If
+    not (`?page=1`, `?page=abc`, a number past the last), the page is served but not stored: anyone could
+    otherwise fill the cache with copies of it."""
+    given = request.GET.get(parameter)
+    canonical = given is None or (given == str(number) and number > 1)
+    if not canonical:
+        request._page_cache_skip = True
+    return canonical
+
+
 def csrf_hole(request):
     """The CSRF token as a hole, for a form on a page that may be cached."""
     return hole(request, "django.middleware.csrf.get_token")
@@ -82,10 +93,7 @@ class Page:
     etag: str
 
     def response(self, request):
-        content = self.content
-        for marker, maker, args in self.holes:
-            content = content.replace(marker.encode(), str(import_string(maker)(request, *args)).encode())
-        response = HttpResponse(content, content_type=self.content_type)
+        response = HttpResponse(_fill(self.content, self.holes, request), content_type=self.content_type)
         response["ETag"] = self.etag
         return response
 
@@ -106,8 +114,16 @@ def cache_for_readers(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()  # a TemplateResponse (the archives'), rendered now to be stored
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return _filled(request, response)  # an error page, say: not stored
+            # A page that is an error, sets a cookie, or rendered a real CSRF token (a form outside the holes;
+            # one reader's token must never reach another) is not stored.
+            if (
+                response.status_code != 200
+                or response.streaming
+                or response.cookies
+                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                or getattr(request, "_page_cache_skip", False)
+            ):
+                return _filled(request, response)
             page = _store(key, request, response)
         response = get_conditional_response(request, etag=page.etag) or page.response(request)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
@@ -130,7 +146,9 @@ def _key(request):
     version = _cache_call(cache.get, VERSION_KEY)
     if version is None:
         version = _new_version()
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The host and scheme too: a page names its own absolute address (canonical link, feeds, share links).
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode()).hexdigest()
     return f"pages:{version}:{_settings_fingerprint()}:{get_language()}:{request.method}:{path}"
 
 
@@ -157,14 +175,16 @@ def _store(key, request, response):
 
 
 def _filled(request, response):
-    """A response that is not cached (an error page, say) with its holes filled all the same."""
+    """A response that is not stored (an error page, say), with its holes filled all the same."""
     if request._page_cache_holes and not response.streaming:
-        page = Page(response.content, response["Content-Type"], request._page_cache_holes, None, "")
-        filled = page.response(request)
-        filled.status_code = response.status_code
-        del filled["ETag"]
-        return filled
+        response.content = _fill(response.content, request._page_cache_holes, request)
     return response
+
+
+def _fill(content, holes, request):
+    for marker, maker, args in holes:
+        content = content.replace(marker.encode(), str(import_string(maker)(request, *args)).encode())
+    return content
 
 
 def _new_version():

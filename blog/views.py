@@ -16,12 +16,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from . import images, markup, search
+from . import images, markup, page_cache, search
 from .models import Article, Tag
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page_cache.page_number_is_canonical(request, "page", page.number)
+    return page
 
 
 def can_edit_articles(user):

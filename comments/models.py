@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Upper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
@@ -19,6 +20,12 @@ from .moderation import RejectionReason
 
 
 class CommentQuerySet(models.QuerySet):
+    def delete(self):
+        # Bulk deletions (the admin's, the spam purge) come here, not to Comment.delete().
+        deleted = super().delete()
+        page_cache.content_changed()
+        return deleted
+
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
 
@@ -54,13 +61,14 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "id")
         )
 
-    def conversations(self, article):
-        """The ids of `article`'s conversations, in the thread's order: what the thread is split into pages
-        by. Its top-level comments that can appear in the thread (`thread_of`): spam only with replies."""
-        replies = Comment.objects.filter(root=OuterRef("pk"))
+    def conversations(self, article, own_ids=()):
+        """The ids of `article`'s conversations that a reader sees, in the thread's order: what the thread
+        is split into pages by. A top-level comment that is published, or that a published reply hangs from
+        (it stays as a placeholder), or one of the reader's own (`own_ids`, waiting for review)."""
+        published_replies = Comment.objects.filter(root=OuterRef("pk"), status=Comment.Status.PUBLISHED)
+        seen = Q(status=Comment.Status.PUBLISHED) | Q(Exists(published_replies)) | Q(pk__in=own_ids)
         return (
-            self.filter(article=article, parent=None)
-            .exclude(Q(status=Comment.Status.SPAM) & ~Exists(replies))
+            self.filter(seen, article=article, parent=None)
             .order_by("created_at", "id")
             .values_list("pk", flat=True)
         )
@@ -270,10 +278,24 @@ class Comment(models.Model):
             page_cache.content_changed()
 
     def get_absolute_url(self):
-        """The comment in its article's thread, on the page of the thread where its conversation is."""
+        """The comment on the page of its article's thread that shows it now. A link that must last (in a
+        mail) is `link_url()` instead: a conversation removed earlier in the thread moves the later ones."""
+        return self.thread_url()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        page_cache.content_changed()
+        return deleted
+
+    def thread_url(self, *, name_the_first_page=False):
+        """The comment on the page of its article's thread that shows it."""
         page = self.thread_page()
-        query = f"?{THREAD_PAGE_PARAM}={page}" if page > 1 else ""
+        query = f"?{THREAD_PAGE_PARAM}={page}" if page > 1 or name_the_first_page else ""
         return f"{self.article.get_absolute_url()}{query}#{self.anchor}"
+
+    def link_url(self):
+        """The comment's lasting link, /comments/<id>/: it answers with `thread_url()` when followed."""
+        return reverse("comments:link", args=[self.pk])
 
     def thread_page(self, conversations=None):
         """The page of its article's thread that shows this comment (1 for one that is not shown), from the

@@ -100,7 +100,7 @@ def outcome(comment):
     context = {
         "comment": comment,
         "article": comment.article,
-        "comment_url": site_url(comment.get_absolute_url()),
+        "comment_url": site_url(comment.link_url()),
     }
     if comment.status == Comment.Status.PUBLISHED:
         _queue(comment.author_email, "comments/email/published", context, comment)
@@ -118,7 +118,7 @@ def reply_published(reply):
     if reply.status != Comment.Status.PUBLISHED:
         return
     questions = reply.questions_answered()
-    reply_url = site_url(reply.get_absolute_url())
+    reply_url = site_url(reply.link_url())
     told = {reply.author_email.lower()}
     for answered in dict.fromkeys(c for c in (*questions, reply.reply_to) if c is not None):
         is_answer = answered in questions

@@ -158,12 +158,14 @@ def page_context(request, article, form=None):
     COMMENTS_CONVERSATIONS_PER_PAGE whole conversations (?comments=N); a form shown again with errors is on
     the page of the comment it answers. Three queries, whatever the number of comments."""
     replying_to = getattr(form, "cleaned_data", {}).get("parent") if form is not None else None
-    conversations = list(Comment.objects.conversations(article))
+    own_ids = frozenset(request.session.get(OWN_COMMENTS_KEY, ()))
+    conversations = list(Comment.objects.conversations(article, own_ids))
     pages = Paginator(conversations, settings.COMMENTS_CONVERSATIONS_PER_PAGE, allow_empty_first_page=True)
     if replying_to is not None:
         page = pages.get_page(replying_to.thread_page(conversations))
     else:
         page = pages.get_page(request.GET.get(THREAD_PAGE_PARAM))
+        page_cache.page_number_is_canonical(request, THREAD_PAGE_PARAM, page.number)
     comments = list(Comment.objects.thread_of(article, conversations=page.object_list))
     if form is None:
         reply_to = request.GET.get("reply_to", "")
@@ -172,7 +174,7 @@ def page_context(request, article, form=None):
         token = page_cache.hole(request, "comments.forms.page_token", article.pk)
         initial = {"token": token, "parent": replying_to.pk if replying_to else None}
         form = CommentForm(initial=initial, article=article, user=request.user)
-    thread = build(comments, article, own_ids=frozenset(request.session.get(OWN_COMMENTS_KEY, ())))
+    thread = build(comments, article, own_ids=own_ids)
     comments_open = article.comments_open()
     page_query = f"{THREAD_PAGE_PARAM}={page.number}&" if page.number > 1 else ""
     return {
@@ -181,7 +183,6 @@ def page_context(request, article, form=None):
         "thread_page": page,
         "comment_count": Comment.objects.published().filter(article=article).count(),
         "comment_form": form,
-        "form_csrf_token": page_cache.csrf_hole(request),
         "comments_open": comments_open,
         "replying_to": replying_to,
         "max_depth": settings.COMMENTS_MAX_DEPTH,

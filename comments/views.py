@@ -15,7 +15,7 @@ from blog.views import article_page
 
 from . import metrics, moderation, notifications, services, threads
 from .forms import CommentForm, ReportForm, StopMailForm
-from .models import THREAD_PAGE_PARAM, Comment, MailOptOut
+from .models import Comment, MailOptOut
 
 
 def client_ip(request):
@@ -78,8 +78,7 @@ def comment_link(request, pk):
     if not comment.article.is_published():
         raise Http404
     # The page always named, even the first: comments.js asks again only on an address that names none.
-    page = f"{THREAD_PAGE_PARAM}={comment.thread_page()}"
-    return redirect(f"{comment.article.get_absolute_url()}?{page}#{comment.anchor}")
+    return redirect(comment.thread_url(name_the_first_page=True))
 
 
 def report_comment(request, pk):

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                "blog.context_processors.csrf",
             ],
         },
     },
@@ -128,8 +129,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous readers' pages from the cache, never stale (blog/page_cache.py).
-PAGE_CACHE = env_bool("CAUSERIE_PAGE_CACHE", True)
+# Anonymous readers' pages from the cache, never stale (blog/page_cache.py). On by default where the cache is
+# shared by every process that writes: Redis, or `make run`'s single process. Several workers each with a
+# local-memory cache would each keep pages the others (and `comment_jobs`) made stale.
+PAGE_CACHE = env_bool("CAUSERIE_PAGE_CACHE", bool(REDIS_URL) or DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -62,7 +62,6 @@ def article(db):
 
 READER_PAGES = [
     "/",
-    "/?page=1",
     "/archive/",
     "/tags/dialogue/",
     "/feed/rss/",
@@ -83,6 +82,47 @@ def test_a_readers_second_request_is_served_from_the_cache_as_the_live_page_was(
     assert first.status_code == second.status_code == live.status_code == 200
     assert without_tokens(second.content) == without_tokens(first.content) == without_tokens(live.content)
     assert second["Content-Type"] == live["Content-Type"]
+
+
+def test_every_form_of_a_cached_page_has_each_readers_own_csrf_token(article):
+    """The language switcher of every page and the comment form: a token stored in a cached page would be
+    one reader's secret served to all, and the others' forms refused."""
+    first = Client(enforce_csrf_checks=True)
+    first.get(article.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    page = fetch(reader, article.get_absolute_url(), cached=True).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) == 2  # the language switcher and the comment form
+    assert all("pagehole" not in token for token in tokens)
+    response = reader.post(reverse("set_language"), {"language": "fr", "csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+
+
+def test_a_page_that_rendered_a_real_token_is_never_stored(client, article, settings):
+    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {"context_processors": [p for p in processors if "csrf" not in p]},
+        },
+        *settings.TEMPLATES[1:],
+    ]
+    client.get(article.get_absolute_url())
+    fetch(client, article.get_absolute_url(), cached=False)
+
+
+@pytest.mark.parametrize("query", ["?page=1", "?page=99", "?page=abc", "?comments=1", "?comments=7"])
+def test_an_address_that_is_not_its_pages_own_is_served_but_never_stored(client, article, query):
+    url = ("/" if "page=" in query else article.get_absolute_url()) + query
+    assert client.get(url).status_code == 200
+    fetch(client, url, cached=False)
+
+
+def test_each_host_has_its_own_cached_pages(article, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    Client().get("/feed/rss/")
+    other = Client(HTTP_HOST="other.example").get("/feed/rss/").content.decode()
+    assert "http://other.example/" in other and "http://testserver/" not in other
 
 
 def test_each_response_of_a_cached_page_has_fresh_tokens(client, article, commit):
@@ -241,16 +281,49 @@ def test_comments_closing_by_age_shows_by_itself(article, settings):
     assert "Comments are closed" in reader.get(article.get_absolute_url()).content.decode()
 
 
-def test_a_comment_posted_after_hold_all_is_switched_on_is_held(article):
-    Client().get(article.get_absolute_url())
-    article.hold_all_comments = True
-    article.save()
+def test_switching_hold_all_on_makes_a_new_page_and_holds_the_next_comment(article, commit):
     reader = Client()
-    fields = form_from(reader, article)
+    reader.get(article.get_absolute_url())
+    article.hold_all_comments = True
+    commit(article.save)
+    fields = Document(fetch(reader, article.get_absolute_url(), cached=False).content.decode()).form_values
     fields["token"] = signing.dumps([article.pk, int(time.time()) - 60], salt=TOKEN_SALT)
     data = {**fields, "author_name": "Ana", "author_email": "ana@example.com", "body": "Hello."}
     reader.post(reverse("comments:post", args=[article.slug]), data)
     assert Comment.objects.get(author_name="Ana").status == Comment.Status.HELD
+
+
+def test_deleting_a_comment_shows_on_the_next_request(article, commit):
+    doomed = make_comment(article, body="Deleted by the owner.")
+    shows_next(article.get_absolute_url(), doomed.delete, "Deleted by the owner.", commit, absent=True)
+    other = commit(make_comment, article, body="Deleted in bulk.")
+    remove = Comment.objects.filter(pk=other.pk).delete
+    shows_next(article.get_absolute_url(), remove, "Deleted in bulk.", commit, absent=True)
+
+
+def test_renaming_or_deleting_a_tag_shows_on_the_next_request(article, commit):
+    tag = article.tags.get()
+
+    def rename():
+        tag.name = "Conversation"
+        tag.save()
+
+    shows_next(article.get_absolute_url(), rename, "#Conversation", commit)
+    shows_next(article.get_absolute_url(), tag.delete, "#Conversation", commit, absent=True)
+
+
+def test_an_authors_new_name_shows_on_the_next_request_but_a_login_changes_nothing(article, commit):
+    author = article.author
+
+    def rename():
+        author.first_name, author.last_name = "Camille", "Renamed"
+        author.save()
+
+    shows_next("/", rename, "Camille Renamed", commit)
+    Client().get("/")
+    author.last_login = timezone.now()
+    commit(author.save, update_fields=["last_login"])
+    fetch(Client(), "/", cached=True)
 
 
 def test_a_settings_change_is_a_new_set_of_pages(article, settings, commit):

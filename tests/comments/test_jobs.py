@@ -131,7 +131,7 @@ def test_released_comment_author_gets_the_published_mail(release_after_a_day):
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
     assert "is published" in message.subject
-    assert f"{settings.SITE_URL}{article.get_absolute_url()}#comment-{comment.pk}" in message.body
+    assert f"{settings.SITE_URL}/comments/{comment.pk}/" in message.body  # its lasting link
     # Nobody read it: the mail must not say a moderator did.
     assert "moderator" not in message.body
 
@@ -147,7 +147,7 @@ def test_released_reply_mails_the_commenter_answered(release_after_a_day):
     )
     run_jobs()
     [message] = [message for message in mail.outbox if message.to == ["ada@example.com"]]
-    assert f"#comment-{reply.pk}" in message.body
+    assert f"/comments/{reply.pk}/" in message.body
 
 
 # Mails that could not be sent

@@ -201,7 +201,7 @@ def test_approving_a_held_comment_mails_the_commenter_that_it_is_published(held_
     message = only_mail_to("ada@example.com")
     assert "published" in message.subject
     assert "not published" not in message.subject
-    assert f"{settings.SITE_URL}{held_article.get_absolute_url()}#comment-{comment.pk}" in message.body
+    assert f"{settings.SITE_URL}/comments/{comment.pk}/" in message.body  # its lasting link
 
 
 def test_rejecting_a_held_comment_mails_the_reason_in_words_and_an_appeal_link(held_article, owner):
@@ -329,7 +329,7 @@ def test_opted_in_commenter_hears_of_a_published_reply(article):
     )
     message = only_mail_to("ada@example.com")
     assert "Bob" in message.subject
-    assert f"{settings.SITE_URL}{article.get_absolute_url()}#comment-{reply.pk}" in message.body
+    assert f"{settings.SITE_URL}/comments/{reply.pk}/" in message.body
 
 
 def test_a_readers_reply_is_never_quoted_in_mail_as_the_address_is_not_confirmed(article):
@@ -374,7 +374,7 @@ def test_held_reply_notifies_nobody_until_it_is_approved(held_article, owner):
     reply = post(held_article, "A reply to wait for.", email="bob@example.com", parent=comment)
     assert mails_to("ada@example.com") == []
     services.approve(reply, by=owner)
-    assert f"#comment-{reply.pk}" in only_mail_to("ada@example.com").body
+    assert f"/comments/{reply.pk}/" in only_mail_to("ada@example.com").body
 
 
 def test_rejected_reply_notifies_the_commenter_answered_of_nothing(held_article, owner):
@@ -443,7 +443,7 @@ def test_stopping_mails_about_a_comment_keeps_mails_about_another(client, reply_
     _first, second, message = reply_mail
     client.post(stop_path(message), {"scope": "comment"})
     reply = post(article, "A reply to the second.", email="cy@example.com", parent=second)
-    assert f"#comment-{reply.pk}" in only_mail_to("ada@example.com").body
+    assert f"/comments/{reply.pk}/" in only_mail_to("ada@example.com").body
 
 
 def test_stopping_all_mails_silences_the_address(client, reply_mail, article, held_article, owner):

@@ -777,7 +777,10 @@ def test_reply_links_and_a_reply_with_errors_stay_on_the_page_of_the_conversatio
     assert top.pk in shown(Document(response.content.decode()))
 
 
-def test_a_reply_mail_links_to_the_page_of_the_conversation(client, article, long_thread):
+def test_a_reply_mail_links_to_the_page_of_the_conversation_even_after_the_thread_changed(
+    client, article, long_thread
+):
+    from django.conf import settings
     from django.core import mail
 
     top = long_thread[4][0]
@@ -785,7 +788,17 @@ def test_a_reply_mail_links_to_the_page_of_the_conversation(client, article, lon
     response = post(client, article, parent=top.pk, body="An answer on the last page.")
     assert response.status_code == 302
     (message,) = mail.outbox
-    assert f"{article.get_absolute_url()}?comments=3#comment-" in message.body
+    reply = Comment.objects.get(body="An answer on the last page.")
+    link = f"{settings.SITE_URL}/comments/{reply.pk}/"
+    assert link in message.body
+    assert client.get(link.removeprefix(settings.SITE_URL))["Location"].endswith(
+        f"?comments=3#{reply.anchor}"
+    )
+    long_thread[0][0].mark_spam()  # an earlier conversation leaves: the last one moves to page 2
+    Comment.objects.filter(pk__in=[c.pk for c in long_thread[0][1:]]).delete()
+    assert client.get(link.removeprefix(settings.SITE_URL))["Location"].endswith(
+        f"?comments=2#{reply.anchor}"
+    )
 
 
 def test_every_page_of_a_long_thread_costs_the_same_queries(
@@ -796,3 +809,19 @@ def test_every_page_of_a_long_thread_costs_the_same_queries(
         # article, tags, previous, next; the conversations, the page of the thread, the count
         with django_assert_num_queries(7):
             client.get(url)
+
+
+def test_pages_count_only_the_conversations_a_reader_sees(client, article, settings):
+    settings.COMMENTS_CONVERSATIONS_PER_PAGE = 2
+    make_comment(article, status="held", body="Held, alone.")
+    rejected = make_comment(article, body="Rejected, alone.")
+    rejected.reject(by=article.author, reason="insult")
+    removed_with_reply = make_comment(article, body="Removed, answered.")
+    make_comment(reply_to=removed_with_reply, body="The reply keeps its place.")
+    removed_with_reply.reject(by=article.author, reason="insult")
+    shown_ones = [make_comment(article, body=f"Shown {n}.") for n in range(2)]
+    first = read(client, article.get_absolute_url())
+    assert "Removed by moderation" in first.all_text and "The reply keeps its place." in first.all_text
+    second = read(client, f"{article.get_absolute_url()}?comments=2")
+    assert {c.pk for c in shown_ones} <= shown(first) | shown(second)
+    assert "Page 2 of 2" in second.all_text  # three conversations seen: two pages, none of them empty
