@@ -28,10 +28,13 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The site and its task worker (mail and the comments' other slow work), stopped together by Ctrl-C.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Causerie is at http://$(HOST)/ and its admin at http://$(HOST)/admin/"
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install $(if $(NPM),$(AXE))

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,12 +31,40 @@ def _role_action(role, description):
     return admin.action(description=description, permissions=["change"])(action)
 
 
+# What anyone on the staff may change on their own page without the right to change users.
+OWN_FIELDSETS = [(_("Mail"), {"fields": ["held_comment_mail"]})]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Public profile"), {"fields": ("bio",)}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Public profile"), {"fields": ("bio",)}),
+        *OWN_FIELDSETS,
+    )
     actions = [
         _role_action("owner", _("Give the Owner role")),
         _role_action("editor", _("Give the Editor role")),
         _role_action("moderator", _("Give the Moderator role")),
         _role_action("none", _("Remove roles")),
     ]
+
+    def has_change_permission(self, request, obj=None):
+        # Moderators choose how they hear of held comments on their own page, and change nothing else there
+        # (get_fieldsets); the list of users stays closed to them.
+        return super().has_change_permission(request, obj) or self._is_own_page(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if self._is_own_page(request, obj) and not super().has_change_permission(request, obj):
+            return OWN_FIELDSETS
+        return super().get_fieldsets(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # The admin's password form asks for no current password: only those who may change users use it.
+        if not super().has_change_permission(request):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    @staticmethod
+    def _is_own_page(request, obj):
+        return obj is not None and obj.pk == request.user.pk

@@ -12,7 +12,22 @@ SHOWN_TO_READERS = {"username", "first_name", "last_name", "bio", "is_staff"}
 class User(AbstractUser):
     """The site's user: authors, editors and moderators log in; readers comment without an account."""
 
+    class HeldCommentMail(models.TextChoices):
+        EACH = "each", _("one mail for each comment")
+        DAILY = "daily", _("one mail a day listing those still waiting")
+        NONE = "none", _("no mail")
+
     bio = models.TextField(_("short biography"), blank=True, max_length=1000)
+    # For moderators: a busy site's queue can arrive as one mail a day instead of one per held comment.
+    held_comment_mail = models.CharField(
+        _("mails about comments waiting for review"),
+        max_length=5,
+        choices=HeldCommentMail.choices,
+        default=HeldCommentMail.EACH,
+        help_text=_("For moderators. Each mail has links to approve or reject a comment in one click."),
+    )
+    # The day of the last daily mail (in the site's time zone): one a day, however often the jobs run.
+    held_digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

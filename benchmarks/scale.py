@@ -1,12 +1,15 @@
 """Scale: reader and admin pages on a small and a large PostgreSQL database, side by side.
 
-Creates two databases on the server of DATABASE_URL and seeds them with the same shape (benchmarks/seed.py):
-causerie_bench_small (100 articles, 1,000 comments) and causerie_bench_large (10,000 articles, 1,000,000
-comments, of which 3,000 held and 500 with open reports, and about a million history rows). A database whose
-row counts already match is reused. Then each page is timed in-process with Django's test Client, readers'
-pages anonymously and admin pages as a superuser, small then large page by page: after a warm-up (every page
-a few times on the small database, then once more on each), the median of --runs requests (fewer when a page
-takes more than --budget seconds), with the queries of the last request.
+Creates two databases on the server of DATABASE_URL and seeds them (benchmarks/seed.py): causerie_bench_large
+(10,000 articles, 1,000,000 comments, of which 3,000 held and 500 with open reports, and about a million
+history rows) and causerie_bench_small (100 articles, 3,000 comments). The small one has larger shares of
+held, reported and unanswered comments, so that every admin list fills its first page there too, and holds
+more published comments than the hold-word dry run reads: a ratio then measures what the size of the tables
+costs, not a page that shows 50 rows against one that shows 3. The "rows" column says what each page showed.
+A database seeded with the same shape is reused. Then each page is timed in-process with Django's test
+Client, readers' pages anonymously and admin pages as a superuser, small then large page by page: after a
+warm-up (every page a few times on the small database, then once more on each), the median of --runs requests
+(fewer when a page takes more than --budget seconds), with the queries of the last request.
 
 Run: DJANGO_DEBUG=1 DATABASE_URL=postgres://USER@HOST:5432/NAME .venv/bin/python benchmarks/scale.py
      [--comments 1000000] [--articles 10000] [--runs 5] [--budget 30] [--reseed]
@@ -28,15 +31,19 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 from django.utils import timezone
 from psycopg import sql
-from seed import create_articles, create_owner, seed_comments, spread
+from seed import Shares, create_articles, create_owner, seed_comments, spread
 
 from accounts.models import User
 from blog.models import Article, Tag
 from comments.models import Comment, CommentEvent, Report
 
 ARTICLE_COMMENTS = 200  # the newest article's thread, the same at both sizes
-SMALL = ("causerie_bench_small", 100, 1_000)
+SMALL = ("causerie_bench_small", 100, 3_000)
 LARGE_NAME = "causerie_bench_large"
+# 240 held (of which 70 appeals and 70 held for links), 90 open reports, about 180 unanswered questions.
+SMALL_SHARES = Shares(held=0.08, reported=0.03, appeals=0.3, questions=0.4, answered=0.5)
+# Part of the shape a reused database must have been seeded with: change it when seed.py writes other rows.
+SEED_VERSION = 2
 SEARCH = "moderation"  # in one article body out of four
 HOLD_WORD = "disagree"  # in a few comment texts: the dry run lists what it would have caught
 WARM_UP = 5  # requests of each page on the small database before any timing
@@ -63,15 +70,18 @@ def use(name):
         cursor.execute("ANALYZE")
 
 
-def prepare(server, name, articles, comments, reseed):
-    """Make `name` the database Django uses, seeded with `articles` and `comments` unless it already holds
-    exactly that many. Returns what was done, for the report."""
+def prepare(server, name, articles, comments, shares, reseed):
+    """Make `name` the database Django uses, seeded with `articles` and `comments` in `shares` unless it
+    was already seeded so (the shape is kept as the database's comment). Returns what was done, for the
+    report."""
+    shape = f"seed {SEED_VERSION}: {articles} articles, {comments} comments, {shares}"
     with server_connection(server) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if exists and not reseed:
+        found = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+    if found and found[0] == shape and not reseed:
         use(name)
-        if Article.objects.count() == articles and Comment.objects.count() == comments:
-            return "reused"
+        return "reused"
     connection.close()
     with server_connection(server) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -83,9 +93,12 @@ def prepare(server, name, articles, comments, reseed):
         owner = create_owner()
         made = create_articles(articles, owner, now)
         counts = spread(comments, articles, fixed=[ARTICLE_COMMENTS])
-        seed_comments(made, counts, owner=owner, now=now, readers=max(10, comments // 10))
+        seed_comments(made, counts, owner=owner, now=now, readers=max(10, comments // 10), shares=shares)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    with server_connection(server) as admin:
+        comment = sql.SQL("COMMENT ON DATABASE {} IS {}")
+        admin.execute(comment.format(sql.Identifier(name), sql.Literal(shape)))
     return f"seeded in {time.perf_counter() - start:.0f} s"
 
 
@@ -126,9 +139,24 @@ def pages(reader, admin):
     ]
 
 
+def rows_shown(response):
+    """What the page listed: an admin list's rows, the comments a hold-word dry run found, or the comments
+    posted in the metrics' window; "" for a page served from the cache or one with no list."""
+    context = response.context
+    if context is None:
+        return ""
+    if "cl" in context:
+        return len(context["cl"].result_list)
+    if "adminform" in context:
+        return getattr(context["adminform"].form, "caught_count", "")
+    if "figures" in context:
+        return context["figures"].posted
+    return ""
+
+
 def time_page(client, method, url, data, runs, budget):
     """A warm-up request, then up to `runs` timed ones, stopping early (after at least one) once `budget`
-    seconds have gone: (median ms, queries of the last request)."""
+    seconds have gone: (median ms, queries of the last request, rows it showed)."""
     send = getattr(client, method)
     deadline = time.perf_counter() + budget
     send(url, data)
@@ -140,7 +168,7 @@ def time_page(client, method, url, data, runs, budget):
             timings.append((time.perf_counter() - start) * 1000)
         # For the dry run, a 200 means the form listed what the word would catch and saved nothing.
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings), len(queries)
+    return statistics.median(timings), len(queries), rows_shown(response)
 
 
 def clients():
@@ -158,24 +186,28 @@ def compare(requests, options):
     for _label, client, method, url, data in requests[SMALL[0]]:
         for _ in range(WARM_UP):
             getattr(client, method)(url, data)
-    print(f"\n{'page':<40} {'small ms':>9} {'large ms':>9} {'ratio':>7}  queries (small → large)")
+    print(f"\n{'page':<40} {'small ms':>9} {'large ms':>9} {'ratio':>7} {'rows':>11}  queries")
     # Page by page, small then large, so that the other work on the machine weighs on both alike.
     for index, (label, *_request) in enumerate(requests[SMALL[0]]):
         figures = []
         for name, pages_there in requests.items():
             switch(name)
             figures.append(time_page(*pages_there[index][1:], options.runs, options.budget))
-        (small_ms, small_queries), (large_ms, large_queries) = figures
+        (small_ms, small_queries, small_rows), (large_ms, large_queries, large_rows) = figures
         queries = small_queries if small_queries == large_queries else f"{small_queries} → {large_queries}"
-        print(f"{label:<40} {small_ms:>9.1f} {large_ms:>9.1f} {large_ms / small_ms:>7.1f}  {queries}")
+        rows = small_rows if small_rows == large_rows else f"{small_rows} → {large_rows}"
+        ratio = large_ms / small_ms
+        print(f"{label:<40} {small_ms:>9.1f} {large_ms:>9.1f} {ratio:>7.1f} {rows:>11}  {queries}")
 
 
 def describe():
-    held = Comment.objects.filter(status=Comment.Status.HELD).count()
+    held = Comment.objects.held()
     reports = Report.objects.filter(resolved_at=None).count()
+    questions = Comment.objects.unanswered_questions().count()
     return (
-        f"{Article.objects.count():,} articles, {Comment.objects.count():,} comments ({held:,} held, "
-        f"{reports:,} with open reports), {CommentEvent.objects.count():,} history rows"
+        f"{Article.objects.count():,} articles, {Comment.objects.count():,} comments ({held.count():,} held "
+        f"of which {held.filter(is_appeal=True).count():,} appeals, {reports:,} open reports, "
+        f"{questions:,} unanswered questions), {CommentEvent.objects.count():,} history rows"
     )
 
 
@@ -203,8 +235,9 @@ def main():
     server = dict(connection.settings_dict)
     print(f"load average before: {load_average()} ({os.cpu_count()} CPUs)")
     requests = {}
-    for name, articles, comments in [SMALL, (LARGE_NAME, options.articles, options.comments)]:
-        done = prepare(server, name, articles, comments, options.reseed)
+    large = (LARGE_NAME, options.articles, options.comments, Shares())
+    for name, articles, comments, shares in [(*SMALL, SMALL_SHARES), large]:
+        done = prepare(server, name, articles, comments, shares, options.reseed)
         print(f"{name}: {describe()}; {done}")
         requests[name] = pages(*clients())
     compare(requests, options)

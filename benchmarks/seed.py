@@ -11,6 +11,7 @@ runs seed the same site.
 import itertools
 import json
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
@@ -23,11 +24,24 @@ from blog import markup
 from blog.models import Article, Tag
 from comments.models import Comment, CommentEvent, Report
 
-# Shares of all comments, as a busy blog sees them (3,000 held and 500 reported per million).
-HELD, REJECTED, SPAM, REPORTED = 0.003, 0.005, 0.01, 0.0005
+
+@dataclass(frozen=True)
+class Shares:
+    """How often each moderation state and each kind of comment occurs: a busy blog's by default (3,000 held
+    and 500 reported per million). A small database that should still fill every admin list's first page
+    asks for larger shares."""
+
+    held: float = 0.003  # of all comments
+    rejected: float = 0.005
+    spam: float = 0.01
+    reported: float = 0.0005
+    appeals: float = 0.1  # of held comments: rejected once, then appealed
+    questions: float = 0.1  # of top-level comments
+    answered: float = 0.75  # of questions, by the author a few comments later
+
+
+BUSY_BLOG = Shares()
 TOP_LEVEL = 0.3  # a new comment starts a conversation; the others reply in one
-QUESTION = 0.1  # of top-level comments
-ANSWERED = 0.75  # of questions, by the author a few comments later
 OWNER_REPLY = 0.03  # of replies, the author joining a conversation
 HELD_THEN_APPROVED = 0.02  # of published readers' comments
 SPAN = timedelta(days=3 * 365)  # articles are published over the last three years
@@ -183,8 +197,9 @@ def quotas(counts, share):
 class Thread:
     """The rows of one article's comments, their history and their reports, ids from `first_id`."""
 
-    def __init__(self, article, count, *, first_id, owner, now, readers, quota, seed):
+    def __init__(self, article, count, *, first_id, owner, now, readers, shares, quota, seed):
         self.article, self.owner, self.now, self.readers = article, owner, now, readers
+        self.shares = shares
         self.rng = random.Random(f"thread-{seed}")
         self.comments, self.events, self.reports, self.by_id = [], [], [], {}
         self.grow(count, first_id)
@@ -207,7 +222,7 @@ class Thread:
                 conversation = conversations[-1 - min(int(rng.expovariate(0.5)), len(conversations) - 1)]
                 reply_to = conversation[-1] if rng.random() < 0.6 else rng.choice(conversation)
                 kind = "owner" if rng.random() < OWNER_REPLY else "reader"
-            elif rng.random() < QUESTION:
+            elif rng.random() < self.shares.questions:
                 kind = "question"
             # Threaded as comments.services threads a reply: never deeper than COMMENTS_MAX_DEPTH.
             parent = reply_to
@@ -220,7 +235,7 @@ class Thread:
             else:
                 conversation_of[comment["id"]] = conversation_of[reply_to["id"]]
             conversation_of[comment["id"]].append(comment)
-            if kind == "question" and rng.random() < ANSWERED:
+            if kind == "question" and rng.random() < self.shares.answered:
                 due = number + rng.randint(1, 8)
                 while due in answer_due:
                     due += 1
@@ -270,11 +285,11 @@ class Thread:
         rng.shuffle(leaves)
         for number, comment in enumerate(leaves[:spam]):
             comment.update(status=Comment.Status.SPAM, policy_reasons=[("honeypot", "too_fast")[number % 2]])
-        for number, comment in enumerate(leaves[spam : spam + held]):
-            comment.update(
-                status=Comment.Status.HELD, policy_reasons=HOLD_REASONS[number % len(HOLD_REASONS)]
-            )
-            if number % 10 == 9:  # an appeal: rejected once, back in the queue
+        # Drawn, not counted within the thread: most threads hold one comment or none, and a count restarting
+        # in each would give nearly every held comment the first reason and none an appeal.
+        for comment in leaves[spam : spam + held]:
+            comment.update(status=Comment.Status.HELD, policy_reasons=rng.choice(HOLD_REASONS))
+            if rng.random() < self.shares.appeals:  # rejected once, back in the queue
                 comment.update(
                     is_appeal=True, rejection_reason="insult", policy_reasons=["hold_word", "appeal"]
                 )
@@ -348,11 +363,11 @@ def reader_name(number):
     return f"{NAMES[number % len(NAMES)]} {SURNAMES[number // len(NAMES) % len(SURNAMES)]}"
 
 
-def threads(articles, counts, *, first_id, owner, now, readers, seed):
+def threads(articles, counts, *, first_id, owner, now, readers, shares, seed):
     """One `Thread` per article, made one at a time (a million comments never sit in memory at once)."""
     first_ids = itertools.accumulate(counts, initial=first_id)
-    shares = {"held": HELD, "rejected": REJECTED, "spam": SPAM, "reported": REPORTED}
-    per_article = zip(*(quotas(counts, share) for share in shares.values()), strict=True)
+    states = ["held", "rejected", "spam", "reported"]
+    per_article = zip(*(quotas(counts, getattr(shares, state)) for state in states), strict=True)
     for article, count, first, quota in zip(articles, counts, first_ids, per_article, strict=False):
         yield Thread(
             article,
@@ -361,7 +376,8 @@ def threads(articles, counts, *, first_id, owner, now, readers, seed):
             owner=owner,
             now=now,
             readers=readers,
-            quota=dict(zip(shares, quota, strict=True)),
+            shares=shares,
+            quota=dict(zip(states, quota, strict=True)),
             seed=f"{seed}-{article.pk}",
         )
 
@@ -400,11 +416,18 @@ def insert(model, rows):
                 cursor.execute(statement)
 
 
-def seed_comments(articles, counts, *, owner, now, readers, seed=0):
+def seed_comments(articles, counts, *, owner, now, readers, shares=BUSY_BLOG, seed=0):
     """Comments, then their history and reports. The threads are made twice, identically: PostgreSQL takes
     one COPY at a time per connection, and a million comments' rows never sit in memory at once."""
     first_id = (Comment.objects.aggregate(models.Max("id"))["id__max"] or 0) + 1
-    shape = {"first_id": first_id, "owner": owner, "now": now, "readers": readers, "seed": seed}
+    shape = {
+        "first_id": first_id,
+        "owner": owner,
+        "now": now,
+        "readers": readers,
+        "shares": shares,
+        "seed": seed,
+    }
     insert(Comment, (row for thread in threads(articles, counts, **shape) for row in thread.comments))
     reports = []
 

@@ -3,9 +3,9 @@
 An upload is judged by its bytes alone, never by its name or the content type the browser sent. What passes
 ``validate_image`` is fully decoded once, so ``process_image`` and ``make_renditions`` can rely on it.
 
-An article's cover is a file with renditions beside it: ``cover_files`` re-encodes a new cover and makes its
-renditions around the write of the article's row, then deletes the files the row no longer names, and
-``delete_cover_files`` deletes them with the article.
+An article's cover is a file with renditions beside it: ``cover_files`` re-encodes a new cover around the
+write of the article's row and queues its renditions for the task worker (``blog.tasks``), then deletes the
+files the row no longer names, and ``delete_cover_files`` deletes them with the article.
 """
 
 import functools
@@ -164,10 +164,11 @@ def cover_files(article):
     """Keep the files of ``article``'s cover in step with the write of its row, made inside this block.
 
     Before the write, a new cover (a file not yet stored) is re-encoded with ``process_image`` and stored,
-    and its WebP renditions are stored and listed in ``article.cover_renditions``, so that the one write
-    records them; without a cover the list is emptied. Once the write is committed, the files the row named
-    before and no longer names (a replaced or removed cover and its renditions) are deleted. If the write
-    fails, the old files stay and the new ones are deleted.
+    and its renditions are emptied; after it, the task that makes them is queued in the same transaction (the
+    owner's save does not wait for them; the page shows the cover itself until they are made). Without a
+    cover the list is emptied. Once the write is committed, the files the row named before and no longer
+    names (a replaced or removed cover and its renditions) are deleted. If the write fails, the old files
+    stay and the new one is deleted.
     """
     cover = article.cover
     is_new = bool(cover) and not cover._committed
@@ -177,23 +178,36 @@ def cover_files(article):
         before = rows.values_list("cover", "cover_renditions").first()
     if is_new:
         processed = process_image(cover)
-        renditions = make_renditions(processed)
         cover.save(processed.name, processed, save=False)
-        article.cover_renditions = [
-            {"width": width, "name": default_storage.save(f"covers/renditions/{content.name}", content)}
-            for width, content in renditions
-        ]
-    elif not cover:
+    if is_new or not cover:
         article.cover_renditions = []
     try:
         yield
     except BaseException:
         if is_new:
-            _delete_cover_files(article.cover.name, article.cover_renditions)
+            _delete_cover_files(article.cover.name, [])
         raise
+    if is_new:
+        from . import tasks  # the tasks module reads the models, which call this one
+
+        tasks.make_cover_renditions.enqueue(article.pk, article.cover.name)
     if before:
         # A rollback of the surrounding transaction (the admin's, say) must leave the row's files in place.
         transaction.on_commit(functools.partial(_delete_cover_files, *before, keep=article.cover.name))
+
+
+def store_renditions(cover_name):
+    """Make and store the renditions of the stored cover ``cover_name``: the list for its article's row."""
+    with default_storage.open(cover_name, "rb") as file:
+        renditions = make_renditions(file)
+    return [
+        {"width": width, "name": default_storage.save(f"covers/renditions/{content.name}", content)}
+        for width, content in renditions
+    ]
+
+
+def delete_renditions(renditions):
+    _delete_cover_files("", renditions)
 
 
 def delete_cover_files(article):

@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -19,6 +19,16 @@ from . import images, markup, page_cache, search
 
 WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
+
+
+class PageVersion(models.Model):
+    """The version of what readers see, moved on by every change they can see: the latest row's id is part
+    of every cached page's key (blog/page_cache.py)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.pk)
 
 
 class TagQuerySet(models.QuerySet):
@@ -232,7 +242,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED:
             self.published_at = publication_date(self.published_at, timezone.now())
         self.search_vector = search.article_vector(self.title, self.summary, body_text)
-        with images.cover_files(self):
+        # One transaction: the row, and the task that makes a new cover's renditions.
+        with transaction.atomic(), images.cover_files(self):
             super().save(*args, **kwargs)
         page_cache.content_changed()
         # On PostgreSQL the vector is an SQL expression the write evaluated: leave the field unloaded rather

@@ -4,8 +4,11 @@ A reader with no cookie but the CSRF and language ones (no session, no pending m
 comment of theirs waiting for review) gets the home, article, tag and archive pages and the feeds from the
 cache. Everyone else gets a live page.
 
-- **Never stale.** Every key holds the content version, which `content_changed()` replaces once a write that
-  readers can see is committed (a comment published or removed, an article saved or published...). A page
+- **Never stale.** Every key holds the content version, which `content_changed()` moves on once a write that
+  readers can see is committed (a comment published or removed, an article saved or published...). The
+  version is a row of the database (`PageVersion`), read with one query for each page served: every process
+  and machine sees the same one, whatever their caches, and a cache that was down when a change was
+  committed serves nothing stale when it comes back. A page
   that will change by itself at a known time (a scheduled article appearing, comments closing) is stored
   with that time, and is rendered again once it has come. The settings are part of every key.
 - **Holes.** What must be fresh for each response (the CSRF token, the comment form's signed timestamp) is
@@ -19,14 +22,13 @@ import functools
 import hashlib
 import logging
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -35,7 +37,6 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pages:version"
 # Long enough to serve a busy page for a while; a new version makes every older key unreachable anyway.
 TIMEOUT = 24 * 3600
 # A stored page's holes are filled with values (a form's timestamp) that expire after
@@ -50,7 +51,9 @@ CACHEABLE_QUERY = frozenset({"page", "comments"})  # list pages, and pages of a 
 
 def content_changed():
     """Make every cached page stale, once the current transaction (if any) is committed: a reader who asks
-    between the write and its commit must not get the old page stored under the new version."""
+    between the write and its commit must not get the old page stored under the new version. (A version
+    written inside the transaction could be overtaken: ids are given when rows are written, not when they
+    are committed.)"""
     transaction.on_commit(_new_version)
 
 
@@ -143,9 +146,7 @@ def _cacheable(request):
 
 
 def _key(request):
-    version = _cache_call(cache.get, VERSION_KEY)
-    if version is None:
-        version = _new_version()
+    version = _latest_version() or 0
     # The host and scheme too: a page names its own absolute address (canonical link, feeds, share links).
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     path = hashlib.sha256(address.encode()).hexdigest()
@@ -188,16 +189,45 @@ def _fill(content, holes, request):
 
 
 def _new_version():
-    version = uuid.uuid4().hex
-    _cache_call(cache.set, VERSION_KEY, version, None)
-    return version
+    """Run once a write is committed: it must never fail the request whose write it follows."""
+    try:
+        _versions().create()
+    except DatabaseError:
+        logger.exception("The cached pages could not be made stale.")
+
+
+def forget_old_versions():
+    """Delete the versions before the current one: only the latest is ever read."""
+    return _versions().filter(pk__lt=_latest_version() or 0).delete()[0]
+
+
+def _versions():
+    from .models import PageVersion  # the models call this module when they change: imported late
+
+    return PageVersion.objects
+
+
+def _latest_version():
+    return _versions().order_by("-pk").values_list("pk", flat=True).first()
+
+
+# After a failure, this process leaves the cache alone for a while: a Redis that hangs would otherwise cost
+# every request its timeout, several times.
+PAUSE_AFTER_FAILURE = 30
+_paused_until = 0.0
 
 
 def _cache_call(method, *args):
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        return None
     try:
         return method(*args)
     except Exception as error:  # any cache backend failure: the page is rendered live instead
-        logger.warning("The page cache is unavailable (%s): serving live pages.", error)
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        logger.warning(
+            "The page cache is unavailable (%s): serving live pages for %s s.", error, PAUSE_AFTER_FAILURE
+        )
         return None
 
 

@@ -11,17 +11,19 @@ from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blog.models import Article
 
-from . import admin_views, moderation
+from . import admin_views, moderation, notifications
 from .admin_actions import approve, ban_authors, mark_spam, no_answer_needed, reject
 from .admin_filters import (
     ArticleFilter,
@@ -37,6 +39,7 @@ from .admin_filters import (
 from .forms import HoldWordForm
 from .models import (
     QUEUE_ORDER,
+    AbuseTerm,
     Ban,
     Comment,
     CommentEvent,
@@ -181,9 +184,24 @@ class CommentAdmin(CommentListMixin, admin.ModelAdmin):
         "created_at",
         "moderated_at",
         "moderated_by",
+        "reader_record",
     ]
     readonly_fields = fields
     inlines = [ReportInline, HistoryInline]
+
+    @admin.display(description=_("the reader's record"))
+    def reader_record(self, comment):
+        """What the trust for regulars reads: the reader's other comments of the trust window."""
+        others = Comment.objects.by_the_same_reader(
+            email=comment.author_email, ip_address=comment.ip_address, user=comment.user
+        ).exclude(pk=comment.pk)
+        record = others.record()
+        words = ngettext(
+            "%(count)d earlier comment published", "%(count)d earlier comments published", record["published"]
+        ) % {"count": record["published"]}
+        if others.trusted():
+            return _("trusted: %(record)s") % {"record": words}
+        return words
 
     def has_add_permission(self, request):
         return False
@@ -263,6 +281,7 @@ class UnansweredQuestionAdmin(CommentListMixin, admin.ModelAdmin):
     show_full_result_count = False
     fields = CommentAdmin.fields
     readonly_fields = fields
+    reader_record = CommentAdmin.reader_record
 
     def get_queryset(self, request):
         return self.with_related_rows(UnansweredQuestion.objects.unanswered_questions())
@@ -292,6 +311,16 @@ class HoldWordAdmin(admin.ModelAdmin):
     fields = ["word", "language", "confirm"]
 
 
+@admin.register(AbuseTerm)
+class AbuseTermAdmin(admin.ModelAdmin):
+    """The abuse signal's words, by what each says (comments/abuse.py reads them)."""
+
+    list_display = ["entry", "kind", "language", "changed_at"]
+    list_filter = ["kind", "language"]
+    search_fields = ["entry"]
+    fields = ["entry", "kind", "language"]
+
+
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
     list_display = ["__str__", "reason", "until", "is_active", "created_by"]
@@ -312,10 +341,35 @@ class BanAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class MailStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("waiting to be sent")),
+            ("failing", _("failing")),
+            ("given_up", _("given up on: requeue it")),
+            ("sent", _("already sent")),
+        ]
+
+    def queryset(self, request, queryset):
+        filters = {
+            "waiting": lambda: queryset.filter(sent_at__isnull=True, failing_since__isnull=True),
+            "failing": queryset.failing,
+            "given_up": queryset.given_up,
+            "sent": lambda: queryset.filter(sent_at__isnull=False),
+        }
+        return filters[self.value()]() if self.value() in filters else queryset
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "kind", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    """The outbox. A mail that keeps failing says since when and why, and waits here to be requeued."""
+
+    list_display = ["subject", "kind", "created_at", "delivery", "attempts"]
+    list_filter = [MailStatusFilter, "kind"]
+    actions = ["requeue"]
     readonly_fields = [
         "to",
         "subject",
@@ -325,12 +379,35 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "kind",
         "created_at",
         "sent_at",
+        "next_attempt_at",
         "attempts",
+        "failing_since",
         "last_error",
     ]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("delivery"))
+    def delivery(self, mail):
+        if mail.sent_at:
+            return _("sent %(when)s") % {"when": date_format(localtime(mail.sent_at), "DATETIME_FORMAT")}
+        if not mail.failing_since:
+            return _("waiting to be sent")
+        words = _("Failing since %(since)s, last error: %(error)s")
+        if mail.next_attempt_at is None:
+            words = _("Failing since %(since)s, given up on, last error: %(error)s")
+        since = date_format(localtime(mail.failing_since), "DATETIME_FORMAT")
+        return words % {"since": since, "error": Truncator(mail.last_error).chars(120)}
+
+    @admin.action(description=_("Send the selected mails again now"), permissions=["change"])
+    def requeue(self, request, queryset):
+        count = notifications.requeue(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d mail will be sent again.", "%(count)d mails will be sent again.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(MailOptOut)

@@ -1,3 +1,5 @@
+import hashlib
+import secrets
 import time
 import unicodedata
 
@@ -19,29 +21,35 @@ TOKEN_SALT = "comments.form"
 
 
 def issue_token(article, issued_at=None):
-    """A signed stamp of when the form was shown, for this article: the policy reads how fast it came back."""
-    return signing.dumps(
-        [article.pk, int(issued_at if issued_at is not None else time.time())], salt=TOKEN_SALT
-    )
+    """A signed stamp of when this form was shown, for this article, unique to it: the policy reads how fast
+    it came back, and a form is posted only once (`CommentForm.submission_key`)."""
+    issued_at = int(issued_at if issued_at is not None else time.time())
+    return signing.dumps([article.pk, issued_at, secrets.token_urlsafe(12)], salt=TOKEN_SALT)
 
 
 def page_token(request, article_pk):
     """`issue_token` for the article page, filled in for each response when the page comes from the cache
     (a `page_cache.hole`): the timing trap measures from when this reader's page was served."""
-    return signing.dumps([article_pk, int(time.time())], salt=TOKEN_SALT)
+    return signing.dumps([article_pk, int(time.time()), secrets.token_urlsafe(12)], salt=TOKEN_SALT)
 
 
-def seconds_since_issue(token, article, now=None):
-    """Seconds between showing the form and its submission; None when the token is missing, forged, for
-    another article, from the future or older than COMMENTS_FORM_MAX_AGE_HOURS."""
+def read_token(token, article, now=None):
+    """(seconds between showing the form and its submission, the form's unique value); None when the token
+    is missing, forged, for another article, from the future or older than COMMENTS_FORM_MAX_AGE_HOURS."""
     try:
-        article_pk, issued_at = signing.loads(token, salt=TOKEN_SALT)
+        article_pk, issued_at, *unique = signing.loads(token, salt=TOKEN_SALT)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     age = (now if now is not None else time.time()) - issued_at
     if article_pk != article.pk or not 0 <= age <= settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600:
         return None
-    return age
+    # Pages shown before forms had a unique value carry none, for the few days they stay valid.
+    return age, unique[0] if unique else None
+
+
+def seconds_since_issue(token, article, now=None):
+    read = read_token(token, article, now)
+    return read[0] if read else None
 
 
 # Django's own form templates, in their Jinja2 versions: the same HTML, rendered in two thirds of the time
@@ -135,6 +143,17 @@ class CommentForm(forms.ModelForm):
 
     def seconds_to_submit(self):
         return seconds_since_issue(self.cleaned_data.get("token", ""), self.article)
+
+    def submission_key(self):
+        """What makes this post of this form unique: its token's value with the text. The database takes one
+        comment per key, so the same form sent twice (a double click, a resent request) makes one comment,
+        while a reader who writes something else from the same page is not turned away. None without a
+        valid token (which the policy counts against the comment anyway)."""
+        read = read_token(self.cleaned_data.get("token", ""), self.article)
+        if not read or read[1] is None:
+            return None
+        text = f"{self.article.pk}\n{read[1]}\n{self.cleaned_data['body']}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ReportForm(forms.ModelForm):

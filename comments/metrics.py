@@ -6,19 +6,38 @@ received it and why, the "approved", "rejected", "spam" and "appealed" rows say 
 automatic release of soft holds, whose rows have no actor) did, and when.
 """
 
+import dataclasses
+import logging
 import statistics
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from . import charts, moderation
 from .models import Comment, CommentEvent
 from .moderation import REASON_LABELS, RejectionReason
+
+logger = logging.getLogger(__name__)
 
 Action = CommentEvent.Action
 Status = Comment.Status
@@ -27,6 +46,13 @@ ANSWER_DEADLINE = timedelta(hours=48)
 DECISIONS = [Action.APPROVED, Action.REJECTED, Action.MARKED_SPAM]
 # In the policy's order (that of REASON_LABELS). Appeals are counted from their own history rows, since they
 # happen to comments posted earlier.
+STATUSES = [Status.PUBLISHED, Status.HELD, Status.SPAM]  # a comment's outcome at posting
+ACTION_FIGURES = {
+    Action.APPEALED: "appealed",
+    Action.APPROVED: "approved",
+    Action.REJECTED: "rejected",
+    Action.MARKED_SPAM: "marked_spam",
+}
 HOLD_CODES = [code for code in REASON_LABELS if code in moderation.HOLD_REASONS - {moderation.Reason.APPEAL}]
 SPAM_CODES = [code for code in REASON_LABELS if code in moderation.SPAM_REASONS]
 
@@ -117,8 +143,34 @@ class Figures:
         return self.approved - self.approved_automatically
 
 
+# The window's figures read a month of history: kept this long for the moderators who open the page next.
+WINDOW_CACHE_SECONDS = 600
+
+
+def current_figures(days=30):
+    """`moderation_figures()` for the admin's page: what waits right now is counted for each request; the
+    window's counts and times come from the cache when they were counted less than WINDOW_CACHE_SECONDS ago
+    (the page says when), so that the page costs the same whatever the volume of history."""
+    key = f"comments:metrics:{days}:{get_language()}"
+    try:
+        figures = cache.get(key)
+    except Exception:  # a cache that is down costs the saving, never the page
+        figures = None
+    if figures is None:
+        figures = moderation_figures(days=days)
+        try:
+            cache.set(key, figures, WINDOW_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The cache is unavailable: the moderation metrics are counted for each request.")
+        return figures
+    pending, oldest = _pending()
+    return dataclasses.replace(
+        figures, pending=pending, oldest_pending=timezone.now() - oldest if oldest else None
+    )
+
+
 def moderation_figures(now=None, days=30):
-    """The admin's figures for the window from `now - days` to `now` (both included). Five queries.
+    """The admin's figures for the window from `now - days` to `now` (both included). Four queries.
 
     - `pending`: comments held right now (the queue, whatever `now` says), and `oldest_pending` how long the
       longest-waiting one has been in it: since it was posted, or for an appeal since its latest "appealed"
@@ -140,7 +192,10 @@ def moderation_figures(now=None, days=30):
     now = now or timezone.now()
     since = now - timedelta(days=days)
     pending, oldest = _pending()
-    counts = _history().filter(created_at__range=(since, now)).aggregate(**_event_counts())
+    first, last = timezone.localtime(since).date(), timezone.localtime(now).date()
+    chart_days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    by_day = _history_counts(since, now, chart_days)
+    counts = sum(by_day.values(), Counter())
     decision_time, answer_time, answered_in_time = _waits(since, now)
     return Figures(
         now=now,
@@ -165,7 +220,16 @@ def moderation_figures(now=None, days=30):
             for reason in RejectionReason
         ],
         marked_spam=counts["marked_spam"],
-        chart=posting_chart(since, now),
+        # Every local day the window touches has a bar, so the bars add up to the window's counts; the first
+        # and last days are partial. Published at once at the bottom, then held, then spam.
+        chart=charts.stacked_bars(
+            chart_days,
+            {
+                (day, status): by_day[index][status]
+                for index, day in enumerate(chart_days)
+                for status in STATUSES
+            },
+        ),
     )
 
 
@@ -192,18 +256,11 @@ def monthly_counts(months=12, now=None):
     now = timezone.localtime(now or timezone.now())
     first = now.year * 12 + now.month - 1 - (months - 1)
     firsts = [date(number // 12, number % 12 + 1, 1) for number in range(first, first + months)]
-    rows = (
-        _history()
-        .filter(created_at__gte=_midnight(firsts[0]), created_at__lte=now)
-        .annotate(period=_period(firsts))
-        .values("period")
-        .annotate(**_event_counts())
-        .order_by("-period")
-    )
+    by_month = _history_counts(_midnight(firsts[0]), now, firsts)
     result = []
-    for row in rows:
+    for period, row in sorted(by_month.items(), reverse=True):
         month = Month(
-            month=firsts[row["period"]],
+            month=firsts[period],
             published=row["published"],
             held=row["held"],
             held_by_reason=[
@@ -236,30 +293,40 @@ def _period(days):
     return Case(*reversed(whens), default=None, output_field=IntegerField())
 
 
-def _history():
-    # The posted row's reasons are ", ".join(codes): framed by separators, each code matches only itself.
-    return CommentEvent.objects.alias(codes=Concat(Value(", "), "reason", Value(","))).order_by()
+def _history_counts(since, until, periods):
+    """The history rows from `since` to `until` (both included) counted per period of `periods` (ascending
+    local dates, see `_period`): {period index: Counter}, with for each period the figures `published`,
+    `held` and `spam` (comments posted, by outcome), `code_<code>` (posted rows by reason code: a comment
+    held for two reasons counts under both), `appealed`, `approved`, `approved_automatically` (no actor),
+    `rejected`, `rejected_<reason>` and `marked_spam`. A missing figure counts 0. One query.
 
-
-def _event_counts():
-    """One aggregate per figure over a `_history()` queryset, shared by the window and the months."""
-    posted = Q(action=Action.POSTED)
-    counts = {
-        "published": Count("pk", filter=posted & Q(to_status=Status.PUBLISHED)),
-        "held": Count("pk", filter=posted & Q(to_status=Status.HELD)),
-        "spam": Count("pk", filter=posted & Q(to_status=Status.SPAM)),
-        "appealed": Count("pk", filter=Q(action=Action.APPEALED)),
-        "approved": Count("pk", filter=Q(action=Action.APPROVED)),
-        "approved_automatically": Count("pk", filter=Q(action=Action.APPROVED, actor__isnull=True)),
-        "rejected": Count("pk", filter=Q(action=Action.REJECTED)),
-        "marked_spam": Count("pk", filter=Q(action=Action.MARKED_SPAM)),
-    }
-    for code in HOLD_CODES + SPAM_CODES:
-        counts[f"code_{code}"] = Count("pk", filter=posted & Q(codes__contains=f", {code},"))
-    for reason in RejectionReason:
-        counts[f"rejected_{reason.value}"] = Count(
-            "pk", filter=Q(action=Action.REJECTED, reason=reason.value)
-        )
+    The database only groups the rows by what the figures depend on, a few dozen groups a day, and the
+    figures are summed here: one aggregate per figure would test every row against every reason code. The
+    rows are read from the index of history dates alone, which holds the grouped columns."""
+    groups = (
+        CommentEvent.objects.filter(created_at__range=(since, until))
+        .annotate(period=_period(periods))
+        .values_list("period", "action", "to_status", "reason", "actor")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    counts = defaultdict(Counter)
+    rejection_reasons = set(RejectionReason.values)
+    for period, action, to_status, reason, actor, count in groups:
+        figures = counts[period]
+        if action == Action.POSTED:
+            figures[to_status] += count
+            # The posted row's reasons are ", ".join(codes): framed by separators, a code matches only itself.
+            codes = f", {reason},"
+            for code in HOLD_CODES + SPAM_CODES:
+                if f", {code}," in codes:
+                    figures[f"code_{code}"] += count
+        elif action in (Action.APPEALED, Action.APPROVED, Action.REJECTED, Action.MARKED_SPAM):
+            figures[ACTION_FIGURES[action]] += count
+            if action == Action.APPROVED and actor is None:
+                figures["approved_automatically"] += count
+            if action == Action.REJECTED and reason in rejection_reasons:
+                figures[f"rejected_{reason}"] += count
     return counts
 
 
@@ -291,15 +358,17 @@ def _waits(since, now):
         .order_by("created_at", "id")
         .values("created_at")[:1]
     )
+    # Each row brings back its wait, computed by the database: one duration instead of two dates, which
+    # are the slowest values to read (a month of a busy blog has thousands of rows here).
     held = (
         CommentEvent.objects.filter(
             action=Action.POSTED, to_status=Status.HELD, created_at__range=(since, now)
         )
         .annotate(decided_at=Subquery(first_decision))
         .order_by()
-        .values_list("created_at", "decided_at")
+        .values_list(F("decided_at") - F("created_at"), flat=True)
     )
-    decided = [decided_at - posted_at for posted_at, decided_at in held if decided_at is not None]
+    decided = [wait for wait in held if wait is not None]
     decision_time = Median.of(decided, waiting=len(held) - len(decided))
 
     first_answer = (
@@ -308,36 +377,17 @@ def _waits(since, now):
         .order_by("created_at", "id")
         .values("created_at")[:1]
     )
+    old_enough = ExpressionWrapper(Q(created_at__lte=now - ANSWER_DEADLINE), output_field=BooleanField())
     questions = (
         Comment.objects.questions_for_the_author()
         .filter(created_at__range=(since, now))
         .annotate(answered_at=Subquery(first_answer))
         .order_by()
-        .values_list("created_at", "answered_at")
+        .values_list(F("answered_at") - F("created_at"), old_enough)
     )
-    answered = [answered_at - asked_at for asked_at, answered_at in questions if answered_at is not None]
+    answered = [wait for wait, _judged in questions if wait is not None]
     answer_time = Median.of(answered, waiting=len(questions) - len(answered))
 
-    judged = [
-        answered_at is not None and answered_at - asked_at <= ANSWER_DEADLINE
-        for asked_at, answered_at in questions
-        if asked_at <= now - ANSWER_DEADLINE
-    ]
+    judged = [wait is not None and wait <= ANSWER_DEADLINE for wait, judged in questions if judged]
     share = Share(answered=sum(judged), asked=len(judged), too_recent=len(questions) - len(judged))
     return decision_time, answer_time, share
-
-
-def posting_chart(since, now):
-    """Comments posted per local day from `since` to `now`, stacked by outcome at posting (published at once
-    at the bottom, then held, then spam). Every local day the window touches has a bar, so the bars add up to
-    the window's counts; the first and last days are partial. One query."""
-    first, last = timezone.localtime(since).date(), timezone.localtime(now).date()
-    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-    rows = (
-        CommentEvent.objects.filter(action=Action.POSTED, created_at__range=(since, now))
-        .annotate(period=_period(days))
-        .values("period", "to_status")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    return charts.stacked_bars(days, {(days[row["period"]], row["to_status"]): row["count"] for row in rows})

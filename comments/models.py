@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -5,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog import markup, page_cache
 
-from . import moderation
+from . import abuse, moderation
 from .moderation import RejectionReason
 
 
@@ -131,6 +132,33 @@ class CommentQuerySet(models.QuerySet):
         cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
         return self.filter(status=Comment.Status.SPAM, created_at__lt=cutoff)
 
+    def by_the_same_reader(self, *, email, ip_address, user):
+        """Comments by the same reader: by their account when signed in, else by the same email from the same
+        network address (an address alone can be anyone's; an email alone too)."""
+        if user is not None and user.is_authenticated:
+            return self.filter(user=user)
+        if not (email and ip_address):
+            return self.none()
+        return self.filter(author_email__iexact=email, ip_address=ip_address)
+
+    def record(self, now=None):
+        """How many of these comments of the last COMMENTS_TRUST_WINDOW_DAYS are published, and removed.
+        The last day's do not count yet: a regular comes back over days, and a burst proves nothing."""
+        now = now or timezone.now()
+        since = now - timedelta(days=settings.COMMENTS_TRUST_WINDOW_DAYS)
+        return self.filter(created_at__gte=since, created_at__lt=now - timedelta(days=1)).aggregate(
+            published=Count("pk", filter=Q(status=Comment.Status.PUBLISHED)),
+            removed=Count("pk", filter=Q(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])),
+        )
+
+    def trusted(self, now=None):
+        """Whether these comments make their reader a regular, whom the soft holds (links, pace) skip: at
+        least COMMENTS_TRUST_AFTER published within COMMENTS_TRUST_WINDOW_DAYS, none removed or spam."""
+        if not settings.COMMENTS_TRUST_AFTER:
+            return False
+        record = self.record(now)
+        return record["published"] >= settings.COMMENTS_TRUST_AFTER and not record["removed"]
+
     def recent_duplicates(self, body, email, ip_address, now=None):
         """Earlier comments with the same text from the same email or address, inside the duplicate window."""
         since = (now or timezone.now()) - timedelta(hours=settings.COMMENTS_DUPLICATE_WINDOW_HOURS)
@@ -138,6 +166,10 @@ class CommentQuerySet(models.QuerySet):
         if ip_address:
             sender |= Q(ip_address=ip_address)
         return self.filter(sender, body=body, created_at__gte=since)
+
+
+# What a comment must be to answer a question (`CommentQuerySet.answering()`), for its indexes.
+ANSWER_CANDIDATES = Q(status="published", user__isnull=False)
 
 
 def _open_reports():
@@ -215,6 +247,9 @@ class Comment(models.Model):
     )
     ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # The comment form's single-use key (`forms.submission_key`): the database refuses a second comment from
+    # the same form with the same text, so a double click or a resent post shows the first one.
+    submission = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(
@@ -250,9 +285,23 @@ class Comment(models.Model):
             # A commenter's other comments (the reply page) and the duplicate check match the address
             # without case, as `author_email__iexact` does.
             models.Index(Upper("author_email"), name="comment_author_email"),
+            # The flood limit counts an address's comments of the last minutes.
+            models.Index(fields=["ip_address", "created_at"], name="comment_address_age"),
             # The few comments an admin filter looks for: appeals, and those the policy gave reasons to.
             models.Index(fields=["created_at"], condition=Q(is_appeal=True), name="comment_appeals"),
             models.Index(fields=["created_at"], condition=~Q(policy_reasons=[]), name="comment_with_reasons"),
+            # The held comments, in the queue's order, with what the metrics' "oldest pending" needs: read
+            # from the index alone, without visiting a row of the table for each.
+            models.Index(
+                fields=["created_at", "id"],
+                include=["is_appeal"],
+                condition=Q(status="held"),
+                name="comment_held",
+            ),
+            # The answers that `answering()` looks for under each question (the unanswered list, the
+            # metrics): only a published comment by an account can be one, a few among a million.
+            models.Index(fields=["reply_to"], condition=ANSWER_CANDIDATES, name="comment_answers_to"),
+            models.Index(fields=["parent"], condition=ANSWER_CANDIDATES, name="comment_answers_under"),
         ]
 
     def __str__(self):
@@ -436,7 +485,23 @@ class CommentEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-        indexes = [models.Index(fields=["created_at"], name="comment_event_age")]  # the metrics' window
+        indexes = [
+            # The metrics' window: its rows are counted from the index alone (on PostgreSQL; SQLite ignores
+            # `include`), which holds every column they are grouped by. History rows of one month lie all over
+            # the table (a comment's rows are written over weeks); without this, each costs a page read.
+            models.Index(
+                fields=["created_at"],
+                include=["action", "to_status", "reason", "actor", "comment"],
+                name="comment_event_window",
+            ),
+            # The metrics' decision time starts from the comments held at posting, a few in each window.
+            models.Index(
+                fields=["created_at"],
+                include=["comment"],
+                condition=Q(action="posted", to_status="held"),
+                name="comment_event_held",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
@@ -499,6 +564,68 @@ class HoldWord(models.Model):
                 raise ValidationError(
                     {"word": _("This word is already in the list as “%(word)s”.") % {"word": other}}
                 )
+
+
+class AbuseTermQuerySet(models.QuerySet):
+    def lexicon(self):
+        """The lexicon the policy reads (comments/abuse.py): read again only when the table has changed."""
+        version = self.aggregate(count=Count("pk"), last=Max("pk"), changed=Max("changed_at"))
+        return _lexicon(tuple(version.values()))
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon(version):
+    return abuse.Lexicon.of(AbuseTerm.objects.values_list("kind", "entry"))
+
+
+class AbuseTerm(models.Model):
+    """A word or phrase the abuse signal reads, by what it says about a comment: a name for a person, a word
+    that judges, a threat, who or what is aimed at (comments/abuse.py). Seeded in English and French
+    (default_abuse_lexicon.py); the owner extends it here."""
+
+    class Kind(models.TextChoices):
+        PERSON_INSULT = abuse.Kind.PERSON_INSULT, _("a name for a person (held unless it describes an idea)")
+        INSULT = abuse.Kind.INSULT, _("a word that judges (held when aimed at a person)")
+        SLUR = abuse.Kind.SLUR, _("a slur (always held)")
+        DEHUMANISING = abuse.Kind.DEHUMANISING, _("dehumanising (held when aimed at people)")
+        DEROGATORY = abuse.Kind.DEROGATORY, _("a generalisation (held when aimed at a group)")
+        THREAT = abuse.Kind.THREAT, _("a threat (always held)")
+        EXCLUSION = abuse.Kind.EXCLUSION, _("exclusion, “you do not belong” (always held)")
+        PERSON = abuse.Kind.PERSON, _("a person as a target (you, the author)")
+        GROUP = abuse.Kind.GROUP, _("a group of people as a target")
+        IDEA = abuse.Kind.IDEA, _("an idea or a thing as a target (article, advice)")
+        SELF = abuse.Kind.SELF, _("the writer themselves (I, je)")
+        VOCATIVE = abuse.Kind.VOCATIVE, _("calls someone what follows (espèce de, you)")
+        REPORT = abuse.Kind.REPORT, _("reports words said elsewhere (called me)")
+        ADVERT = abuse.Kind.ADVERT, _("advertising (held with a link)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    entry = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        help_text=_(
+            "Compared without case or accents. End a word with * for its family (idiot* matches idiote, "
+            "idiots); several words match in sequence."
+        ),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = AbuseTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "entry"]
+        verbose_name = _("abuse lexicon entry")
+        verbose_name_plural = _("abuse lexicon")
+        constraints = [models.UniqueConstraint(fields=["kind", "entry"], name="one_abuse_term_per_kind")]
+
+    def __str__(self):
+        return self.entry
+
+    def clean(self):
+        self.entry = " ".join(self.entry.split())
+        if not abuse.tokens_of(abuse.normalize(self.entry).replace("*", "")):
+            raise ValidationError({"entry": _("Enter a word: letters or digits.")})
 
 
 class BanQuerySet(models.QuerySet):
@@ -606,20 +733,52 @@ class MailOptOut(models.Model):
         return self.address[:12]
 
 
+class PostingAddress(models.Model):
+    """An address (email or network, as its keyed hash) that posted in the rate window. Posting locks its
+    row while it counts that address's recent comments and saves the new one: concurrent posts from one
+    address are counted one after the other, exactly, on any number of workers and machines."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    last_posted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.key[:12]
+
+
 class OutgoingMailQuerySet(models.QuerySet):
     def unsent(self):
         return self.filter(sent_at__isnull=True).order_by("created_at")
 
+    def due(self, now=None):
+        """Mails waiting for their (next) attempt. A mail being sent is not due until its claim expires."""
+        now = now or timezone.now()
+        return (
+            self.filter(sent_at__isnull=True, next_attempt_at__lte=now)
+            .exclude(claimed_until__gt=now)
+            .order_by("next_attempt_at", "id")
+        )
+
+    def failing(self):
+        """Mails whose last attempt failed: retrying, or given up on until someone requeues them."""
+        return self.filter(sent_at__isnull=True, failing_since__isnull=False)
+
+    def given_up(self):
+        return self.failing().filter(next_attempt_at__isnull=True)
+
     def to_purge(self, now=None):
         """Mails older than COMMENTS_MAIL_RETENTION_DAYS, sent or given up on: addresses are not kept
-        forever."""
+        forever. A mail still being retried stays."""
         cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_MAIL_RETENTION_DAYS)
-        return self.filter(created_at__lt=cutoff)
+        return self.filter(created_at__lt=cutoff).filter(
+            Q(sent_at__isnull=False) | Q(next_attempt_at__isnull=True)
+        )
 
 
 class OutgoingMail(models.Model):
-    """Every mail the comments send, stored first: a mail server that is down never costs a comment, and
-    the failure stays here for `manage.py comment_jobs` to retry."""
+    """The outbox: every mail the comments send, written in the same transaction as the comment or the
+    decision that causes it, and sent afterwards by the task worker (`comments.tasks`). A mail server that is
+    down or slow never costs a comment or makes a reader wait; a failure stays here, retried with growing
+    delays, and shown in the admin."""
 
     to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=200)
@@ -631,7 +790,13 @@ class OutgoingMail(models.Model):
     kind = models.CharField(_("kind"), max_length=30)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When a worker may try it next; None once given up on.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, default=timezone.now)
+    # Set by the worker sending it, so that no other does meanwhile; a worker killed mid-send leaves it to the
+    # others once this has passed.
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     objects = OutgoingMailQuerySet.as_manager()
@@ -640,6 +805,11 @@ class OutgoingMail(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"], condition=Q(sent_at__isnull=True), name="mail_due"
+            ),
+        ]
 
     def __str__(self):
         return self.subject

@@ -8,13 +8,15 @@ request, the cache or the settings.
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import abuse
+from .abuse import normalize
 
 PUBLISHED = "published"
 HELD = "held"
@@ -34,6 +36,13 @@ class Reason:
     BANNED = "banned"
     ARTICLE_HOLDS_ALL = "article_holds_all"
     APPEAL = "appeal"
+    # Abuse aimed at people (comments/abuse.py), one code for each kind found.
+    INSULT = "insult"
+    HATE = "hate"
+    THREAT = "threat"
+    EXCLUSION = "exclusion"
+    DEHUMANISING = "dehumanising"
+    ADVERT = "advert"
 
 
 SPAM_REASONS = frozenset({Reason.HONEYPOT, Reason.TOO_FAST, Reason.BAD_TOKEN})
@@ -46,9 +55,18 @@ HOLD_REASONS = frozenset(
         Reason.BANNED,
         Reason.ARTICLE_HOLDS_ALL,
         Reason.APPEAL,
+        Reason.INSULT,
+        Reason.HATE,
+        Reason.THREAT,
+        Reason.EXCLUSION,
+        Reason.DEHUMANISING,
+        Reason.ADVERT,
     }
 )
-# A burst of links or comments is usually an enthusiastic reader; time alone may clear it.
+# The abuse signal's categories (comments/abuse.py), as reason codes.
+ABUSE_REASONS = (Reason.INSULT, Reason.HATE, Reason.THREAT, Reason.EXCLUSION, Reason.DEHUMANISING)
+# A burst of links or comments is usually an enthusiastic reader; time alone may clear it, and a reader whose
+# comments were published before skips them.
 SOFT_REASONS = frozenset({Reason.LINKS, Reason.RATE})
 
 # Each completes "waiting for review because: ...".
@@ -63,6 +81,13 @@ REASON_LABELS = {
     Reason.BANNED: _("this address is currently banned from commenting"),
     Reason.ARTICLE_HOLDS_ALL: _("the author reviews every comment on this article before it appears"),
     Reason.APPEAL: _("its author asked for a second review of a rejection"),
+    # Categories, never the words found: a reason must not quote a slur back to anyone.
+    Reason.INSULT: _("it calls a person a name the site holds for review"),
+    Reason.HATE: _("it speaks of a group of people in terms the site holds for review"),
+    Reason.THREAT: _("it reads as a threat to someone"),
+    Reason.EXCLUSION: _("it tells someone they do not belong here"),
+    Reason.DEHUMANISING: _("it speaks of people as vermin or things"),
+    Reason.ADVERT: _("it reads like an advertisement"),
 }
 
 
@@ -101,6 +126,8 @@ class Facts:
     is_banned: bool = False
     article_holds_all: bool = False
     speaks_for_article: bool = False  # the article's author or staff (Article.speaks_for): no check at all
+    lexicon: abuse.Lexicon = abuse.Lexicon()  # the abuse signal's words (models.AbuseTerm)
+    trusted: bool = False  # a regular whose earlier comments were published: no soft holds
 
 
 @dataclass(frozen=True)
@@ -123,15 +150,22 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         spam.append(Reason.TOO_FAST)
     if spam:
         return Decision(SPAM, tuple(spam))
+    links = count_links(facts.text)
+    reading = abuse.read(facts.text, facts.lexicon)
+    abuse_found = {finding.category for finding in reading.findings}
     checks = [
-        (Reason.LINKS, count_links(facts.text) > rules.max_links),
+        (Reason.LINKS, links > rules.max_links),
         (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),
         (Reason.RATE, facts.recent_comments >= rules.rate_limit),
         (Reason.DUPLICATE, facts.is_duplicate),
         (Reason.BANNED, facts.is_banned),
         (Reason.ARTICLE_HOLDS_ALL, facts.article_holds_all),
+        *((code, code in abuse_found) for code in ABUSE_REASONS),
+        (Reason.ADVERT, reading.is_advert(links)),
     ]
-    held = tuple(reason for reason, applies in checks if applies)
+    held = tuple(
+        reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)
+    )
     return Decision(HELD, held) if held else Decision(PUBLISHED)
 
 
@@ -153,17 +187,6 @@ def count_links(text: str) -> int:
 
 # Letters and digits only: underscores are Markdown emphasis (__word__), apostrophes split elisions (l'idiot).
 _WORD = re.compile(r"[^\W_]+")
-
-
-def normalize(text: str) -> str:
-    """Casefolded, ligatures spelled out, accents dropped: "ENCULÉ" and "encule" both give "encule"."""
-    # NFKD leaves these ligatures whole, and French writes "cœur" and "coeur" alike.
-    folded = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", folded)
-    # Removing each distinct mark is many times faster than rebuilding the string one character at a time.
-    for mark in {char for char in set(decomposed) if unicodedata.combining(char)}:
-        decomposed = decomposed.replace(mark, "")
-    return decomposed
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -193,6 +216,8 @@ def find_hold_words(text: str, words: Sequence[str]) -> list[str]:
     words in sequence, whatever punctuation lies between them. Returns the matching entries as spelled in
     `words`, once each, in their order there.
     """
+    if not words:
+        return []
     keys, singles, phrases = _index(tuple(words))
     tokens = words_of(text)
     found = {(token,) for token in singles.intersection(tokens)}

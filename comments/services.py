@@ -1,17 +1,18 @@
 """The writes with several effects: save the comment, record its history, tell the people concerned.
 Views, admin actions and the `comment_jobs` command all go through these functions."""
 
-import hashlib
+import functools
+import operator
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import moderation, notifications
-from .models import Ban, Comment, HoldWord, OutgoingMail, Report
+from .models import AbuseTerm, Ban, Comment, HoldWord, OutgoingMail, PostingAddress, Report, address_key
 
 
 def policy_rules():
@@ -22,47 +23,72 @@ def policy_rules():
     )
 
 
-def post_comment(*, article, data, user, ip_address=None, user_agent="", seconds_to_submit=None, honeypot=""):
-    """Save a reader's comment with the policy's outcome, record it, and notify. `data` is a valid
-    CommentForm's cleaned_data. Returns the comment and the policy's decision."""
+def post_comment(
+    *,
+    article,
+    data,
+    user,
+    ip_address=None,
+    user_agent="",
+    seconds_to_submit=None,
+    honeypot="",
+    submission=None,
+):
+    """Save a reader's comment with the policy's outcome, its history and the mails it causes, in one
+    transaction. `data` is a valid CommentForm's cleaned_data; `submission` its single-use key
+    (`CommentForm.submission_key`): the same form posted again returns the comment it made the first time.
+    Returns the comment and the policy's decision."""
     if user.is_authenticated:
         name, email, url = user.display_name[:80], user.email, ""
     else:
         name, email, url = data["author_name"], data["author_email"], data.get("author_url", "")
-    facts = moderation.Facts(
-        text=data["body"],
-        hold_words=list(HoldWord.objects.values_list("word", flat=True)),
-        honeypot=honeypot,
-        seconds_to_submit=seconds_to_submit,
-        recent_comments=_count_in_rate_window(email, ip_address),
-        is_duplicate=Comment.objects.recent_duplicates(data["body"], email, ip_address).exists(),
-        is_banned=Ban.objects.matching(email=email, ip_address=ip_address, user=user).exists(),
-        article_holds_all=article.hold_all_comments,
-        speaks_for_article=article.speaks_for(user),
-    )
-    decision = moderation.decide(facts, policy_rules())
-    reply_to = data.get("parent")
     with transaction.atomic():
-        comment = Comment.objects.create(
-            article=article,
-            parent=_thread_parent(reply_to),
-            reply_to=reply_to,
-            depth=_depth_under(reply_to),
-            user=user if user.is_authenticated else None,
-            author_name=name,
-            author_email=email,
-            author_url=url,
-            body=data["body"],
-            is_question=data.get("is_question", False),
-            notify_replies=data.get("notify_replies", False),
-            status=decision.outcome,
-            policy_reasons=list(decision.reasons),
-            ip_address=ip_address,
-            user_agent=user_agent.replace("\x00", "")[:300],
+        facts = moderation.Facts(
+            text=data["body"],
+            hold_words=list(HoldWord.objects.values_list("word", flat=True)),
+            honeypot=honeypot,
+            seconds_to_submit=seconds_to_submit,
+            recent_comments=_count_in_rate_window(email, ip_address),
+            is_duplicate=Comment.objects.recent_duplicates(data["body"], email, ip_address).exists(),
+            is_banned=Ban.objects.matching(email=email, ip_address=ip_address, user=user).exists(),
+            article_holds_all=article.hold_all_comments,
+            speaks_for_article=article.speaks_for(user),
+            lexicon=AbuseTerm.objects.lexicon(),
+            trusted=Comment.objects.by_the_same_reader(
+                email=email, ip_address=ip_address, user=user
+            ).trusted(),
         )
+        decision = moderation.decide(facts, policy_rules())
+        reply_to = data.get("parent")
+        try:
+            with transaction.atomic():
+                comment = Comment.objects.create(
+                    article=article,
+                    parent=_thread_parent(reply_to),
+                    reply_to=reply_to,
+                    depth=_depth_under(reply_to),
+                    user=user if user.is_authenticated else None,
+                    author_name=name,
+                    author_email=email,
+                    author_url=url,
+                    body=data["body"],
+                    is_question=data.get("is_question", False),
+                    notify_replies=data.get("notify_replies", False),
+                    status=decision.outcome,
+                    policy_reasons=list(decision.reasons),
+                    ip_address=ip_address,
+                    user_agent=user_agent.replace("\x00", "")[:300],
+                    submission=submission,
+                )
+        except IntegrityError:
+            # This form was posted already (a double click, a resent request): what it made, once.
+            first = Comment.objects.filter(submission=submission).first() if submission else None
+            if first is None:
+                raise
+            return first, moderation.Decision(first.status, tuple(first.policy_reasons))
         comment.record_posting()
-    notifications.comment_posted(comment)
-    notifications.reply_published(comment)
+        notifications.comment_posted(comment)
+        notifications.reply_published(comment)
     return comment, decision
 
 
@@ -70,27 +96,32 @@ def approve(comment, *, by, note=""):
     """Publish the comment; its author hears of it (unless it was already public), and so does the reader it
     answers, now that the reply is visible."""
     previous = comment.status
-    comment.approve(by=by, note=note)
-    if previous != Comment.Status.PUBLISHED:
-        notifications.outcome(comment)
-        notifications.reply_published(comment)
+    with transaction.atomic():
+        comment.approve(by=by, note=note)
+        if previous != Comment.Status.PUBLISHED:
+            notifications.outcome(comment)
+            notifications.reply_published(comment)
 
 
 def reject(comment, *, by, reason, note=""):
     """Reject the comment with a reason from the published list; its author hears the reason and may appeal
     once. Spam is never answered."""
     previous = comment.status
-    comment.reject(by=by, reason=reason, note=note)
-    if previous not in {Comment.Status.REJECTED, Comment.Status.SPAM}:
-        notifications.outcome(comment)
+    with transaction.atomic():
+        comment.reject(by=by, reason=reason, note=note)
+        if previous not in {Comment.Status.REJECTED, Comment.Status.SPAM}:
+            notifications.outcome(comment)
 
 
 def reply_from_admin(comment, *, by, body, approve_first=False):
     """The owner's or a moderator's reply, published at once under `comment` (approved first if asked and
     held). The reader answered is notified as for any published reply."""
-    if approve_first and comment.status == Comment.Status.HELD:
-        approve(comment, by=by)
-    reply, _decision = post_comment(article=comment.article, data={"body": body, "parent": comment}, user=by)
+    with transaction.atomic():
+        if approve_first and comment.status == Comment.Status.HELD:
+            approve(comment, by=by)
+        reply, _decision = post_comment(
+            article=comment.article, data={"body": body, "parent": comment}, user=by
+        )
     return reply
 
 
@@ -114,8 +145,9 @@ def mark_spam(comment, *, by, note=""):
 
 
 def appeal(comment):
-    comment.appeal()
-    notifications.comment_posted(comment)
+    with transaction.atomic():
+        comment.appeal()
+        notifications.comment_posted(comment)
 
 
 def report(comment, *, reason, note="", ip_address=None):
@@ -151,6 +183,12 @@ def purge_old_mail(now=None):
     return OutgoingMail.objects.to_purge(now).delete()[0]
 
 
+def forget_old_addresses(now=None):
+    """Delete the flood limit's records of addresses that have not posted within the rate window."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.COMMENTS_RATE_WINDOW_MINUTES)
+    return PostingAddress.objects.filter(last_posted_at__lt=cutoff).delete()[0]
+
+
 def purge_spam(now=None):
     """Delete spam older than COMMENTS_SPAM_RETENTION_DAYS. Returns how many were deleted."""
     doomed = Comment.objects.spam_to_purge(now).filter(children__isnull=True, replies__isnull=True)
@@ -171,13 +209,25 @@ def _depth_under(reply_to):
 
 
 def _count_in_rate_window(email, ip_address):
-    """How many comments came from this email or address inside the rate window before this one (the
-    higher of the two), counted in the cache so that it costs no database query."""
-    window = settings.COMMENTS_RATE_WINDOW_MINUTES * 60
-    counts = [0]
-    for who in (email.lower(), ip_address):
-        if who:
-            key = "comments:rate:" + hashlib.sha256(who.encode()).hexdigest()
-            cache.add(key, 0, timeout=window)
-            counts.append(cache.incr(key) - 1)
-    return max(counts)
+    """How many comments came from this email or this network address inside the rate window (the higher of
+    the two), counted in the database: exact across workers and machines, with no cache to fail. Each
+    address's row is locked first (an upsert) until the comment is saved, so that concurrent posts from one
+    address are counted one after the other."""
+    now = timezone.now()
+    senders = {}
+    if email:
+        senders[address_key(email)] = Q(author_email__iexact=email)
+    if ip_address:
+        senders[address_key(ip_address)] = Q(ip_address=ip_address)
+    if not senders:
+        return 0
+    PostingAddress.objects.bulk_create(
+        [PostingAddress(key=key, last_posted_at=now) for key in sorted(senders)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["last_posted_at"],
+    )
+    since = now - timedelta(minutes=settings.COMMENTS_RATE_WINDOW_MINUTES)
+    recent = Comment.objects.filter(functools.reduce(operator.or_, senders.values()), created_at__gte=since)
+    counts = recent.aggregate(**{key: Count("pk", filter=sender) for key, sender in senders.items()})
+    return max(counts.values())

@@ -10,5 +10,6 @@ urlpatterns = [
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
     path("comments/stop/<str:token>/", views.stop_mail, name="stop_mail"),
     path("comments/appeal/<str:token>/", views.appeal, name="appeal"),
+    path("comments/decide/<str:token>/<str:action>/", views.decide, name="decide"),
     path("comments/policy/", views.policy, name="policy"),
 ]

@@ -1,9 +1,10 @@
 import contextlib
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +15,13 @@ from blog.models import Article
 from blog.views import article_page
 
 from . import metrics, moderation, notifications, services, threads
-from .forms import CommentForm, ReportForm, StopMailForm
+from .forms import CommentForm, RejectForm, ReportForm, StopMailForm
 from .models import Comment, MailOptOut
+
+logger = logging.getLogger(__name__)
+
+# Tags the message that says a comment was saved: comments.js then forgets the draft it kept of its text.
+SAVED = "comment-saved"
 
 
 def client_ip(request):
@@ -38,23 +44,34 @@ def post_comment(request, slug):
     if not form.is_valid():
         # The page again, with the errors next to their fields and everything the reader typed.
         return article_page(request, article, {"comment_form": form})
-    comment, decision = services.post_comment(
-        article=article,
-        data=form.cleaned_data,
-        user=request.user,
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        seconds_to_submit=form.seconds_to_submit(),
-        honeypot=form.cleaned_data["company"],
-    )
+    try:
+        comment, decision = services.post_comment(
+            article=article,
+            data=form.cleaned_data,
+            user=request.user,
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            seconds_to_submit=form.seconds_to_submit(),
+            honeypot=form.cleaned_data["company"],
+            submission=form.submission_key(),
+        )
+    except DatabaseError:
+        # Nothing was saved (the transaction is whole or nothing): the reader gets their words back to send
+        # again, not an error page.
+        logger.exception("A comment on %s could not be saved.", article.slug)
+        form.add_error(None, _("Your comment could not be saved just now. Your text is kept: send it again."))
+        response = article_page(request, article, {"comment_form": form})
+        response.status_code = 503
+        return response
     reasons = "; ".join(str(label) for label in moderation.describe(decision.reasons))
     if decision.outcome == moderation.PUBLISHED:
-        messages.success(request, _("Thank you: your comment is published."))
+        messages.success(request, _("Thank you: your comment is published."), extra_tags=SAVED)
     elif decision.outcome == moderation.HELD:
         threads.remember_own(request, comment)
         messages.info(
             request,
             _("Your comment is saved and waiting for review because %(reasons)s.") % {"reasons": reasons},
+            extra_tags=SAVED,
         )
     else:
         messages.warning(
@@ -64,6 +81,7 @@ def post_comment(request, slug):
                 "It will not appear unless a moderator releases it."
             )
             % {"reasons": reasons},
+            extra_tags=SAVED,
         )
         return redirect(f"{article.get_absolute_url()}#comments")
     return redirect(comment.get_absolute_url())
@@ -129,6 +147,47 @@ def appeal(request, token):
     return render(request, "comments/appeal.html", {"comment": comment})
 
 
+# The answer to a decision link that decides nothing: never ours, or gone for good.
+LINK_STATUS = {"forged": 404, "expired": 410, "decided": 410, "not_moderator": 403}
+
+
+def decide(request, token, action):
+    """A moderator's one-click link from a held-comment mail: a page that shows the comment and asks to
+    confirm (a mail scanner that follows links decides nothing), then the decision, as that moderator and
+    through the same services as the admin. No login: the signed, expiring, single-use link is the proof."""
+    if action not in {"approve", "reject"}:
+        raise Http404
+    link = notifications.read_decision_token(token)
+    form = RejectForm(request.POST or None) if action == "reject" else None
+    if not link.problem and request.method == "POST" and (form is None or form.is_valid()):
+        with transaction.atomic():
+            # Two clicks at once: the second waits for the first's decision, then finds the link used.
+            Comment.objects.select_for_update().filter(pk=link.comment.pk).only("pk").first()
+            link = notifications.read_decision_token(token)
+            if not link.problem:
+                _decide(link, form)
+                return render(request, "comments/decide.html", {"done": True, "comment": link.comment})
+    if link.problem:
+        context = {
+            "problem": link.problem,
+            "comment": link.comment,
+            "days": settings.COMMENTS_EMAIL_DECISION_DAYS,
+        }
+        return render(request, "comments/decide.html", context, status=LINK_STATUS[link.problem])
+    context = {"comment": link.comment, "moderator": link.moderator, "action": action, "form": form}
+    return render(request, "comments/decide.html", context)
+
+
+def _decide(link, reject_form):
+    note = _("decided from the notification mail")
+    if reject_form is None:
+        services.approve(link.comment, by=link.moderator, note=note)
+        return
+    if reject_form.cleaned_data["note"]:
+        note = f"{note}: {reject_form.cleaned_data['note']}"
+    services.reject(link.comment, by=link.moderator, reason=reject_form.cleaned_data["reason"], note=note)
+
+
 def policy(request):
     return render(
         request,
@@ -140,6 +199,8 @@ def policy(request):
                 (code, moderation.REASON_LABELS[code]) for code in sorted(moderation.HOLD_REASONS)
             ],
             "release_after_hours": settings.COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS,
+            "trust_after": settings.COMMENTS_TRUST_AFTER,
+            "trust_window_days": settings.COMMENTS_TRUST_WINDOW_DAYS,
             "close_after_days": settings.COMMENTS_CLOSE_AFTER_DAYS,
             "rate_window": settings.COMMENTS_RATE_WINDOW_MINUTES,
             "spam_retention_days": settings.COMMENTS_SPAM_RETENTION_DAYS,

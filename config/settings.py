@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "markdownx",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "blog",
     "comments",
@@ -121,18 +123,33 @@ if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default must work on a fresh clone
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'causerie.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write to one file (the site, the task worker): each transaction takes the write lock
+    # when it begins and waits its turn for it, and readers never wait for a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Nothing depends on the cache for correctness: a Redis that is down or hangs costs a fraction of a
+    # second, then the page is made without it (blog/page_cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous readers' pages from the cache, never stale (blog/page_cache.py). On by default where the cache is
-# shared by every process that writes: Redis, or `make run`'s single process. Several workers each with a
-# local-memory cache would each keep pages the others (and `comment_jobs`) made stale.
-PAGE_CACHE = env_bool("CAUSERIE_PAGE_CACHE", bool(REDIS_URL) or DEBUG)
+# Anonymous readers' pages from the cache, never stale (blog/page_cache.py): their version is in the database,
+# so a local-memory cache in each process is as safe as Redis shared by all (only less shared).
+PAGE_CACHE = env_bool("CAUSERIE_PAGE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,10 +192,16 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# A mail server that does not answer must not keep a reader waiting: the mail is queued for a retry instead.
+# Mail is sent by the task worker, never in a request: a mail server that does not answer holds up a worker
+# for this long, then the mail is retried later.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Causerie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Slow work (mail, the comments' periodic jobs) runs in the task worker, `manage.py db_worker`: Django's tasks
+# framework (django-tasks, the backport of Django 6's), whose database backend needs no other service. Its
+# queue is a table written in the same transaction as the comment that causes the work.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Production hardening. The headers are always sent and the cookies are HTTPS-only whenever debug is off; the
 # HTTPS redirect and HSTS stay off until set: the proxy often redirects already, and browsers keep HSTS for as
@@ -239,6 +262,14 @@ COMMENTS_SPAM_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_SPAM_RETENTION_DAYS", 
 COMMENTS_MAIL_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_MAIL_RETENTION_DAYS", 30)
 COMMENTS_NOTIFY_EVERY_COMMENT = env_bool("CAUSERIE_COMMENTS_NOTIFY_EVERY_COMMENT", False)
 COMMENTS_NOTIFY_MODERATORS = env_bool("CAUSERIE_COMMENTS_NOTIFY_MODERATORS", False)
+# Regulars skip the soft holds (links, pace): this many comments published within this many days, none
+# removed. 0 turns trust off.
+COMMENTS_TRUST_AFTER = env_int("CAUSERIE_COMMENTS_TRUST_AFTER", 3)
+COMMENTS_TRUST_WINDOW_DAYS = env_int("CAUSERIE_COMMENTS_TRUST_WINDOW_DAYS", 180)
+# The links in a held-comment mail that approve or reject it work for this many days.
+COMMENTS_EMAIL_DECISION_DAYS = env_int("CAUSERIE_COMMENTS_EMAIL_DECISION_DAYS", 7)
+# Moderators who chose one mail a day get it at the first comment_jobs run after this hour (site time zone).
+COMMENTS_HELD_DIGEST_HOUR = env_int("CAUSERIE_COMMENTS_HELD_DIGEST_HOUR", 8)
 
 # Accounts
 # Only staff have accounts (readers comment without one), so logging in on the site leads to the admin.

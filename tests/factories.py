@@ -1,12 +1,16 @@
 """Plain factory functions: explicit overrides, real model saves."""
 
 import itertools
+import time
 from datetime import timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from blog.models import Article, Tag
@@ -41,6 +45,13 @@ def make_article(author=None, tags=(), **fields):
         fields.setdefault("published_at", timezone.now() - timedelta(hours=number))
     article = Article.objects.create(author=author or make_user(), **fields)
     article.tags.set(tags)
+    return with_renditions(article) if article.cover else article
+
+
+def with_renditions(article):
+    """The article as the task worker leaves it once its cover's renditions are made."""
+    run_tasks()
+    article.refresh_from_db()
     return article
 
 
@@ -62,3 +73,42 @@ def make_comment(article=None, reply_to=None, **fields):
         fields.setdefault("parent", reply_to)
         fields.setdefault("depth", reply_to.depth + 1)
     return Comment.objects.create(article=article, reply_to=reply_to, **fields)
+
+
+def run_tasks():
+    """Run every ready task of the queue with the task worker's own code, inside the test's transaction (the
+    worker's loop closes database connections between tasks, which a test's transaction cannot allow: the
+    tests that run the whole worker use transactional databases)."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    while (ready := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        ready.claim(worker.worker_id)
+        worker.run_task(ready)
+
+
+def delivered():
+    """The mails sent so far, once the task worker has sent what the outbox holds."""
+    run_tasks()
+    return mail.outbox
+
+
+def comment_form(article, **fields):
+    """What a reader's browser posts a minute after opening the article."""
+    from comments.forms import issue_token
+
+    data = {
+        "author_name": "Camille",
+        "author_email": "camille@example.com",
+        "body": "Thank you for this article.",
+        "token": issue_token(article, issued_at=time.time() - 60),
+        "company": "",
+    }
+    return {**data, **fields}

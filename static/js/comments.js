@@ -94,3 +94,85 @@
     window.location.replace(section.dataset.commentLink.replace(/\/0\/$/, "/" + named[1] + "/"));
   }
 })();
+
+// What the reader is writing (the text, their name and address, the ticks) is kept in the browser until the
+// server says the comment is saved: a post lost to the network or an error page, a closed tab or a crash costs
+// them nothing. It comes back, with the form's own token and the comment it answered, the next time the form
+// is shown empty (for 3 days). Sent again with that token (while it is valid), a post that was in fact saved
+// shows the comment it made, not a second one.
+(function () {
+  "use strict";
+  const respond = document.getElementById("respond");
+  const form = respond && respond.querySelector("form");
+  const text = form && form.querySelector("textarea[name=body]");
+  if (!text) return;
+  const token = form.querySelector("input[name=token]");
+  const parent = form.querySelector("input[name=parent]");
+  const fields = Array.from(form.querySelectorAll("textarea, input[type=text], input[type=email], input[type=url], input[type=checkbox]")).filter(
+    function (field) {
+      return field.name && field.name !== "company"; // never the honeypot
+    }
+  );
+  const key = "causerie:draft:" + form.getAttribute("action").split("#")[0];
+  const lifetime = 3 * 24 * 3600 * 1000;
+  const tokenLifetime = 2 * 24 * 3600 * 1000; // well within the server's 72 hours
+
+  function read() {
+    try {
+      const draft = JSON.parse(window.localStorage.getItem(key));
+      return draft && draft.values && Date.now() - draft.at < lifetime ? draft : null;
+    } catch (error) {
+      return null; // storage refused (private modes, settings) or a value this script did not write
+    }
+  }
+
+  function write(draft) {
+    try {
+      if (draft) window.localStorage.setItem(key, JSON.stringify(draft));
+      else window.localStorage.removeItem(key);
+    } catch (error) {
+      // storage refused or full: the page works as before
+    }
+  }
+
+  if (document.querySelector("[data-comment-saved]")) write(null);
+  else if (!text.value.trim()) {
+    const draft = read();
+    if (draft && typeof draft.values.body === "string" && draft.values.body.trim()) {
+      fields.forEach(function (field) {
+        const value = draft.values[field.name];
+        if (field.type === "checkbox") field.checked = value === true;
+        else if (typeof value === "string" && !field.value) field.value = value;
+      });
+      if (token && draft.token && Date.now() - draft.tokenSince < tokenLifetime) token.value = draft.token;
+      const answered =
+        draft.parent && document.querySelector('a.comment-reply[data-reply-to="' + CSS.escape(draft.parent) + '"]');
+      if (answered) answered.click(); // the reply form opens under the comment it answered, as before
+      const note = document.createElement("p");
+      note.className = "draft-restored";
+      note.setAttribute("role", "status");
+      note.textContent = respond.dataset.draftRestored;
+      text.before(note);
+    }
+  }
+
+  function keep() {
+    if (!text.value.trim()) return write(null);
+    const before = read();
+    const current = token ? token.value : "";
+    const values = {};
+    fields.forEach(function (field) {
+      values[field.name] = field.type === "checkbox" ? field.checked : field.value;
+    });
+    write({
+      values: values,
+      token: current,
+      tokenSince: before && before.token === current ? before.tokenSince : Date.now(),
+      parent: parent ? parent.value : "",
+      at: Date.now(),
+    });
+  }
+
+  form.addEventListener("input", keep);
+  form.addEventListener("change", keep);
+})();

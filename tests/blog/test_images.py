@@ -12,6 +12,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django_tasks_db.models import DBTaskResult
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from blog.images import (
@@ -667,11 +668,12 @@ def test_a_cover_whose_article_is_not_written_keeps_the_files_it_replaces(media_
 
 
 @pytest.mark.django_db
-def test_a_new_cover_is_re_encoded_with_renditions_before_its_article_is_written(media_root):
+def test_a_new_cover_is_re_encoded_before_its_article_is_written_and_its_renditions_queued(media_root):
     article = make_article()
     article.cover = make_image_file("holiday.png", format="PNG", size=(700, 350))
 
     with cover_files(article):
         assert "holiday" not in article.cover.name and (media_root / article.cover.name).exists()
-        assert [r["width"] for r in article.cover_renditions] == [480, 700]
-        assert all((media_root / r["name"]).exists() for r in article.cover_renditions)
+        assert article.cover_renditions == []
+    [queued] = DBTaskResult.objects.filter(task_path="blog.tasks.make_cover_renditions")
+    assert queued.args_kwargs == {"args": [article.pk, article.cover.name], "kwargs": {}}

@@ -22,9 +22,11 @@ from comments.moderation import RejectionReason
 from tests.factories import PASSWORD, make_article, make_comment, make_image_file, make_owner, make_tag
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # the browser fixture says what to install; collecting the rest of the suite goes on
     expect = sync_playwright = None
+    PlaywrightError = Exception
 
 BASE_DIR = Path(settings.BASE_DIR)
 AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"

@@ -1,6 +1,7 @@
 """What readers, the owner and moderators do on the site, done the way a person does it: finding fields by
 their labels and controls by their roles and names, never by CSS selectors."""
 
+import contextlib
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import translation
 
 from accounts.roles import assign_role
 from comments.models import Comment
-from tests.browser.conftest import PHONE, expect, log_in_to_admin, remember_own_comments
+from tests.browser.conftest import PHONE, PlaywrightError, expect, log_in_to_admin, remember_own_comments
 from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,47 @@ def test_a_reader_posts_a_comment_and_sees_it_published_in_the_thread(page, arti
     expect(page.get_by_text(re.compile("your comment is published", re.I))).to_be_visible()
     expect(comment_item(page, "Clear and useful, thank you.")).to_contain_text("Jeanne")
     expect(page.get_by_role("heading", name="1 comment")).to_be_visible()
+
+
+def test_a_reader_s_unsent_text_comes_back_after_a_lost_page_until_the_comment_is_saved(page, articles):
+    page.goto(articles[0].get_absolute_url())
+    text = "A long answer, written before the connection dropped."
+    page.get_by_label("Comment", exact=True).fill(text)
+    page.reload()  # as after a network failure, an error page or a closed tab
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(text)
+    expect(page.get_by_text("The text you had not sent yet is back below.")).to_be_visible()
+
+    write_comment(page, text)
+    expect(page.get_by_text(re.compile("your comment is published", re.I))).to_be_visible()
+    page.reload()  # saved: nothing comes back any more
+    expect(page.get_by_label("Comment", exact=True)).to_have_value("")
+    expect(page.get_by_text("The text you had not sent yet is back below.")).to_have_count(0)
+
+
+def test_a_post_saved_but_whose_answer_was_lost_is_not_posted_twice_when_sent_again(page, articles):
+    article = articles[0]
+    alice = make_comment(article=article, author_name="Alice", body="Does this work offline?")
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Alice").click()
+    text = "It keeps your text while you are offline."
+
+    def lose_the_answer(route):
+        route.fetch()  # the server saves the comment...
+        route.abort("connectionreset")  # ...and its answer never reaches the reader
+
+    page.route("**/comments/", lose_the_answer)
+    with contextlib.suppress(PlaywrightError):
+        write_comment(page, text)
+    page.unroute("**/comments/")
+    assert Comment.objects.filter(body=text).count() == 1
+
+    page.goto(article.get_absolute_url())  # the reader comes back: the reply, under Alice, as they left it
+    expect(page.get_by_text("The text you had not sent yet is back below.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reply to Alice")).to_be_visible()
+    page.get_by_role("button", name="Publish the comment").click()
+    expect(page.get_by_text(re.compile("your comment is published", re.I))).to_be_visible()
+    [reply] = Comment.objects.filter(body=text)  # sent again, the same form and text: the first one shown
+    assert reply.reply_to == alice
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])

@@ -2,12 +2,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Ban, Comment, HoldWord, Report
-from tests.factories import make_article, make_comment, make_owner, make_user
+from tests.factories import delivered, make_article, make_comment, make_owner, make_user
 from tests.html import Document
 
 pytestmark = pytest.mark.django_db
@@ -174,8 +173,8 @@ def test_approving_held_comments_publishes_them_and_tells_their_authors(owner_cl
     assert response.status_code == 302
     assert set(Comment.objects.values_list("status", flat=True)) == {"published"}
     assert Comment.objects.first().history.get().actor == owner
-    assert len(mail.outbox) == 2
-    assert "is published" in mail.outbox[0].subject
+    assert len(delivered()) == 2
+    assert "is published" in delivered()[0].subject
 
 
 def test_rejecting_asks_for_the_reason_on_an_intermediate_page(owner_client):
@@ -309,7 +308,7 @@ def test_a_reply_from_the_admin_is_published_at_once_under_the_comment_with_the_
     page = client.get(article.get_absolute_url()).content.decode()
     card = page[page.index(f'id="comment-{reply.pk}"') :]
     assert "badge-author" in card[: card.index("</header>")]
-    assert "The author answered your question" in mail.outbox[-1].subject
+    assert "The author answered your question" in delivered()[-1].subject
 
 
 def test_replying_to_a_held_comment_offers_approve_and_reply_by_default(owner_client):

@@ -1,4 +1,5 @@
-"""`manage.py comment_jobs`: the comments' periodic work, run as cron would run it."""
+"""`manage.py comment_jobs`: the comments' periodic work, asked for as cron would, run by the task framework's
+real worker."""
 
 from datetime import timedelta
 from io import StringIO
@@ -9,21 +10,28 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from comments import notifications, services
 from comments.models import Comment, OutgoingMail
 from comments.moderation import Reason
 from tests.factories import make_article, make_comment
 
-pytestmark = pytest.mark.django_db
+# The worker commits what it does, as in production: these tests run outside a test transaction.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HELD = Comment.Status.HELD
 
 
 def run_jobs():
+    """Ask for the periodic jobs, let the worker run them, and return what they did."""
     out = StringIO()
     call_command("comment_jobs", stdout=out)
-    return out.getvalue()
+    task_id = out.getvalue().split("(task ")[1].rstrip(").\n")
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    result = DBTaskResult.objects.get(pk=task_id)
+    assert result.status == "SUCCESSFUL", result.traceback
+    return result.return_value
 
 
 def ago(**delta):
@@ -150,60 +158,48 @@ def test_released_reply_mails_the_commenter_answered(release_after_a_day):
     assert f"/comments/{reply.pk}/" in message.body
 
 
-# Mails that could not be sent
+# Mails whose own task was lost (a worker killed mid-send, a queue emptied by hand): the jobs find them
 
 
 @pytest.fixture
-def failed_mail(settings):
-    """A mail that the real SMTP backend could not send (connection refused), then the server back up."""
+def lost_mail(settings):
     settings.COMMENTS_NOTIFY_EVERY_COMMENT = True
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = (
-        "127.0.0.1",
-        1,
-        False,
-        2,
-    )
     services.post_comment(
         article=make_article(),
-        data={"author_name": "Ada", "author_email": "ada@example.com", "body": "Sent once the server is up."},
+        data={"author_name": "Ada", "author_email": "ada@example.com", "body": "Sent by the periodic jobs."},
         user=AnonymousUser(),
         seconds_to_submit=60,
     )
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    queued = OutgoingMail.objects.get()
-    assert (queued.sent_at, queued.attempts) == (None, 1)
-    return queued
+    DBTaskResult.objects.all().delete()
+    return OutgoingMail.objects.get()
 
 
-def test_comment_jobs_sends_mails_that_failed(failed_mail):
+def test_comment_jobs_send_due_mails_whose_task_was_lost(lost_mail):
     output = run_jobs()
-    failed_mail.refresh_from_db()
-    assert failed_mail.sent_at is not None
-    assert (failed_mail.attempts, failed_mail.last_error) == (2, "")
+    lost_mail.refresh_from_db()
+    assert lost_mail.sent_at is not None
     [message] = mail.outbox
-    assert (message.to, message.subject) == ([failed_mail.to], failed_mail.subject)
-    assert message.extra_headers["List-Unsubscribe"] == failed_mail.headers["List-Unsubscribe"]
+    assert (message.to, message.subject) == ([lost_mail.to], lost_mail.subject)
+    assert message.extra_headers["List-Unsubscribe"] == lost_mail.headers["List-Unsubscribe"]
     assert "1 queued mails sent, 0 still failing" in output
 
 
-def test_comment_jobs_sends_a_mail_only_once(failed_mail):
+def test_comment_jobs_send_a_mail_only_once(lost_mail):
     run_jobs()
     output = run_jobs()
     assert len(mail.outbox) == 1
     assert "0 queued mails sent" in output
 
 
-def test_comment_jobs_counts_mails_still_failing(failed_mail, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    output = run_jobs()
-    failed_mail.refresh_from_db()
-    assert (failed_mail.sent_at, failed_mail.attempts) == (None, 2)
-    assert "0 queued mails sent, 1 still failing" in output
+def test_comment_jobs_leave_a_mail_being_sent_to_its_worker(lost_mail):
+    # Claimed by a worker a moment ago: not due until the claim expires.
+    OutgoingMail.objects.update(next_attempt_at=timezone.now() + notifications.CLAIM)
+    assert "0 queued mails sent" in run_jobs()
+    assert mail.outbox == []
 
 
-def test_comment_jobs_gives_up_on_a_mail_after_the_last_attempt(failed_mail):
-    OutgoingMail.objects.update(attempts=notifications.MAX_ATTEMPTS)
+def test_comment_jobs_never_retry_a_mail_given_up_on(lost_mail):
+    OutgoingMail.objects.update(next_attempt_at=None, failing_since=timezone.now(), last_error="refused")
     output = run_jobs()
     assert mail.outbox == []
     assert "0 queued mails sent, 0 still failing" in output
@@ -212,15 +208,24 @@ def test_comment_jobs_gives_up_on_a_mail_after_the_last_attempt(failed_mail):
 def test_comment_jobs_prints_its_figures():
     assert run_jobs().strip() == (
         "0 held comments released, 0 spam comments deleted, 0 queued mails sent, 0 still failing, "
-        "0 old mails deleted."
+        "0 old mails deleted, 0 daily lists of held comments written."
     )
 
 
 def test_comment_jobs_deletes_mails_older_than_the_mail_retention_period(settings):
     settings.COMMENTS_SPAM_RETENTION_DAYS = 1  # spam's own retention has no say over mail
     settings.COMMENTS_MAIL_RETENTION_DAYS = 30
-    old = OutgoingMail.objects.create(to="a@example.com", subject="Old", body="b")
-    OutgoingMail.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
-    recent = OutgoingMail.objects.create(to="a@example.com", subject="Recent", body="b")
-    assert "1 old mails deleted" in run_jobs()
-    assert list(OutgoingMail.objects.all()) == [recent]
+    old = OutgoingMail.objects.create(to="a@example.com", subject="Old", body="b", sent_at=timezone.now())
+    given_up = OutgoingMail.objects.create(
+        to="a@example.com", subject="Given up", body="b", next_attempt_at=None
+    )
+    retried = OutgoingMail.objects.create(
+        to="a@example.com", subject="Retried", body="b", next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
+    OutgoingMail.objects.update(created_at=timezone.now() - timedelta(days=31))
+    recent = OutgoingMail.objects.create(
+        to="a@example.com", subject="Recent", body="b", sent_at=timezone.now()
+    )
+    assert "2 old mails deleted" in run_jobs()
+    assert set(OutgoingMail.objects.all()) == {recent, retried}  # a mail still being retried stays
+    assert not OutgoingMail.objects.filter(pk__in=[old.pk, given_up.pk]).exists()

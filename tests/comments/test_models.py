@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import RestrictedError
 from django.utils import timezone
 
-from comments.models import Ban, Comment, HoldWord, Report
+from comments.models import AbuseTerm, Ban, Comment, HoldWord, Report
 from tests.factories import make_article, make_comment, make_owner, make_user
 
 pytestmark = pytest.mark.django_db
@@ -156,9 +156,10 @@ def test_a_hold_word_needs_letters():
         HoldWord(word=" ... ").full_clean()
 
 
-def test_default_hold_words_are_seeded_in_both_languages():
-    assert HoldWord.objects.filter(language="en").count() > 20
-    assert HoldWord.objects.filter(language="fr").count() > 20
+def test_the_abuse_lexicon_is_seeded_in_both_languages_and_replaces_the_seeded_hold_words():
+    assert AbuseTerm.objects.filter(language="en", kind="person_insult").count() > 20
+    assert AbuseTerm.objects.filter(language="fr", kind="person_insult").count() > 20
+    assert not HoldWord.objects.exists()  # the owner's own list starts empty
 
 
 def test_a_comment_is_named_by_its_author_and_first_words_without_a_query(django_assert_num_queries):

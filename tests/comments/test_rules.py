@@ -9,12 +9,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core import mail
 from django.urls import reverse
 
 from comments import metrics, services, threads
 from comments.models import Comment, MailOptOut, address_key
-from tests.factories import make_article, make_user
+from tests.factories import delivered, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def answered_everywhere(question):
     question.refresh_from_db()
     figures = metrics.moderation_figures()
     answers = Comment.objects.answering(question)
-    asker_mails = [m for m in mail.outbox if m.to == [question.author_email]]
+    asker_mails = [m for m in delivered() if m.to == [question.author_email]]
     return (
         not Comment.objects.unanswered_questions().filter(pk=question.pk).exists(),
         figures.answer_time.count == 1 and figures.answer_time.waiting == 0,
@@ -139,7 +138,7 @@ def test_a_removed_answer_answers_nowhere(owner):
     question = deep_question(article)
     answer = post(article, "Yes.", user=owner, parent=question)
     services.reject(answer, by=owner, reason="insult")
-    mail.outbox.clear()
+    delivered().clear()
     assert answered_everywhere(question) == (False, False, False, False)
 
 
@@ -155,7 +154,7 @@ def mail_to_asker_after_a_follow_up_is_answered(owner, *, stopped_follow_up_mail
     if stopped_follow_up_mails:
         MailOptOut.objects.create(address=address_key("asker@example.com"), comment=follow_up)
     post(article, "Yes, precisely.", user=owner, parent=follow_up)
-    (message,) = [m for m in mail.outbox if m.to == ["asker@example.com"]]
+    (message,) = [m for m in delivered() if m.to == ["asker@example.com"]]
     return message
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from blog import markup
 from comments.forms import issue_token
 from comments.models import Ban, Comment, HoldWord, Report
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import delivered, make_article, make_comment, make_user
 from tests.html import Document
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,8 @@ def test_first_time_commenter_is_published_without_review(client, article):
 
 
 def test_comment_with_a_hold_word_is_held_and_the_reader_is_told_why(client, article):
-    response = post(client, article, body="Only a connard would write that.", follow=False)
+    HoldWord.objects.create(word="pineapple pizza")  # the owner's own list
+    response = post(client, article, body="Pineapple pizza is the answer.", follow=False)
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.HELD
     assert comment.policy_reasons == ["hold_word"]
@@ -103,6 +104,18 @@ def test_comment_with_a_hold_word_is_held_and_the_reader_is_told_why(client, art
     ]
     assert comment.history.get().to_status == "held"
     assert comment.history.get().reason == "hold_word"
+
+
+def test_an_insult_aimed_at_a_person_is_held_and_the_reason_names_it_without_quoting_it(client, article):
+    response = post(client, article, body="Only a connard would write that, you idiot.", follow=False)
+    comment = Comment.objects.get()
+    assert (comment.status, comment.policy_reasons) == (Comment.Status.HELD, ["insult"])
+    [message] = messages_of(client.get(response["Location"]))
+    assert message == (
+        "Your comment is saved and waiting for review because it calls a person a name the site holds for "
+        "review."
+    )
+    assert "idiot" not in message
 
 
 def test_reader_sees_their_own_held_comment_marked_as_waiting_and_others_do_not(client, article):
@@ -781,13 +794,12 @@ def test_a_reply_mail_links_to_the_page_of_the_conversation_even_after_the_threa
     client, article, long_thread
 ):
     from django.conf import settings
-    from django.core import mail
 
     top = long_thread[4][0]
     Comment.objects.filter(pk=top.pk).update(notify_replies=True)
     response = post(client, article, parent=top.pk, body="An answer on the last page.")
     assert response.status_code == 302
-    (message,) = mail.outbox
+    (message,) = delivered()
     reply = Comment.objects.get(body="An answer on the last page.")
     link = f"{settings.SITE_URL}/comments/{reply.pk}/"
     assert link in message.body
@@ -825,3 +837,57 @@ def test_pages_count_only_the_conversations_a_reader_sees(client, article, setti
     second = read(client, f"{article.get_absolute_url()}?comments=2")
     assert {c.pk for c in shown_ones} <= shown(first) | shown(second)
     assert "Page 2 of 2" in second.all_text  # three conversations seen: two pages, none of them empty
+
+
+# Trust for regulars
+
+
+THREE_LINKS = "See https://a.example, https://b.example and https://c.example for the numbers."
+
+
+def earlier_comments(article, count, **fields):
+    for number in range(count):
+        make_comment(
+            article,
+            author_email="camille@example.com",
+            ip_address="127.0.0.1",
+            body=f"Earlier {number}",
+            created_at=timezone.now() - timedelta(days=2 + number),
+            **fields,
+        )
+
+
+def test_a_regular_skips_the_soft_holds_but_not_abuse(client, article):
+    earlier_comments(article, 3)
+    post(client, article, body=THREE_LINKS)
+    post(client, article, body="And you are an idiot.")
+    links, insult = Comment.objects.filter(body__in=[THREE_LINKS, "And you are an idiot."]).order_by("pk")
+    assert (links.status, insult.status, insult.policy_reasons) == ("published", "held", ["insult"])
+
+
+@pytest.mark.parametrize(
+    "earlier, removed",
+    [(2, 0), (3, 1)],
+    ids=["too-few-published", "one-removed"],
+)
+def test_a_reader_with_too_few_comments_or_one_removed_is_not_a_regular(client, article, earlier, removed):
+    earlier_comments(article, earlier)
+    earlier_comments(article, removed, status=Comment.Status.REJECTED)
+    post(client, article, body=THREE_LINKS)
+    assert Comment.objects.get(body=THREE_LINKS).policy_reasons == ["links"]
+
+
+def test_the_same_email_from_another_address_is_not_a_regular(client, article):
+    earlier_comments(article, 3)
+    url = reverse("comments:post", args=[article.slug])
+    client.post(url, form_data(article, body=THREE_LINKS), REMOTE_ADDR="10.9.9.9")
+    assert Comment.objects.get(body=THREE_LINKS).status == "held"
+
+
+def test_the_admin_shows_a_regulars_record(client, article):
+    earlier_comments(article, 3)
+    post(client, article, body="Thanks again.")
+    client.force_login(make_user("boss", is_staff=True, is_superuser=True))
+    comment = Comment.objects.get(body="Thanks again.")
+    page = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    assert "trusted: 3 earlier comments published" in page

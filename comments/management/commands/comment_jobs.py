@@ -1,21 +1,20 @@
 from django.core.management.base import BaseCommand
 
-from comments import notifications, services
+from blog import tasks as blog_tasks
+from comments import tasks
 
 
 class Command(BaseCommand):
     help = (
-        "The comments' periodic work (run it every few minutes from cron or a timer): publish soft holds "
-        "that have waited long enough (when enabled), delete old spam, retry mails that could not be sent "
-        "and delete old mails."
+        "Asks the task workers for the comments' periodic work (run it every few minutes from cron or a "
+        "timer): publish soft holds that have waited long enough (when enabled), delete old spam and old "
+        "mails, and send any due mail whose own task was lost. A worker (`manage.py db_worker`) runs it."
     )
 
     def handle(self, *args, **options):
-        released = services.release_soft_holds()
-        purged = services.purge_spam()
-        sent, failing = notifications.send_queued()
-        forgotten = services.purge_old_mail()
-        self.stdout.write(
-            f"{released} held comments released, {purged} spam comments deleted, "
-            f"{sent} queued mails sent, {failing} still failing, {forgotten} old mails deleted."
-        )
+        waiting = blog_tasks.waiting(tasks.periodic_jobs).first()
+        if waiting is not None:  # no worker has come for the last one: one in the queue is enough
+            self.stdout.write(f"The comments' periodic jobs are already queued (task {waiting.id}).")
+            return
+        result = tasks.periodic_jobs.enqueue()
+        self.stdout.write(f"The comments' periodic jobs are queued for the task workers (task {result.id}).")

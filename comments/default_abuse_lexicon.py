@@ -1,0 +1,211 @@
+"""The lexicon a new site starts with, in English and French (comments/abuse.py says how it is read).
+
+Seeded into comments.models.AbuseTerm, which the owner reads and extends in the admin. Entries are compared
+without case or accents; "*" ends a word to match its family ("idiot*": idiots, idiote, idiotes); several
+words match in sequence, whatever punctuation lies between them.
+
+Criticism must stay publishable: words that only judge ("stupid", "nul", "merde") are held only when aimed
+at a person; names for people ("idiot", "connard") are held unless they describe an idea. Everyday words that
+an insult shares letters with are avoided as families ("con" is four exact words, never "con*": conversation,
+conseil, contenu; "retard" and "crevé" are not entries at all: a delay, tired).
+"""
+
+# Each language's entries, separated by commas.
+DEFAULT_ABUSE_LEXICON = {
+    "person_insult": {
+        "en": """
+            idiot, idiots, moron, morons, imbecile*, cretin*, dumbass*, dumbo, dipshit*, asshole*,
+            arsehole*, dickhead*, douchebag*, motherfucker*, fucker*, shithead*, scumbag*, loser*, clown*,
+            muppet*, twit, twits, jerk, jerks, bitch, bitches, cunt*, whore*, slut*, bastard*, liar*,
+            fraud*, hack writer*, sheep, halfwit*, numpty, nitwit*, degenerate*, lowlife*, piece of shit,
+            piece of work, waste of space, pathetic little man, stupid cow, brainwashed idiot*, talentless
+            hack*, wanker*, twat*, spaz, you retard, fucking retard
+""",
+        "fr": """
+            connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
+            encule*, salop, salope*, salopard*, pute, putes, batard*, naze, nazes, tocard*, bouffon*,
+            andouille*, minable*, ordure*, escroc*, menteur*, menteuse*, incompetent*, debile mental*, sous
+            merde*, raclure*, enfoire*, trou du cul, trouduc, gros nul, pauvre type, pauvre tache, pauvre
+            con*, moutons*, mouton, leche bottes, glandu*, cassos, beauf*, fils de pute, tete de noeud, sac
+            a merde, petite merde, grosse merde, une merde, qu une merde, ferme ta gueule, ta gueule, ce
+            debile, un debile, une debile, le debile, la debile, des debiles, les debiles, cette debile, un
+            con, une conne, des cons, les cons, gros con, grosse conne, roi des cons, la plus conne, le plus
+            con, guignol*, charlot, blaireau*, clown*, boulet, ducon, salaud, salauds, fdp, petasse*,
+            pouffiasse*, grognasse*, attarde mental, triso*
+""",
+    },
+    "insult": {
+        "en": """
+            stupid*, dumb*, idiotic*, moronic*, brainless, braindead, brain dead, too thick, clueless,
+            pathetic, worthless, useless lot, garbage, trash, shit, shitty, crap, crappy, rubbish, bullshit,
+            retarded, pompous, brainwashed, talentless, smug, disgusting, ignorant
+""",
+        "fr": """
+            con, cons, conne, connes, debile*, bete, betes, stupide*, nul, nuls, nulle, nulles, merde,
+            merdique*, daube, connerie*, a chier, decerebre*, incapable*, pitoyable*, ridicule*,
+            degueulasse*, arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries
+""",
+    },
+    "slur": {
+        "en": """
+            faggot*, fag, fags, nigger*, nigga*, kike*, spic, spics, tranny, trannies, kys, kill yourself,
+            gook, gooks, wetback*, beaner*, raghead*, towelhead*, paki, pakis, ching chong, poofter*,
+            shemale*
+""",
+        "fr": """
+            bougnoul*, bicot*, negro, negros, youpin*, pede, pedes, pedale*, gouine*, bamboula*, sale
+            arabe*, sale noir*, sale juif*, crouille*, youtre*, chinetoque*, niakoue*, sale negre*, sale
+            race, tarlouze*, tafiole*, fiotte*, tantouze*
+""",
+    },
+    "dehumanising": {
+        "en": """
+            vermin, parasite*, plague, animals, cockroach*, rats, leech*, subhuman*, human garbage, human
+            trash, scum, freaks, sick, mentally ill
+""",
+        "fr": """
+            vermine, parasite*, sangsue*, animaux, cafard*, dechets, rats, nuee de rats, sous homme*,
+            racaille*, malades mentaux, malade mental, une plaie, des porcs
+""",
+    },
+    "derogatory": {
+        "en": """
+            lazy, dishonest, can t, cannot, shouldn t, should not, ruin*, control all, copy everything, too
+            emotional, all the same, like the rest of them, no wonder, of course
+""",
+        "fr": """
+            faineant*, volent, vole tout, ne savent pas, comprennent rien, n ont rien a faire, n ont pas
+            leur place, pourrissent, tous pareils, ca explique tout, tous des, evidemment que
+""",
+    },
+    "threat": {
+        "en": """
+            watch your back, know who you are, and see what happens, know your address, know where you live,
+            make* you regret, teach you a lesson, turn up at your, burns down with you, burn down with you,
+            going to find you, gonna find you, i will find you, i ll find you, you ll be sorry, you will be
+            sorry, hurt you, kill you, go fuck yourself, go f yourself, fuck you, keep writing this stuff
+            and, fuck off, shut the fuck up, stfu, i hope you die, die in a fire, hang yourself, neck
+            yourself, rape you
+""",
+        "fr": """
+            sait ou tu habites, sait ou vous habitez, fais gaffe, tu vas le regretter, vous allez le
+            regretter, fais attention en rentrant, te faire taire, passer a ton magasin, passer a ta
+            boutique, tu le paieras, vous le paierez, cramer avec toi, continue comme ca et, te casser la
+            gueule, te buter, va te faire foutre, va crever, crevez tous, creve charogne, nique ta mere,
+            ntm, je vais te tuer, je vais te crever, je vais te violer, je sais ou tu habites, tu peux
+            crever, creve en enfer, suicide toi, tue toi, pends toi, va te pendre
+""",
+    },
+    "exclusion": {
+        "en": """
+            go back to where you came from, go back to your country, go back to your own country, where you
+            came from, shouldn t be allowed, should not be allowed, should never be allowed, don t belong,
+            do not belong, not welcome here, isn t welcome, go home, not your country, get out of our
+            country, out of our country, your kind, your sort
+""",
+        "fr": """
+            rentre chez toi, rentrez chez vous, pas ton pays, pas votre pays, virer de ce pays, retourne d
+            ou tu viens, retourne dans ton, retournez dans votre, retourne chez, retournent tous chez,
+            retournent chez, ne devraient pas avoir le droit, degage de notre, ta race, ton espece, on veut
+            pas de ta, on ne veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en
+            france
+""",
+    },
+    "person": {
+        "en": """
+            you, u, you re, youre, ya, yourself, the author, author, authors, author s, writer, this writer,
+            whoever wrote, who wrote, the guy, this guy, guy, he, she, he s, she s, commenters, commenter,
+            everyone, everybody, people, person, human, human being, man, woman, mate, madam, the people,
+            those people, these people, this team, team, staff
+""",
+        "fr": """
+            tu, t, toi, te, vous, l auteur, l auteure, auteur, auteure, l autrice, autrice, celui qui, celle
+            qui, ceux qui, tous ceux, qui a ecrit, ecrit par, le mec, ce mec, mec, commentateur*, gens, les
+            gens, ces gens, madame, monsieur, cet auteur, equipe, cette equipe, club des
+""",
+    },
+    "group": {
+        "en": """
+            women, woman, females, men, immigrant*, migrant*, refugee*, foreigner*, muslim*, jew, jews,
+            jewish, christian*, arab*, black people, blacks, asian*, gay*, lesbian*, trans, homeless, poor
+            people, the unemployed
+""",
+        "fr": """
+            femmes, immigre*, migrant*, refugie*, etranger*, musulman*, juif*, juive*, arabe*, noirs,
+            noires, asiatique*, roms, homo, homos, homosexuel*, lesbienne*, trans, sdf, chomeur*, pauvres
+""",
+    },
+    "idea": {
+        "en": """
+            article, articles, post, posts, blog, idea, ideas, advice, tip, tips, plan, plans, strategy,
+            argument, arguments, graph, chart, table, tool, tools, design, layout, headline, title, survey,
+            research, conclusion, data, pricing, hack, guide, take, section, part, method, methodology,
+            policy, mantra, theory, suggestion, example, examples, writing, content, video, comparison,
+            approach, claim, stats, study, piece, list, this stuff
+""",
+        "fr": """
+            article, articles, billet, blog, idee, idees, conseil, conseils, plan, strategie, argument,
+            arguments, graphique, tableau, outil, outils, design, titre, sondage, enquete, conclusion,
+            chiffres, tuto, tutoriel, guide, methode, politique, charte, passage, section, partie,
+            raisonnement, concept, hack, truc, contenu, texte, exemple, exemples, theorie, approche, site,
+            newsletter, plan com, mythe, liste, etude, video
+""",
+    },
+    "self": {
+        "en": """
+            i, i m, im, me, myself, we, us
+""",
+        "fr": """
+            je, j, moi, me, m, chui, suis, nous
+""",
+    },
+    "vocative": {
+        "en": """
+            you, you re a, listen here you, hey, oi, nice try, nice post, keep dreaming, wake up, shut up,
+            oh shut up, stop whining, you absolute, you utter, you total
+""",
+        "fr": """
+            espece de, espece d, sale, sales, pauvre, bande de, bande d, eh l, eh le, he l, quel, quelle,
+            casse toi, ferme la, degage
+""",
+    },
+    "report": {
+        "en": """
+            called me, calling me, call me, calls me, called him, called her, called us, calling people, was
+            called, used the word, the word, told me, was told
+""",
+        "fr": """
+            m a traite, m a traitee, traite de, traitee de, traites de, traiter de, le mot, m a ecrit, m a
+            dit, j ai lu, a ete traite
+""",
+    },
+    "advert": {
+        "en": """
+            visit my site, visit my, check out my, see my blog, my blog about, cheap, viagra, cialis,
+            ciallis, casino, free spins, slots, crypto*, bitcoin, usdt, work from home, click here, seo
+            services, backlinks, guest post*, do follow, dofollow, telegram, whatsapp, loan, no credit
+            check, replica, per do follow, use my link, private pics, valuable information, come back for
+            sure, investment opportunity, guaranteed, get 10k, followers in, likes fast, essay writing, diet
+            pills, agency london, hello admin, bookmark this page, our company offers, buy cheap, buy
+            followers, earn money
+""",
+        "fr": """
+            visitez mon site, decouvrir mon blog, mon blog sur, achetez, pas cher, pas chere, pas chers,
+            prix casses, viagra, cialis, casino, bonus sans depot, machines a sous, crypto*, bitcoin, usdt,
+            gagnez, gagne, travail a domicile, cliquez ici, referencement, backlinks, articles invites,
+            articles sponsorises, dofollow, telegram, whatsapp, credit rapide, repliques, placement garanti,
+            sans risque, voyance, photos privees, informations precieuses, je reviendrai, bonjour admin,
+            garanti, tarifs sur, rdv sur, meilleur prix, inscription, agence seo, likes facebook, abonnes
+            instagram, en 24 h
+""",
+    },
+}
+
+
+def seed_pairs():
+    """(kind, language, entry) for each entry of the default lexicon."""
+    for kind, languages in DEFAULT_ABUSE_LEXICON.items():
+        for language, entries in languages.items():
+            for entry in entries.split(","):
+                if entry.strip():
+                    yield kind, language, " ".join(entry.split())

@@ -1,0 +1,72 @@
+"""comments.abuse: abuse aimed at people held, criticism of ideas published, with the seeded lexicon. The
+whole corpus is measured by benchmarks/moderation.py; these pin each family on a few examples of its own."""
+
+import pytest
+
+from comments import abuse
+from comments.default_abuse_lexicon import seed_pairs
+
+LEXICON = abuse.Lexicon.of((kind, entry) for kind, _language, entry in seed_pairs())
+
+
+def categories(text):
+    return {finding.category for finding in abuse.find_abuse(text, LEXICON)}
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("You are such a fucking idiot.", abuse.INSULT),  # inflection, intensifier
+        ("T'es qu'un abruti.", abuse.INSULT),  # elision
+        ("L'auteure est une idiote finie.", abuse.INSULT),  # the author, a feminine form
+        ("Espèce de gros connard, t'as rien compris.", abuse.INSULT),  # a vocative, split by an adjective
+        ("You absolute, utter, complete moron.", abuse.INSULT),  # split by punctuation
+        ("Vous êtes stupide, madame.", abuse.INSULT),  # a judging word aimed at the reader
+        ("what a m0ron you are", abuse.INSULT),  # a digit for a letter, the target after
+        ("You are an i d i o t.", abuse.INSULT),  # letters spaced out
+        ("T'es un c.o.n", abuse.INSULT),
+        ("go f*ck yourself, author", abuse.THREAT),  # a star for a letter
+        ("Go back to your country, people like you are not welcome here.", abuse.EXCLUSION),
+        ("Retourne dans ton pays, on ne veut pas de ta race ici.", abuse.EXCLUSION),
+        ("On sait où tu habites.", abuse.THREAT),
+        ("Immigrants are parasites living off our taxes.", abuse.DEHUMANISING),
+        ("Les immigrés sont tous des fainéants.", abuse.HATE),  # a generalisation about a group
+    ],
+)
+def test_abuse_aimed_at_people_is_found(text, category):
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This article is garbage. Half the stats have no source.",  # rude about the article
+        "What a stupid idea, posting five times a day.",
+        "Your argument is stupid; your data is fine.",  # "your" + an idea
+        "Cet article est nul à chier : zéro chiffre.",
+        "Quelle idée à la con de publier à 6 h du matin.",
+        "Ce plan est con comme la lune, désolé.",
+        "Franchement nul comme conseil.",
+        "You're completely wrong on this.",  # disagreement is no insult
+        "Someone called me an idiot under our last post, I answered calmly.",  # reported
+        "Un client m'a traité de connard. Je lui ai répondu poliment.",
+        'A customer wrote "you people are morons" on our page.',  # quoted
+        "J'suis trop con, j'avais oublié de cocher la case.",  # about oneself
+        "Great conversation starter, from Scunthorpe with love.",  # letters inside other words
+        "Désolé pour le retard, on a testé et ça marche.",  # "retard": a delay
+        "Chui crevé après le marché mais j'ai lu l'article.",  # "crevé": tired
+        "Les gens comme vous rendent internet plus sympa.",  # praise
+        "Women in tech get far more abuse in comments, as you say.",  # a group named without hate
+    ],
+)
+def test_criticism_and_everyday_words_are_not_abuse(text):
+    assert abuse.find_abuse(text, LEXICON) == []
+
+
+def test_advertising_with_a_link_is_found_and_a_reader_s_own_link_is_not():
+    assert abuse.find_advert("Buy cheap viagra online https://pharma.example", LEXICON, links=1)
+    assert not abuse.find_advert("We wrote up our numbers: https://blog.example/answers", LEXICON, links=1)
+
+
+def test_an_empty_lexicon_finds_nothing():
+    assert abuse.find_abuse("You idiot.", abuse.Lexicon()) == []
