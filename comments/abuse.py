@@ -73,6 +73,8 @@ TRIGGERS = frozenset(
     }
 )
 PEOPLE = frozenset({Kind.PERSON, Kind.GROUP})
+# The people a judging word right before them does not describe: "...is idiotic and you know it".
+PRONOUNS = frozenset({"you", "u", "ya", "tu", "t", "toi", "te", "vous", "he", "she", "il", "elle"})
 
 
 @dataclass(frozen=True)
@@ -347,12 +349,15 @@ def read(text, lexicon):
     findings, adverts = [], 0
     index = _index(lexicon)
     for clause in _CLAUSE.split(_QUOTED.sub(" ", _unspaced(normalize(text)))):
-        tokens = tokens_of(clause)
+        tokens, commas = [], []
+        for part in clause.split(","):  # where each part of the sentence starts
+            commas.append(len(tokens))
+            tokens += tokens_of(part)
         abusive, advertising = index.findings.in_(tokens), index.adverts.in_(tokens)
         if abusive or advertising:
             matches = _matches(tokens, index)
             if abusive:
-                findings += _clause_findings(tokens, matches)
+                findings += _clause_findings(tokens, matches, commas)
             adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
     return Reading(list(dict.fromkeys(findings)), adverts)
 
@@ -366,7 +371,7 @@ def find_advert(text, lexicon, links):
     return read(text, lexicon).is_advert(links)
 
 
-def _clause_findings(tokens, matches):
+def _clause_findings(tokens, matches, commas=()):
     findings = []
     if any(kind == Kind.REPORT for _start, _end, kind in matches):
         return []  # "he called me an idiot": told, not said
@@ -385,23 +390,32 @@ def _clause_findings(tokens, matches):
         elif kind == Kind.DEROGATORY and groups:
             findings.append(Finding(HATE, words))
         elif kind in (Kind.PERSON_INSULT, Kind.INSULT):
-            target = _target(start, end, kind, targets, vocatives)
+            target = _target(start, end, kind, targets, vocatives, tokens, commas)
             if target in PEOPLE or (target is None and kind == Kind.PERSON_INSULT):
                 findings.append(Finding(HATE if target == Kind.GROUP and groups else INSULT, words))
     return findings
 
 
-def _target(start, end, kind, targets, vocatives):
+def _target(start, end, kind, targets, vocatives, tokens, commas):
     """What the insulting words at start:end (of `kind`) are aimed at: a kind of target, or None when the
     clause names none."""
     # What a judging word describes, named right after it: "a stupid idea", "brainless marketing plan",
-    # "garbage human being".
-    after = [target for position, target in targets if end <= position <= end + 1 and target != Kind.SELF]
+    # "garbage human being" (not "...idiotic and you know it").
+    after = [
+        target
+        for position, target in targets
+        if end <= position <= end + 1 and target != Kind.SELF and tokens[position] not in PRONOUNS
+    ]
     if after and kind == Kind.INSULT:
         return after[0]
     # Called it just before, with nothing named in between: "espèce de gros nul", "you absolute moron".
     if any(start - 3 <= called <= start and not _between(targets, called, start) for called in vocatives):
         return Kind.PERSON
+    # The subject of its part of the sentence, after the last comma: "tu as tort, ton article est nul".
+    part = max((comma for comma in commas if comma <= start), default=0)
+    subject = [target for position, target in targets if part <= position < start and target != Kind.SELF]
+    if part and subject:
+        return subject[0]
     # The subject: the first person or idea named before ("the author is...", "cet article est..."); the
     # writer themselves only when they name no one else ("j'suis trop con").
     before = [target for position, target in targets if position < start]

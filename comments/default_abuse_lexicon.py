@@ -141,7 +141,7 @@ DEFAULT_ABUSE_LEXICON = {
             argument, arguments, graph, chart, table, tool, tools, design, layout, headline, title, survey,
             research, conclusion, data, pricing, hack, guide, take, section, part, method, methodology,
             policy, mantra, theory, suggestion, example, examples, writing, content, video, comparison,
-            approach, claim, stats, study, piece, list, this stuff
+            approach, claim, stats, study, piece, list, this stuff, amount
 """,
         "fr": """
             article, articles, billet, blog, idee, idees, conseil, conseils, plan, strategie, argument,

@@ -22,6 +22,7 @@ def categories(text):
         ("Espèce de gros connard, t'as rien compris.", abuse.INSULT),  # a vocative, split by an adjective
         ("You absolute, utter, complete moron.", abuse.INSULT),  # split by punctuation
         ("Vous êtes stupide, madame.", abuse.INSULT),  # a judging word aimed at the reader
+        ("The author is, frankly, an idiot.", abuse.INSULT),  # the subject before the commas
         ("what a m0ron you are", abuse.INSULT),  # a digit for a letter, the target after
         ("You are an i d i o t.", abuse.INSULT),  # letters spaced out
         ("T'es un c.o.n", abuse.INSULT),
@@ -47,6 +48,8 @@ def test_abuse_aimed_at_people_is_found(text, category):
         "Quelle idée à la con de publier à 6 h du matin.",
         "Ce plan est con comme la lune, désolé.",
         "Franchement nul comme conseil.",
+        "Tu as tort, ton article est nul.",  # the subject after the comma: the article
+        "This strategy is idiotic and you know it.",  # "you" after it is not what it describes
         "You're completely wrong on this.",  # disagreement is no insult
         "Someone called me an idiot under our last post, I answered calmly.",  # reported
         "Un client m'a traité de connard. Je lui ai répondu poliment.",
