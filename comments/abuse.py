@@ -112,6 +112,10 @@ _LEET = str.maketrans("013457@$!", "oieastasi")
 _WORD = re.compile(r"[\w@$!*]*[^\W\d_][\w@$!*]*|[\w@$!*]*\*[\w@$!*]*")
 # Exclamation marks ending a word, and the at sign starting one: punctuation, not letters.
 _MARKS = re.compile(r"!+(?![\w*])|(?<![\w*])@")
+# English negations: "isn't" is not "isn" and the "t'" of "t'es".
+_NOT = re.compile(r"(?<=[a-z])n['’]t\b")
+# A letter written three times or more, for emphasis.
+_REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 # Letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row.
 _SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])")
 # Clauses: a target does not reach across these.
@@ -127,6 +131,8 @@ def _unspaced(text):
 def tokens_of(text):
     """The words of a normalised clause (`normalize`, then `_unspaced`), as matching compares them."""
     text = _MARKS.sub(" ", text)  # "idiot!!!" and "@Mark" are words, not leet
+    text = _NOT.sub("nt", text)  # "don't" is one word, not "don" and a French "t'"
+    text = _REPEATED.sub(r"\1", text)  # "idiiiot", "connnard"
     return [word if word.isalpha() else word.translate(_LEET) for word in _WORD.findall(text)]
 
 
@@ -268,12 +274,16 @@ def _first_words(exact, stems, kinds):
 _ENDINGS = ("", "s", "e", "es", "ee", "ees", "er", "ers", "ed", "ing", "y")
 
 
+@functools.lru_cache(maxsize=4096)
+def _typed(token):
+    return re.compile(re.escape(token).replace(r"\*", "[a-z]"))
+
+
 def _word_matches(pattern, token):
     if "*" in token:  # each star the reader typed stands for one letter
-        typed = re.compile(re.escape(token).replace(r"\*", "[a-z]"))
         stem = pattern.rstrip("*")
         forms = [stem + ending for ending in _ENDINGS] if pattern.endswith("*") else [stem]
-        return any(typed.fullmatch(form) for form in forms)
+        return any(len(form) == len(token) and _typed(token).fullmatch(form) for form in forms)
     if pattern.endswith("*"):
         return token.startswith(pattern[:-1])
     return token == pattern
@@ -288,11 +298,13 @@ def _candidates(index, token):
     exact, stems = index.exact, index.stems
     if "*" in token:
         prefix = token.split("*")[0]
+        if not prefix:
+            return []  # "*" alone or first: too little to tell a word by
         return [
             entry
             for table in (exact, stems)
             for key, items in table.items()
-            if prefix and key.startswith(prefix[: len(key)])
+            if key.startswith(prefix[: len(key)]) and len(key) <= len(token)
             for entry in items
         ]
     candidates = list(exact.get(token, ()))
@@ -306,7 +318,12 @@ def _matches(tokens, index):
     at equal length an exact word wins over a family, and a longer stem over a shorter one ("idiotic" is a
     judging word, "idiot*" a name for a person)."""
     found = []
+    masked = 0
     for start, token in enumerate(tokens):
+        if "*" in token:
+            masked += 1
+            if masked > MASKED_WORDS_READ:
+                continue
         candidates = index.candidates.get(token)
         if candidates is None:
             candidates = _candidates(index, token)
@@ -348,7 +365,11 @@ def read(text, lexicon):
         return Reading([], 0)
     findings, adverts = [], 0
     index = _index(lexicon)
-    for clause in _CLAUSE.split(_QUOTED.sub(" ", _unspaced(normalize(text)))):
+    prepared = _unspaced(normalize(text))
+    unquoted = _QUOTED.sub(" ", prepared)
+    if not _WORD.search(unquoted):
+        unquoted = prepared  # a comment that is all quotes says them itself
+    for clause in _CLAUSE.split(unquoted):
         tokens, commas = [], []
         for part in clause.split(","):  # where each part of the sentence starts
             commas.append(len(tokens))
@@ -371,21 +392,32 @@ def find_advert(text, lexicon, links):
     return read(text, lexicon).is_advert(links)
 
 
+# Findings enough in one clause, and masked words enough in one comment: past these, reading on costs time
+# (hostile input) and changes nothing.
+ENOUGH = 10
+MASKED_WORDS_READ = 50
+
+
 def _clause_findings(tokens, matches, commas=()):
     findings = []
-    if any(kind == Kind.REPORT for _start, _end, kind in matches):
-        return []  # "he called me an idiot": told, not said
+    # "He called me an idiot": what follows reported words, in their part of the sentence, is told, not said.
+    reported = [
+        (end, _part_end(end, commas, len(tokens))) for _start, end, kind in matches if kind == Kind.REPORT
+    ]
+    matches = [match for match in matches if not any(a <= match[0] < b for a, b in reported)]
     targets = [(start, kind) for start, _end, kind in matches if kind in TARGETS]
     vocatives = [end for _start, end, kind in matches if kind == Kind.VOCATIVE]
     groups = [start for start, _end, kind in matches if kind == Kind.GROUP]
     people = [start for start, _end, kind in matches if kind in PEOPLE]
     for start, end, kind in matches:
+        if len(findings) >= ENOUGH:
+            break  # a comment that says it this often is held already: no need to read the rest
         words = " ".join(tokens[start:end])
         if kind == Kind.SLUR:
             findings.append(Finding(HATE, words))
         elif kind in (Kind.THREAT, Kind.EXCLUSION):
             findings.append(Finding(THREAT if kind == Kind.THREAT else EXCLUSION, words))
-        elif kind == Kind.DEHUMANISING and people:
+        elif kind == Kind.DEHUMANISING and _said_of(start, people, tokens):
             findings.append(Finding(DEHUMANISING, words))
         elif kind == Kind.DEROGATORY and groups:
             findings.append(Finding(HATE, words))
@@ -425,6 +457,21 @@ def _target(start, end, kind, targets, vocatives, tokens, commas):
     # A person just after: "what a moron you are", "quel naze tu fais".
     later = [target for position, target in targets if end <= position <= end + 3 and target in PEOPLE]
     return later[0] if later else None
+
+
+def _part_end(position, commas, length):
+    return min((comma for comma in commas if comma > position), default=length)
+
+
+# What makes a word say what someone is: "they are vermin", "ces gens sont des parasites", "c'est de la
+# vermine".
+COPULAS = frozenset({"are", "is", "re", "s", "sont", "est", "es", "etes", "c", "like"})
+
+
+def _said_of(start, people, tokens):
+    """Whether the word at `start` says what the people named before it are: "immigrants are parasites", not
+    "vous aimez les animaux"."""
+    return any(position < start and COPULAS.intersection(tokens[position:start]) for position in people)
 
 
 def _between(targets, start, end):

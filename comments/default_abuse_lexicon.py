@@ -14,36 +14,38 @@ conseil, contenu; "retard" and "crevé" are not entries at all: a delay, tired).
 DEFAULT_ABUSE_LEXICON = {
     "person_insult": {
         "en": """
-            idiot, idiots, moron, morons, imbecile*, cretin*, dumbass*, dumbo, dipshit*, asshole*,
-            arsehole*, dickhead*, douchebag*, motherfucker*, fucker*, shithead*, scumbag*, loser*, clown*,
-            muppet*, twit, twits, jerk, jerks, bitch, bitches, cunt*, whore*, slut*, bastard*, liar*,
-            fraud*, hack writer*, sheep, halfwit*, numpty, nitwit*, degenerate*, lowlife*, piece of shit,
-            piece of work, waste of space, pathetic little man, stupid cow, brainwashed idiot*, talentless
-            hack*, wanker*, twat*, spaz, you retard, fucking retard
+            idiot, idiots, moron, morons, imbecile*, cretin*, dumbo, dipshit*, asshole*, arsehole*,
+            dickhead*, douchebag*, motherfucker*, fucker*, shithead*, scumbag*, loser*, muppet*, twit,
+            twits, cunt*, whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*,
+            degenerate*, lowlife*, piece of shit, piece of work, waste of space, pathetic little man, stupid
+            cow, brainwashed idiot*, talentless hack*, wanker*, twat*, spaz, you retard, fucking retard,
+            dumbass, dumbasses
 """,
         "fr": """
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
-            encule*, salop, salope*, salopard*, pute, putes, batard*, naze, nazes, tocard*, bouffon*,
-            andouille*, minable*, ordure*, escroc*, menteur*, menteuse*, incompetent*, debile mental*, sous
-            merde*, raclure*, enfoire*, trou du cul, trouduc, gros nul, pauvre type, pauvre tache, pauvre
-            con*, moutons*, mouton, leche bottes, glandu*, cassos, beauf*, fils de pute, tete de noeud, sac
-            a merde, petite merde, grosse merde, une merde, qu une merde, ferme ta gueule, ta gueule, ce
-            debile, un debile, une debile, le debile, la debile, des debiles, les debiles, cette debile, un
-            con, une conne, des cons, les cons, gros con, grosse conne, roi des cons, la plus conne, le plus
-            con, guignol*, charlot, blaireau*, clown*, boulet, ducon, salaud, salauds, fdp, petasse*,
-            pouffiasse*, grognasse*, attarde mental, triso*
+            encule*, salop, salopard*, pute, putes, naze, nazes, tocard*, minable*, escroc*, menteur*,
+            menteuse*, incompetent*, debile mental*, sous merde*, raclure*, enfoire*, trou du cul, trouduc,
+            gros nul, pauvre type, pauvre tache, pauvre con*, leche bottes, cassos, fils de pute, tete de
+            noeud, sac a merde, petite merde, grosse merde, une merde, qu une merde, ferme ta gueule, ta
+            gueule, ce debile, un debile, une debile, le debile, la debile, des debiles, les debiles, cette
+            debile, un con, une conne, des cons, les cons, gros con, grosse conne, roi des cons, la plus
+            conne, le plus con, charlot, boulet, ducon, salaud, salauds, fdp, petasse*, pouffiasse*,
+            grognasse*, attarde mental, salope, salopes, beauf, beaufs, triso, trisos, glandu, glandus
 """,
     },
     "insult": {
         "en": """
-            stupid*, dumb*, idiotic*, moronic*, brainless, braindead, brain dead, too thick, clueless,
-            pathetic, worthless, useless lot, garbage, trash, shit, shitty, crap, crappy, rubbish, bullshit,
-            retarded, pompous, brainwashed, talentless, smug, disgusting, ignorant
+            stupid*, idiotic*, moronic*, brainless, braindead, brain dead, too thick, clueless, pathetic,
+            worthless, useless lot, garbage, trash, shit, shitty, crap, crappy, rubbish, bullshit, retarded,
+            pompous, brainwashed, talentless, smug, disgusting, ignorant, sheep, clown, clowns, jerk, jerks,
+            fraud, bitch, bitches, dumb, dumber, dumbest, ugly, fat
 """,
         "fr": """
             con, cons, conne, connes, debile*, bete, betes, stupide*, nul, nuls, nulle, nulles, merde,
             merdique*, daube, connerie*, a chier, decerebre*, incapable*, pitoyable*, ridicule*,
-            degueulasse*, arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries
+            degueulasse*, arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries, moutons,
+            mouton, ordure, ordures, batard, batards, blaireau, blaireaux, andouille, andouilles, guignol,
+            guignols, bouffon, bouffons, clown, clowns, moche, honte
 """,
     },
     "slur": {
@@ -55,7 +57,7 @@ DEFAULT_ABUSE_LEXICON = {
         "fr": """
             bougnoul*, bicot*, negro, negros, youpin*, pede, pedes, pedale*, gouine*, bamboula*, sale
             arabe*, sale noir*, sale juif*, crouille*, youtre*, chinetoque*, niakoue*, sale negre*, sale
-            race, tarlouze*, tafiole*, fiotte*, tantouze*
+            race, tarlouze*, tafiole*, fiotte*, tantouze*, pd
 """,
     },
     "dehumanising": {
@@ -70,45 +72,47 @@ DEFAULT_ABUSE_LEXICON = {
     },
     "derogatory": {
         "en": """
-            lazy, dishonest, can t, cannot, shouldn t, should not, ruin*, control all, copy everything, too
-            emotional, all the same, like the rest of them, no wonder, of course
+            lazy, dishonest, ruin*, control all, copy everything, too emotional, all the same, like the rest
+            of them
 """,
         "fr": """
-            faineant*, volent, vole tout, ne savent pas, comprennent rien, n ont rien a faire, n ont pas
-            leur place, pourrissent, tous pareils, ca explique tout, tous des, evidemment que
+            faineant*, volent, vole tout, comprennent rien, n ont rien a faire, n ont pas leur place,
+            pourrissent, tous pareils, ca explique tout, tous des, voleurs, controlent tout
 """,
     },
     "threat": {
         "en": """
-            watch your back, know who you are, and see what happens, know your address, know where you live,
-            make* you regret, teach you a lesson, turn up at your, burns down with you, burn down with you,
-            going to find you, gonna find you, i will find you, i ll find you, you ll be sorry, you will be
-            sorry, hurt you, kill you, go fuck yourself, go f yourself, fuck you, keep writing this stuff
-            and, fuck off, shut the fuck up, stfu, i hope you die, die in a fire, hang yourself, neck
-            yourself, rape you
+            watch your back, know your address, know where you live, make* you regret, teach you a lesson,
+            turn up at your, burns down with you, burn down with you, going to find you, gonna find you, i
+            will find you, i ll find you, you ll be sorry, you will be sorry, go fuck yourself, go f
+            yourself, fuck you, fuck off, shut the fuck up, stfu, i hope you die, die in a fire, hang
+            yourself, neck yourself, rape you, see what happens to your, i will hurt you, i ll hurt you,
+            gonna hurt you, i will kill you, i ll kill you, gonna kill you, hope you get cancer, deserve to
+            be beaten, should have aborted you, punch the author, waste of oxygen
 """,
         "fr": """
-            sait ou tu habites, sait ou vous habitez, fais gaffe, tu vas le regretter, vous allez le
-            regretter, fais attention en rentrant, te faire taire, passer a ton magasin, passer a ta
-            boutique, tu le paieras, vous le paierez, cramer avec toi, continue comme ca et, te casser la
-            gueule, te buter, va te faire foutre, va crever, crevez tous, creve charogne, nique ta mere,
-            ntm, je vais te tuer, je vais te crever, je vais te violer, je sais ou tu habites, tu peux
-            crever, creve en enfer, suicide toi, tue toi, pends toi, va te pendre
+            sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter, fais
+            attention en rentrant, te faire taire, passer a ton magasin, passer a ta boutique, tu le
+            paieras, vous le paierez, cramer avec toi, te buter, va te faire foutre, va crever, crevez tous,
+            creve charogne, nique ta mere, ntm, je vais te tuer, je vais te crever, je vais te violer, je
+            sais ou tu habites, tu peux crever, creve en enfer, suicide toi, tue toi, pends toi, va te
+            pendre, ta boutique va avoir des problemes, je vais te casser la gueule, on va te casser la
+            gueule, te souhaite un cancer, merites de crever, aurait du avorter
 """,
     },
     "exclusion": {
         "en": """
-            go back to where you came from, go back to your country, go back to your own country, where you
-            came from, shouldn t be allowed, should not be allowed, should never be allowed, don t belong,
-            do not belong, not welcome here, isn t welcome, go home, not your country, get out of our
-            country, out of our country, your kind, your sort
+            go back to where you came from, go back to your country, go back to your own country, should not
+            be allowed, should never be allowed, do not belong, not welcome here, not your country, get out
+            of our country, out of our country, shouldnt be allowed, dont belong, isnt welcome, pack your
+            bags and go home, go home to your country, your kind is, your kind isnt, your kind are, your
+            sort is, your sort isnt, we dont need your sort
 """,
         "fr": """
-            rentre chez toi, rentrez chez vous, pas ton pays, pas votre pays, virer de ce pays, retourne d
-            ou tu viens, retourne dans ton, retournez dans votre, retourne chez, retournent tous chez,
-            retournent chez, ne devraient pas avoir le droit, degage de notre, ta race, ton espece, on veut
-            pas de ta, on ne veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en
-            france
+            rentrez chez vous, pas ton pays, pas votre pays, virer de ce pays, retourne d ou tu viens,
+            retourne dans ton, retournez dans votre, retourne chez, retournent tous chez, retournent chez,
+            ne devraient pas avoir le droit, degage de notre, ta race, ton espece, on veut pas de ta, on ne
+            veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en france
 """,
     },
     "person": {
@@ -127,8 +131,8 @@ DEFAULT_ABUSE_LEXICON = {
     "group": {
         "en": """
             women, woman, females, men, immigrant*, migrant*, refugee*, foreigner*, muslim*, jew, jews,
-            jewish, christian*, arab*, black people, blacks, asian*, gay*, lesbian*, trans, homeless, poor
-            people, the unemployed
+            jewish, christian*, black people, blacks, asian*, gay*, lesbian*, trans, homeless, poor people,
+            the unemployed, arab, arabs, arabic people
 """,
         "fr": """
             femmes, immigre*, migrant*, refugie*, etranger*, musulman*, juif*, juive*, arabe*, noirs,
@@ -165,8 +169,8 @@ DEFAULT_ABUSE_LEXICON = {
             oh shut up, stop whining, you absolute, you utter, you total
 """,
         "fr": """
-            espece de, espece d, sale, sales, pauvre, bande de, bande d, eh l, eh le, he l, quel, quelle,
-            casse toi, ferme la, degage
+            espece de, espece d, sale, sales, pauvre, bande de, bande d, eh l, eh le, he l, casse toi, ferme
+            la, degage
 """,
     },
     "report": {

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Coalesce, TruncDate, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -148,16 +148,23 @@ class CommentQuerySet(models.QuerySet):
         since = now - timedelta(days=settings.COMMENTS_TRUST_WINDOW_DAYS)
         return self.filter(created_at__gte=since, created_at__lt=now - timedelta(days=1)).aggregate(
             published=Count("pk", filter=Q(status=Comment.Status.PUBLISHED)),
+            days=Count(TruncDate("created_at"), filter=Q(status=Comment.Status.PUBLISHED), distinct=True),
             removed=Count("pk", filter=Q(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])),
         )
 
     def trusted(self, now=None):
         """Whether these comments make their reader a regular, whom the soft holds (links, pace) skip: at
-        least COMMENTS_TRUST_AFTER published within COMMENTS_TRUST_WINDOW_DAYS, none removed or spam."""
+        least COMMENTS_TRUST_AFTER published within COMMENTS_TRUST_WINDOW_DAYS, on two days or more, none
+        removed or spam."""
         if not settings.COMMENTS_TRUST_AFTER:
             return False
         record = self.record(now)
-        return record["published"] >= settings.COMMENTS_TRUST_AFTER and not record["removed"]
+        # Comments of one day prove little: a regular comes back.
+        return (
+            record["published"] >= settings.COMMENTS_TRUST_AFTER
+            and record["days"] >= 2
+            and not record["removed"]
+        )
 
     def recent_duplicates(self, body, email, ip_address, now=None):
         """Earlier comments with the same text from the same email or address, inside the duplicate window."""

@@ -21,6 +21,19 @@ def seed_the_lexicon(apps, schema_editor):
     apps.get_model("comments", "HoldWord").objects.filter(word__in=seeded).delete()
 
 
+def restore_the_hold_words(apps, schema_editor):
+    """Undone, the site holds the words it was seeded with again, as before."""
+    from comments.default_hold_words import DEFAULT_HOLD_WORDS
+
+    HoldWord = apps.get_model("comments", "HoldWord")
+    seen = set()
+    for language, words in DEFAULT_HOLD_WORDS.items():
+        for word in words:
+            if word.casefold() not in seen:
+                seen.add(word.casefold())
+                HoldWord.objects.get_or_create(word=word, defaults={"language": language})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,5 +57,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('kind', 'entry'), name='one_abuse_term_per_kind')],
             },
         ),
-        migrations.RunPython(seed_the_lexicon, migrations.RunPython.noop),
+        migrations.RunPython(seed_the_lexicon, restore_the_hold_words),
     ]

@@ -32,6 +32,10 @@ def categories(text):
         ("On sait où tu habites.", abuse.THREAT),
         ("Immigrants are parasites living off our taxes.", abuse.DEHUMANISING),
         ("Les immigrés sont tous des fainéants.", abuse.HATE),  # a generalisation about a group
+        ('"You are an idiot"', abuse.INSULT),  # a comment that is all quotes says them itself
+        ("Call me old-fashioned, but you are an idiot.", abuse.INSULT),  # reported words reach a comma
+        ("You are an idiiiot.", abuse.INSULT),  # letters repeated
+        ("I hope you get cancer.", abuse.THREAT),
     ],
 )
 def test_abuse_aimed_at_people_is_found(text, category):
@@ -60,6 +64,12 @@ def test_abuse_aimed_at_people_is_found(text, category):
         "Chui crevé après le marché mais j'ai lu l'article.",  # "crevé": tired
         "Les gens comme vous rendent internet plus sympa.",  # praise
         "Women in tech get far more abuse in comments, as you say.",  # a group named without hate
+        "It isn't stupid, it's brave.",  # "isn't" is no French "t'"
+        "Thanks for your kind words.",
+        "Sa salopette est jolie.",  # a word family stops where everyday words begin
+        "Vous aimez les animaux ?",  # dehumanising only when said of people
+        "It won't hurt you to try.",
+        "Quelle daube !",  # an exclamation about a thing
     ],
 )
 def test_criticism_and_everyday_words_are_not_abuse(text):

@@ -865,6 +865,19 @@ def test_a_regular_skips_the_soft_holds_but_not_abuse(client, article):
     assert (links.status, insult.status, insult.policy_reasons) == ("published", "held", ["insult"])
 
 
+def test_comments_of_a_single_day_do_not_make_a_regular(client, article):
+    for number in range(3):
+        make_comment(
+            article,
+            author_email="camille@example.com",
+            ip_address="127.0.0.1",
+            body=f"Same day {number}",
+            created_at=timezone.now().replace(hour=12) - timedelta(days=2, minutes=number),
+        )
+    post(client, article, body=THREE_LINKS)
+    assert Comment.objects.get(body=THREE_LINKS).policy_reasons == ["links"]
+
+
 @pytest.mark.parametrize(
     "earlier, removed",
     [(2, 0), (3, 1)],
