@@ -75,6 +75,29 @@ TRIGGERS = frozenset(
 PEOPLE = frozenset({Kind.PERSON, Kind.GROUP})
 # The people a judging word right before them does not describe: "...is idiotic and you know it".
 PRONOUNS = frozenset({"you", "u", "ya", "tu", "t", "toi", "te", "vous", "he", "she", "il", "elle"})
+# The reader addressed, who may be named after what they are called: "what a moron you are".
+SECOND_PERSON = frozenset(
+    {"you", "u", "ya", "your", "tu", "t", "toi", "te", "ton", "ta", "tes", "vous", "votre", "vos"}
+)
+# Words after which an opinion is told: what it judges is named after them ("some people think this plan is
+# stupid").
+OPINION = frozenset(
+    {
+        "think",
+        "thinks",
+        "thought",
+        "said",
+        "says",
+        "say",
+        "believe",
+        "feel",
+        "pense",
+        "pensent",
+        "dit",
+        "disent",
+    }
+    | {"trouve", "trouvent", "trouvez", "disait"}
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +135,7 @@ _LEET = str.maketrans("013457@$!", "oieastasi")
 _WORD = re.compile(r"[\w@$!*]*[^\W\d_][\w@$!*]*|[\w@$!*]*\*[\w@$!*]*")
 # Exclamation marks ending a word, and the at sign starting one: punctuation, not letters.
 _MARKS = re.compile(r"!+(?![\w*])|(?<![\w*])@")
+_WORD_OR_COMMA = re.compile(rf"(?P<word>{_WORD.pattern})|,")
 # English negations: "isn't" is not "isn" and the "t'" of "t'es".
 _NOT = re.compile(r"(?<=[a-z])n['’]t\b")
 # A letter written three times or more, for emphasis.
@@ -131,8 +155,6 @@ def _unspaced(text):
 def tokens_of(text):
     """The words of a normalised clause (`normalize`, then `_unspaced`), as matching compares them."""
     text = _MARKS.sub(" ", text)  # "idiot!!!" and "@Mark" are words, not leet
-    text = _NOT.sub("nt", text)  # "don't" is one word, not "don" and a French "t'"
-    text = _REPEATED.sub(r"\1", text)  # "idiiiot", "connnard"
     return [word if word.isalpha() else word.translate(_LEET) for word in _WORD.findall(text)]
 
 
@@ -366,14 +388,19 @@ def read(text, lexicon):
     findings, adverts = [], 0
     index = _index(lexicon)
     prepared = _unspaced(normalize(text))
+    prepared = _NOT.sub("nt", prepared)  # "don't" is one word, not "don" and a French "t'"
+    prepared = _REPEATED.sub(r"\1", prepared)  # "idiiiot", "connnard"
     unquoted = _QUOTED.sub(" ", prepared)
     if not _WORD.search(unquoted):
         unquoted = prepared  # a comment that is all quotes says them itself
     for clause in _CLAUSE.split(unquoted):
-        tokens, commas = [], []
-        for part in clause.split(","):  # where each part of the sentence starts
-            commas.append(len(tokens))
-            tokens += tokens_of(part)
+        tokens, commas = [], [0]  # the words, and where each part of the sentence starts
+        for match in _WORD_OR_COMMA.finditer(_MARKS.sub(" ", clause)):
+            word = match.group("word")
+            if word is None:
+                commas.append(len(tokens))
+            else:
+                tokens.append(word if word.isalpha() else word.translate(_LEET))
         abusive, advertising = index.findings.in_(tokens), index.adverts.in_(tokens)
         if abusive or advertising:
             matches = _matches(tokens, index)
@@ -415,8 +442,11 @@ def _clause_findings(tokens, matches, commas=()):
         words = " ".join(tokens[start:end])
         if kind == Kind.SLUR:
             findings.append(Finding(HATE, words))
-        elif kind in (Kind.THREAT, Kind.EXCLUSION):
-            findings.append(Finding(THREAT if kind == Kind.THREAT else EXCLUSION, words))
+        elif kind == Kind.THREAT:
+            findings.append(Finding(THREAT, words))
+        elif kind == Kind.EXCLUSION and (people or SECOND_PERSON.intersection(tokens[start:end])):
+            # "You don't belong here", not "these files don't belong in the repository".
+            findings.append(Finding(EXCLUSION, words))
         elif kind == Kind.DEHUMANISING and _said_of(start, people, tokens):
             findings.append(Finding(DEHUMANISING, words))
         elif kind == Kind.DEROGATORY and groups:
@@ -448,15 +478,19 @@ def _target(start, end, kind, targets, vocatives, tokens, commas):
     subject = [target for position, target in targets if part <= position < start and target != Kind.SELF]
     if part and subject:
         return subject[0]
-    # The subject: the first person or idea named before ("the author is...", "cet article est..."); the
-    # writer themselves only when they name no one else ("j'suis trop con").
-    before = [target for position, target in targets if position < start]
+    # The subject: the first person or idea named before ("the author is...", "cet article est..."), after
+    # the opinion that tells it if any ("some people think this plan is stupid"); the writer themselves only
+    # when they name no one else ("j'suis trop con").
+    told = max((position for position in range(start) if tokens[position] in OPINION), default=-1)
+    before = [target for position, target in targets if told < position < start]
+    if before and set(before) == {Kind.SELF}:  # "..., and I say this as calmly as I can, a total idiot"
+        before = [target for position, target in targets if position < start]
     others = [target for target in before if target != Kind.SELF]
     if others or before:
         return (others or before)[0]
-    # A person just after: "what a moron you are", "quel naze tu fais".
-    later = [target for position, target in targets if end <= position <= end + 3 and target in PEOPLE]
-    return later[0] if later else None
+    # The reader addressed just after: "what a moron you are", "quel naze tu fais".
+    later = [position for position, _target in targets if end <= position <= end + 3]
+    return Kind.PERSON if any(tokens[position] in SECOND_PERSON for position in later) else None
 
 
 def _part_end(position, commas, length):
@@ -465,7 +499,7 @@ def _part_end(position, commas, length):
 
 # What makes a word say what someone is: "they are vermin", "ces gens sont des parasites", "c'est de la
 # vermine".
-COPULAS = frozenset({"are", "is", "re", "s", "sont", "est", "es", "etes", "c", "like"})
+COPULAS = frozenset({"are", "is", "re", "s", "sont", "est", "es", "etes", "c"})
 
 
 def _said_of(start, people, tokens):

@@ -16,10 +16,10 @@ DEFAULT_ABUSE_LEXICON = {
         "en": """
             idiot, idiots, moron, morons, imbecile*, cretin*, dumbo, dipshit*, asshole*, arsehole*,
             dickhead*, douchebag*, motherfucker*, fucker*, shithead*, scumbag*, loser*, muppet*, twit,
-            twits, cunt*, whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*,
-            degenerate*, lowlife*, piece of shit, piece of work, waste of space, pathetic little man, stupid
-            cow, brainwashed idiot*, talentless hack*, wanker*, twat*, spaz, you retard, fucking retard,
-            dumbass, dumbasses
+            twits, cunt*, whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*, lowlife*,
+            piece of shit, piece of work, waste of space, pathetic little man, stupid cow, brainwashed
+            idiot*, talentless hack*, wanker*, twat*, spaz, you retard, fucking retard, dumbass, dumbasses,
+            embarrassment to your
 """,
         "fr": """
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
@@ -30,7 +30,8 @@ DEFAULT_ABUSE_LEXICON = {
             gueule, ce debile, un debile, une debile, le debile, la debile, des debiles, les debiles, cette
             debile, un con, une conne, des cons, les cons, gros con, grosse conne, roi des cons, la plus
             conne, le plus con, charlot, boulet, ducon, salaud, salauds, fdp, petasse*, pouffiasse*,
-            grognasse*, attarde mental, salope, salopes, beauf, beaufs, triso, trisos, glandu, glandus
+            grognasse*, attarde mental, salope, salopes, beauf, beaufs, triso, trisos, glandu, glandus,
+            honte pour ta, honte pour votre
 """,
     },
     "insult": {
@@ -38,7 +39,7 @@ DEFAULT_ABUSE_LEXICON = {
             stupid*, idiotic*, moronic*, brainless, braindead, brain dead, too thick, clueless, pathetic,
             worthless, useless lot, garbage, trash, shit, shitty, crap, crappy, rubbish, bullshit, retarded,
             pompous, brainwashed, talentless, smug, disgusting, ignorant, sheep, clown, clowns, jerk, jerks,
-            fraud, bitch, bitches, dumb, dumber, dumbest, ugly, fat
+            fraud, bitch, bitches, dumb, dumber, dumbest, ugly, fat, degenerate
 """,
         "fr": """
             con, cons, conne, connes, debile*, bete, betes, stupide*, nul, nuls, nulle, nulles, merde,
@@ -106,7 +107,7 @@ DEFAULT_ABUSE_LEXICON = {
             be allowed, should never be allowed, do not belong, not welcome here, not your country, get out
             of our country, out of our country, shouldnt be allowed, dont belong, isnt welcome, pack your
             bags and go home, go home to your country, your kind is, your kind isnt, your kind are, your
-            sort is, your sort isnt, we dont need your sort
+            sort is, your sort isnt, we dont need your sort, wants your kind, want your kind
 """,
         "fr": """
             rentrez chez vous, pas ton pays, pas votre pays, virer de ce pays, retourne d ou tu viens,
@@ -145,7 +146,8 @@ DEFAULT_ABUSE_LEXICON = {
             argument, arguments, graph, chart, table, tool, tools, design, layout, headline, title, survey,
             research, conclusion, data, pricing, hack, guide, take, section, part, method, methodology,
             policy, mantra, theory, suggestion, example, examples, writing, content, video, comparison,
-            approach, claim, stats, study, piece, list, this stuff, amount
+            approach, claim, stats, study, piece, list, this stuff, amount, logic, reasoning, benchmark,
+            know your shit
 """,
         "fr": """
             article, articles, billet, blog, idee, idees, conseil, conseils, plan, strategie, argument,
@@ -165,8 +167,8 @@ DEFAULT_ABUSE_LEXICON = {
     },
     "vocative": {
         "en": """
-            you, you re a, listen here you, hey, oi, nice try, nice post, keep dreaming, wake up, shut up,
-            oh shut up, stop whining, you absolute, you utter, you total
+            you, you re a, listen here you, nice try, nice post, keep dreaming, wake up, shut up, oh shut
+            up, stop whining, you absolute, you utter, you total
 """,
         "fr": """
             espece de, espece d, sale, sales, pauvre, bande de, bande d, eh l, eh le, he l, casse toi, ferme

@@ -36,6 +36,8 @@ def categories(text):
         ("Call me old-fashioned, but you are an idiot.", abuse.INSULT),  # reported words reach a comma
         ("You are an idiiiot.", abuse.INSULT),  # letters repeated
         ("I hope you get cancer.", abuse.THREAT),
+        ("Nobody wants your kind around here.", abuse.EXCLUSION),
+        ("You're an embarrassment to your family.", abuse.INSULT),
     ],
 )
 def test_abuse_aimed_at_people_is_found(text, category):
@@ -70,6 +72,9 @@ def test_abuse_aimed_at_people_is_found(text, category):
         "Vous aimez les animaux ?",  # dehumanising only when said of people
         "It won't hurt you to try.",
         "Quelle daube !",  # an exclamation about a thing
+        "Some people think this plan is stupid, and I agree.",  # the opinion's subject: the plan
+        "Tabs shouldn't be allowed in YAML files.",  # exclusion of no one
+        "Do you like animals? The cat picture made my day.",
     ],
 )
 def test_criticism_and_everyday_words_are_not_abuse(text):
