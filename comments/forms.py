@@ -23,14 +23,18 @@ TOKEN_SALT = "comments.form"
 def issue_token(article, issued_at=None):
     """A signed stamp of when this form was shown, for this article, unique to it: the policy reads how fast
     it came back, and a form is posted only once (`CommentForm.submission_key`)."""
-    issued_at = int(issued_at if issued_at is not None else time.time())
-    return signing.dumps([article.pk, issued_at, secrets.token_urlsafe(12)], salt=TOKEN_SALT)
+    return _token(article.pk, issued_at)
 
 
 def page_token(request, article_pk):
     """`issue_token` for the article page, filled in for each response when the page comes from the cache
     (a `page_cache.hole`): the timing trap measures from when this reader's page was served."""
-    return signing.dumps([article_pk, int(time.time()), secrets.token_urlsafe(12)], salt=TOKEN_SALT)
+    return _token(article_pk)
+
+
+def _token(article_pk, issued_at=None):
+    issued_at = int(issued_at if issued_at is not None else time.time())
+    return signing.dumps([article_pk, issued_at, secrets.token_urlsafe(12)], salt=TOKEN_SALT)
 
 
 def read_token(token, article, now=None):

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from blog.models import Article, Tag
+from comments.forms import issue_token
 from comments.models import Comment
 
 _sequence = itertools.count(1)
@@ -102,8 +103,6 @@ def delivered():
 
 def comment_form(article, **fields):
     """What a reader's browser posts a minute after opening the article."""
-    from comments.forms import issue_token
-
     data = {
         "author_name": "Camille",
         "author_email": "camille@example.com",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from blog import markup
 from comments.forms import issue_token
 from comments.models import Ban, Comment, HoldWord, Report
-from tests.factories import delivered, make_article, make_comment, make_user
+from tests.factories import comment_form, delivered, make_article, make_comment, make_user
 from tests.html import Document
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +32,8 @@ def read(client, url):
 
 
 def form_data(article, **fields):
-    """What a person's browser sends a minute after opening the article."""
-    data = {
-        "author_name": "Camille",
-        "author_email": "camille@example.com",
-        "author_url": "",
-        "body": "Thank you for this article.",
-        "token": issue_token(article, issued_at=time.time() - 60),
-        "company": "",
-    }
-    return {**data, **fields}
+    """What a person's browser sends a minute after opening the article, the website left empty."""
+    return comment_form(article, author_url="", **fields)
 
 
 def post(client, article, **fields):
