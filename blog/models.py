@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
@@ -120,8 +121,10 @@ class ArticleQuerySet(models.QuerySet):
         return deleted
 
     def with_relations(self):
-        """Articles with their author and tags, fetched in a fixed number of queries."""
-        return self.select_related("author").prefetch_related("tags").defer("search_vector")
+        """Articles with their author and their tags (`Article.tag_list`), fetched in a fixed number of
+        queries."""
+        tags = Prefetch("tags", to_attr="tag_list")
+        return self.select_related("author").prefetch_related(tags).defer("search_vector")
 
     def for_listing(self):
         """What a list of article cards shows: no bodies, which can weigh 100 KB each. Nothing is read yet, so
@@ -252,6 +255,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:article", args=[self.slug])
+
+    @cached_property
+    def tag_list(self):
+        """The article's tags, as a list: `with_relations()` fetches them for a whole page of articles at
+        once. (Prefetched as the `tags` manager instead, they cost a queryset per article: an eighth of the
+        home page's time.)"""
+        return list(self.tags.all())
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

@@ -98,6 +98,29 @@ class CappedPaginator(Paginator):
         return self.object_list.order_by().values("pk")[: self.cap].count()
 
 
+class QueuePaginator(CappedPaginator):
+    """The moderation queue in its own order: a page's comments are found by sorting the queue's keys, read
+    from the indexes (`CommentQuerySet.queue_keys()`), then only those comments are fetched whole from
+    `rows`, the list's comments with what its columns show."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, rows):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.rows = rows
+
+    @cached_property
+    def count(self):
+        return Comment.objects.queue_keys()[: self.cap].count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = [key["pk"] for key in Comment.objects.queue_keys()[bottom:top]]
+        return self._get_page(self.rows.filter(pk__in=keys).order_by(*QUEUE_ORDER), number, self)
+
+
 class CommentListMixin:
     """What the comment list and the unanswered questions share: columns, the moderation permission, a
     capped count, and a 400 (instead of Django's 500) for a forged selection."""
@@ -214,6 +237,13 @@ class CommentAdmin(CommentListMixin, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return QUEUE_ORDER if is_queue_view(request) else ["-created_at", "-id"]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # The queue in its own order (a moderator who sorts it by a column gets the ordinary pages).
+        if is_queue_view(request) and "o" not in request.GET:
+            rows = self.get_queryset(request)
+            return QueuePaginator(queryset, per_page, orphans, allow_empty_first_page, rows=rows)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_fields(self, request):
         # The address is searched only when the search is one: PostgreSQL compares it as inet, not text.

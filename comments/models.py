@@ -94,10 +94,13 @@ class CommentQuerySet(models.QuerySet):
         published ones with open reports."""
         # Two small sets, each found by its own index, then joined: an OR of the two conditions would make
         # the database read every comment to test it.
-        held = Comment.objects.filter(status=Comment.Status.HELD).order_by().values("pk")
-        reported = Report.objects.filter(resolved_at__isnull=True, comment__status=Comment.Status.PUBLISHED)
-        queue = held.union(reported.order_by().values("comment_id"))
-        return self.filter(pk__in=queue).order_by(*QUEUE_ORDER)
+        return self.filter(pk__in=_queue(Comment.objects.order_by())).order_by(*QUEUE_ORDER)
+
+    def queue_keys(self):
+        """The queue's order as rows of (rank, created_at, pk), read from the indexes alone: a page of the
+        queue is a slice of these, whose comments are then fetched whole. Sorting the whole comments would
+        read each queued row of the table first (3,500 of them at a million comments)."""
+        return _queue(self.order_by(), ranked=True).order_by("rank", "created_at", "pk")
 
     def speaking_for_article(self):
         """Comments written by someone who speaks for their article: its author or staff. The same rule as
@@ -460,6 +463,20 @@ class UnansweredQuestion(Comment):
         proxy = True
         verbose_name = _("unanswered question")
         verbose_name_plural = _("unanswered questions")
+
+
+def _queue(comments, ranked=False):
+    """The moderation queue's two sets as one: held comments, and published ones with open reports (a held
+    comment is never published, so nothing is in both). `ranked` adds the queue's order: (rank, created_at,
+    pk), rank 0 for the held ones."""
+    open_reports = Report.objects.filter(resolved_at__isnull=True).values("comment")
+    held = comments.filter(status=Comment.Status.HELD)
+    reported = comments.filter(status=Comment.Status.PUBLISHED, pk__in=open_reports)
+    if not ranked:
+        return held.values("pk").union(reported.values("pk"), all=True)
+    held, reported = (part.annotate(rank=Value(rank)) for rank, part in enumerate([held, reported]))
+    columns = ["rank", "created_at", "pk"]
+    return held.values(*columns).union(reported.values(*columns), all=True)
 
 
 # Held comments first, then the oldest.

@@ -4,11 +4,14 @@ Lists of articles are the pages readers load most after the thread; their cards 
 (templates/jinja2/blog/_article.jinja) fed with words, dates and addresses made here, as the thread is.
 """
 
+import functools
+
 from django import template
 from django.template import engines
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 register = template.Library()
 
@@ -33,13 +36,24 @@ def _words(article):
     minutes, comments = article.reading_time, getattr(article, "comment_count", 0)
     return {
         "url": article.get_absolute_url(),
-        "author_url": article.author.get_absolute_url(),
+        "author_url": _address("blog:author", article.author.username),
         # As Django's `date` filter writes them: nothing for a draft without a date.
         "published_iso": published.isoformat() if published else "",
         "published": formats.date_format(published, "DATE_FORMAT") if published else "",
         "reading": ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes},
-        "tags": [(tag.get_absolute_url(), tag.name) for tag in article.tags.all()],
+        "tags": [(_address("blog:tag", tag.slug), tag.name) for tag in article.tag_list],
         "comments": ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments}
         if comments
         else "",
     }
+
+
+def _address(view, key):
+    """The address of an author's or a tag's page (`get_absolute_url()`), which the cards of a list repeat:
+    found once per language, where reversing it for each card is a tenth of the home page's time."""
+    return _reverse(view, key, get_language(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(view, key, language, prefix):
+    return reverse(view, args=[key])

@@ -52,6 +52,20 @@ def test_home_is_paginated(client, settings):
     assert "Page 1 of 2" in get_page(client, "/?page=banana").all_text
 
 
+def test_the_cards_link_each_author_and_tag_to_their_own_page_whatever_changes(client, live_pages):
+    """The cards' addresses of authors and tags are found once and reused: a renamed tag still links to its
+    new page."""
+    articles = make_articles(2)
+    tag = articles[0].tag_list[0]
+    links = {a["href"] for a in get_page(client, "/").find_all("a")}
+    assert {articles[0].author.get_absolute_url(), tag.get_absolute_url()} <= links
+    tag.name, tag.slug = "Renamed", "renamed"
+    tag.save()
+    links = {a["href"] for a in get_page(client, "/").find_all("a")}
+    assert reverse("blog:tag", args=["renamed"]) in links
+    assert make_tag().get_absolute_url() not in links
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_home_costs_the_same_number_of_queries_whatever_the_number_of_articles(
     client, count, django_assert_num_queries, live_pages
