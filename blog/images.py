@@ -196,14 +196,33 @@ def cover_files(article):
         transaction.on_commit(functools.partial(_delete_cover_files, *before, keep=article.cover.name))
 
 
-def store_renditions(cover_name):
-    """Make and store the renditions of the stored cover ``cover_name``: the list for its article's row."""
+def store_renditions(cover_name, folder="covers/renditions/"):
+    """Make and store the renditions of the stored image ``cover_name`` in ``folder``: its row's list."""
     with default_storage.open(cover_name, "rb") as file:
         renditions = make_renditions(file)
     return [
-        {"width": width, "name": default_storage.save(f"covers/renditions/{content.name}", content)}
+        {"width": width, "name": default_storage.save(f"{folder}{content.name}", content)}
         for width, content in renditions
     ]
+
+
+def make_fallback(file, width=960):
+    """Return ``file``'s image (its first frame) at most ``width`` pixels wide, in its own format.
+
+    What an image in an article's body shows where WebP is not understood, or before its renditions are
+    made: never the original at full size. ``file`` must have passed ``validate_image``. Leaves ``file`` at 0.
+    """
+    with _open(_read(file)) as im:
+        format_ = _format(im)
+        _draft(im, format_, (width, width))
+        image = _upright(im)
+        size = None
+        if image.width > width:
+            size = (width, max(1, round(image.height * width / image.width)))
+        image = _prepare(image, size, format_)
+        buffer = io.BytesIO()
+        image.save(buffer, format_, **_ENCODER_OPTIONS[format_])
+    return ContentFile(buffer.getvalue(), name=unguessable_name(_EXTENSIONS[format_]))
 
 
 def delete_renditions(renditions):
