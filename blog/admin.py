@@ -46,7 +46,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     formfield_overrides = {MarkdownxField: {"widget": WritingWidget}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "language", "summary"]}),
-        (None, {"fields": ["body"], "classes": ["wide", "writing-fields"]}),
+        (None, {"fields": ["body"], "classes": ["writing-fields"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_preview"]}),
         (
             _("Publication"),
