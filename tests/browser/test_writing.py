@@ -161,3 +161,18 @@ def test_a_dropped_image_asks_for_its_description_and_readers_get_its_renditions
     assert reader.evaluate("document.querySelector('.article-body picture img').currentSrc").endswith(".webp")
     assert Document(article.body_html).find("img")["src"] != original
     reader.context.close()
+
+
+def test_the_preview_scrolls_in_step_with_the_text(writer):
+    page = writer()
+    paragraphs = "\n\n".join(f"## Part {n}\n\n" + "Some words to read. " * 30 for n in range(40))
+    page.locator("textarea#id_body").fill(paragraphs)
+    preview = page.get_by_role("region", name="Preview, as readers will see it")
+    expect(preview.locator("h2").last).to_have_text(re.compile("Part 39"))
+    page.locator("textarea#id_body").hover()
+    page.locator("textarea#id_body").evaluate("editor => { editor.scrollTop = editor.scrollHeight; }")
+    expect(preview).to_have_js_property(
+        "scrollTop", preview.evaluate("box => box.scrollHeight - box.clientHeight")
+    )
+    page.locator("textarea#id_body").evaluate("editor => { editor.scrollTop = 0; }")
+    expect(preview).to_have_js_property("scrollTop", 0)
