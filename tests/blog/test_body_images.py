@@ -1,11 +1,15 @@
 """Images uploaded into articles' bodies: shown to readers from their renditions, never the original, and
 listed for removal once no article shows them."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 
-from blog import markup
+from blog import images, markup
 from blog.models import Article, BodyImage
 from tests.factories import make_article, make_image_file, make_owner, run_tasks
 from tests.html import Document
@@ -134,3 +138,23 @@ def test_an_image_an_article_shows_cannot_be_deleted(client, media_root):
     client.post(reverse("admin:blog_bodyimage_delete", args=[used.pk]), {"post": "yes"})
     assert BodyImage.objects.filter(pk=used.pk).exists()
     assert Article.objects.get(title="Herons").body_images.get() == used
+
+
+def test_images_uploaded_before_they_had_rows_are_adopted_once(media_root):
+    processed = images.process_image(make_image_file(size=(1200, 600)))
+    name = default_storage.save(f"uploads/2025/01/{processed.name}", processed)
+    article = make_article(
+        body=f"![Old]({default_storage.url(name)}) ![Elsewhere](https://example.com/a.png)"
+    )
+    assert default_storage.url(name) in article.body_html  # the original, as before this change
+
+    call_command("adopt_body_images", stdout=StringIO())
+    call_command("adopt_body_images", stdout=StringIO())
+    run_tasks()
+
+    image = BodyImage.objects.get()
+    assert (image.file.name, image.width, image.height) == (name, 1200, 600)
+    article.refresh_from_db()
+    assert default_storage.url(name) not in article.body_html
+    assert "image/webp" in article.body_html
+    assert list(article.body_images.all()) == [image]
