@@ -400,7 +400,7 @@ class Article(models.Model):
                 {
                     "body": _(
                         "Describe every image you uploaded, for readers who cannot see it: write what it "
-                        "shows between the brackets of ![…](…)."
+                        "shows between the square brackets of its Markdown."
                     )
                 }
             )

@@ -163,7 +163,8 @@ def editor_preview(request):
         return HttpResponse(html)
     words, minutes = reading_time(html)
     summary = ngettext("%(words)s word", "%(words)s words", words) % {"words": intcomma(words)}
-    summary += " · " + ngettext("%(minutes)s minute read", "%(minutes)s minutes read", minutes) % {
+    # The article page's own words for the reading time (blog/templatetags/articles.py).
+    summary += " · " + ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {
         "minutes": minutes
     }
     return JsonResponse({"html": html, "words": words, "minutes": minutes, "summary": summary})

@@ -137,7 +137,7 @@ def test_preview_as_json_counts_words_and_reading_time_as_the_article_does(owner
     assert answer["html"] == markup.render_article(body)
     assert answer["words"] == 451  # the heading's word counts, the permalink glyph and the contents do not
     assert answer["minutes"] == article.reading_time == 3
-    assert answer["summary"] == "451 words · 3 minutes read"
+    assert answer["summary"] == "451 words · 3 min read"
 
 
 def test_upload_keeps_a_row_with_a_smaller_copy_and_queues_the_renditions(owner_client, owner, media_root):

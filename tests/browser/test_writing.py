@@ -70,7 +70,7 @@ def test_typing_shows_the_preview_in_the_site_s_typography_and_counts_words(writ
     )  # Playwright's CSS reaches into the shadow root
     expect(preview.locator("h2")).to_have_text(re.compile("A title"))
     expect(preview.locator("strong")).to_have_text("bold")
-    expect(page.locator(".writing-stats")).to_have_text("8 words · 1 minute read")
+    expect(page.locator(".writing-stats")).to_have_text("8 words · 1 min read")
     # The reader's stylesheet, not the admin's: the body's line height is site.css's 1.7.
     line_height, font_size = preview.evaluate(
         "element => [getComputedStyle(element).lineHeight, getComputedStyle(element).fontSize]"
@@ -78,7 +78,7 @@ def test_typing_shows_the_preview_in_the_site_s_typography_and_counts_words(writ
     assert float(line_height.removesuffix("px")) == pytest.approx(1.7 * float(font_size.removesuffix("px")))
 
     page.locator("textarea#id_body").fill("One two three.")
-    expect(page.locator(".writing-stats")).to_have_text("3 words · 1 minute read")
+    expect(page.locator(".writing-stats")).to_have_text("3 words · 1 min read")
     expect(preview.locator("h2")).to_have_count(0)
 
 
