@@ -133,7 +133,7 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("shown in"))
     def articles_showing(self, image):
-        articles = image.articles.only("title")
+        articles = image.articles.only("title", "slug")
         if not articles:
             return _("no article")
         return format_html_join(

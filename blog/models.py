@@ -1,3 +1,4 @@
+import functools
 import math
 from datetime import timedelta
 
@@ -243,7 +244,7 @@ class BodyImage(models.Model):
     def delete_files(self):
         """Delete this image's files once its row's deletion is committed."""
         names = [self.file.name, self.fallback, *(rendition["name"] for rendition in self.renditions)]
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names if name])
+        transaction.on_commit(functools.partial(_delete_files, names))
 
     def picture(self):
         """What markup.with_renditions needs to show this image to readers."""
@@ -490,6 +491,12 @@ class ArticleImage(models.Model):
 
     def __str__(self):
         return f"{self.article} · {self.image}"
+
+
+def _delete_files(names):
+    for name in names:
+        if name:
+            default_storage.delete(name)
 
 
 def _with_renditions(html, body_images):

@@ -311,15 +311,23 @@ document.addEventListener("DOMContentLoaded", function () {
     add(fileInput.files, editor.selectionStart, editor.selectionEnd);
     fileInput.value = "";
   });
-  editor.addEventListener("dragover", function (event) {
-    if (event.dataTransfer && Array.prototype.includes.call(event.dataTransfer.types, "Files")) {
+  // A file dropped beside the text would otherwise replace the page, and the text with it: dropped on the
+  // text or its preview it is uploaded, anywhere else it is ignored.
+  function carriesFiles(event) {
+    return event.dataTransfer && Array.prototype.includes.call(event.dataTransfer.types, "Files");
+  }
+  document.addEventListener("dragover", function (event) {
+    if (carriesFiles(event)) {
       event.preventDefault();
-      event.dataTransfer.dropEffect = "copy";
+      event.dataTransfer.dropEffect = box.contains(event.target) ? "copy" : "none";
     }
   });
-  editor.addEventListener("drop", function (event) {
-    if (event.dataTransfer && event.dataTransfer.files.length) {
-      event.preventDefault();
+  document.addEventListener("drop", function (event) {
+    if (!carriesFiles(event)) {
+      return;
+    }
+    event.preventDefault();
+    if (box.contains(event.target) && event.dataTransfer.files.length) {
       add(event.dataTransfer.files, editor.selectionStart, editor.selectionEnd);
     }
   });

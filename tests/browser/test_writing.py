@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from blog.models import Article
+from blog.models import Article, BodyImage
 from tests.browser.conftest import PHONE, expect, sign_in
 from tests.factories import make_owner, run_tasks
 from tests.html import Document
@@ -110,12 +110,12 @@ def png(size=(1600, 900), color=(200, 40, 40)):
     return buffer.getvalue()
 
 
-DROP = """([data, name]) => {
+DROP = """([data, name, target]) => {
   const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
   const transfer = new DataTransfer();
   transfer.items.add(new File([bytes], name, {type: "image/png"}));
-  const editor = document.querySelector("textarea#id_body");
-  editor.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  const on = document.querySelector(target || "textarea#id_body");
+  on.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
 }"""
 
 
@@ -176,3 +176,20 @@ def test_the_preview_scrolls_in_step_with_the_text(writer):
     )
     page.locator("textarea#id_body").evaluate("editor => { editor.scrollTop = 0; }")
     expect(preview).to_have_js_property("scrollTop", 0)
+
+
+def test_an_image_dropped_on_the_preview_is_uploaded_and_one_dropped_elsewhere_is_ignored(writer):
+    page = writer()
+    image = base64.b64encode(png(size=(300, 200))).decode()
+    page.evaluate(DROP, [image, "elsewhere.png", "#id_title"])
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("dialog", name="Describe the image")).to_be_hidden()
+    assert BodyImage.objects.count() == 0
+
+    page.evaluate(DROP, [image, "square.png", ".markdownx-preview"])
+    dialog = page.get_by_role("dialog", name="Describe the image")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("status")).to_contain_text("The image was not inserted.")
+    expect(page.locator("textarea#id_body")).to_have_value("")
+    assert BodyImage.objects.unused().count() == 1
