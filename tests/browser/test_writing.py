@@ -193,3 +193,24 @@ def test_an_image_dropped_on_the_preview_is_uploaded_and_one_dropped_elsewhere_i
     expect(page.get_by_role("status")).to_contain_text("The image was not inserted.")
     expect(page.locator("textarea#id_body")).to_have_value("")
     assert BodyImage.objects.unused().count() == 1
+
+
+def test_without_javascript_the_body_is_a_plain_textarea_and_the_form_saves(new_context, live_server, owner):
+    context = new_context(java_script_enabled=False)
+    sign_in(context, owner, live_server.url)
+    page = context.new_page()
+    page.goto(ADD)
+    expect(page.get_by_role("toolbar")).to_be_hidden()
+    expect(page.locator(".markdownx-preview")).to_be_hidden()
+    body = page.get_by_label("Body")
+    expect(body).to_be_visible()
+    assert body.bounding_box()["width"] > 1000  # the width of the page
+    page.get_by_label("Title").fill("Written without scripts")
+    page.get_by_label("Slug").fill("written-without-scripts")
+    page.get_by_label("Summary").fill("Plain text.")
+    body.fill("Some **text**.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    assert (
+        Article.objects.get(slug="written-without-scripts").body_html == "<p>Some <strong>text</strong>.</p>"
+    )
