@@ -188,12 +188,14 @@ class BodyImageQuerySet(models.QuerySet):
 
     def _keep(self, image, file):
         fallback = images.make_fallback(file)
+        image.animated = images.is_animation(file)
         with transaction.atomic():
             image.fallback = default_storage.save(f"uploads/fallbacks/{fallback.name}", fallback)
             image.save()
             from . import tasks  # the tasks module reads the models
 
-            tasks.make_body_image_renditions.enqueue(image.pk)
+            if not image.animated:
+                tasks.make_body_image_renditions.enqueue(image.pk)
         return image
 
     def delete(self):
@@ -215,6 +217,8 @@ class BodyImage(models.Model):
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
     fallback = models.CharField(max_length=255, editable=False)
+    # WebP renditions would show only an animation's first frame: an animation is shown from its fallback.
+    animated = models.BooleanField(default=False, editable=False)
     renditions = models.JSONField(default=list, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

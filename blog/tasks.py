@@ -35,7 +35,7 @@ def make_body_image_renditions(image_id):
     with them. Nothing when the image was deleted since or has them already."""
     from .models import Article, BodyImage
 
-    rows = BodyImage.objects.filter(pk=image_id, renditions=[])
+    rows = BodyImage.objects.filter(pk=image_id, renditions=[], animated=False)
     image = rows.first()
     if image is None:
         return 0
@@ -60,7 +60,7 @@ def queue_missing_renditions():
     for article_id, cover_name in missing:
         make_cover_renditions.enqueue(article_id, cover_name)
     queued_images = {tuple(result.args_kwargs["args"]) for result in waiting(make_body_image_renditions)}
-    body_images = BodyImage.objects.filter(renditions=[]).values_list("pk", flat=True)
+    body_images = BodyImage.objects.filter(renditions=[], animated=False).values_list("pk", flat=True)
     missing_images = [pk for pk in body_images if (pk,) not in queued_images]
     for image_id in missing_images:
         make_body_image_renditions.enqueue(image_id)

@@ -1,16 +1,19 @@
 """Images uploaded into articles' bodies: shown to readers from their renditions, never the original, and
 listed for removal once no article shows them."""
 
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from PIL import Image
 
 from blog import images, markup
 from blog.models import Article, BodyImage
+from blog.tasks import queue_missing_renditions
 from tests.factories import make_article, make_image_file, make_owner, run_tasks
 from tests.html import Document
 
@@ -158,3 +161,20 @@ def test_images_uploaded_before_they_had_rows_are_adopted_once(media_root):
     assert default_storage.url(name) not in article.body_html
     assert "image/webp" in article.body_html
     assert list(article.body_images.all()) == [image]
+
+
+def test_an_animation_stays_animated_for_readers_within_960_pixels(media_root):
+    frames = [Image.new("RGB", (1200, 600), color) for color in ("red", "blue", "green")]
+    buffer = BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    image = BodyImage.objects.upload(SimpleUploadedFile("a.gif", buffer.getvalue()), by=None)
+    run_tasks()
+    image.refresh_from_db()
+    assert image.animated and image.renditions == []
+    article = make_article(body=f"![Three colours]({image.file.url})")
+    assert "<picture" not in article.body_html
+    shown = Document(article.body_html).find("img")["src"]
+    with Image.open(media_root / shown.removeprefix("/media/")) as fallback:
+        assert (fallback.format, fallback.size, fallback.n_frames) == ("GIF", (960, 480), 3)
+    assert BodyImage.objects.filter(renditions=[]).count() == 1
+    assert queue_missing_renditions() == 0
