@@ -1,10 +1,28 @@
+from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
 
-from .models import Article, Tag
+from .admin_filters import ImageUseFilter
+from .models import Article, BodyImage, Tag
+
+
+class WritingWidget(AdminMarkdownxWidget):
+    """markdownx's textarea and preview box, driven by the writing view's own script (static/js/writing.js)
+    instead of markdownx's: the preview in the site's stylesheet beside the text, shortcuts, live counts, and
+    images inserted only with a description. Without JavaScript it is a plain textarea."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 24, **(attrs or {})})
+
+    @property
+    def media(self):
+        return forms.Media(css={"all": ["css/writing.css"]}, js=["js/writing.js"])
 
 
 @admin.register(Tag)
@@ -25,8 +43,10 @@ class ArticleAdmin(MarkdownxModelAdmin):
     autocomplete_fields = ["tags"]
     readonly_fields = ["cover_preview", "reading_time", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
+    formfield_overrides = {MarkdownxField: {"widget": WritingWidget}}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "language", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "author", "language", "summary"]}),
+        (None, {"fields": ["body"], "classes": ["writing-fields"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_preview"]}),
         (
             _("Publication"),
@@ -35,9 +55,6 @@ class ArticleAdmin(MarkdownxModelAdmin):
         (_("Search engines"), {"fields": ["meta_description"], "classes": ["collapse"]}),
         (_("About"), {"fields": ["reading_time", "created_at", "updated_at"]}),
     ]
-
-    class Media:
-        js = ["js/editor-errors.js"]
 
     def get_changeform_initial_data(self, request):
         # The admin would take any field's initial value from the query string, and a malformed date or id
@@ -53,7 +70,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
         if not article.cover:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width: 320px">', article.cover.url, article.cover_alt
+            '<img src="{}" alt="{}" class="admin-thumbnail">', article.cover.url, article.cover_alt
         )
 
     @admin.action(description=_("Publish the selected articles"), permissions=["change"])
@@ -72,4 +89,53 @@ class ArticleAdmin(MarkdownxModelAdmin):
             request,
             ngettext("%d article moved back to draft.", "%d articles moved back to draft.", count) % count,
             messages.SUCCESS,
+        )
+
+
+@admin.register(BodyImage)
+class BodyImageAdmin(admin.ModelAdmin):
+    """The images uploaded into articles' bodies. Filtered on "not shown in any article", the list is what may
+    be removed; an image an article shows cannot be deleted (the confirmation page names the articles)."""
+
+    list_display = ["thumbnail", "__str__", "dimensions", "uploaded_at", "uploaded_by", "shown_in"]
+    list_display_links = ["__str__"]
+    list_filter = [ImageUseFilter, "uploaded_at"]
+    list_select_related = ["uploaded_by"]
+    readonly_fields = ["thumbnail", "dimensions", "uploaded_at", "uploaded_by", "articles_showing"]
+    fields = readonly_fields
+
+    class Media:
+        css = {"all": ["css/writing.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def has_add_permission(self, request):
+        return False  # images arrive through the article editor, which re-encodes them
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, image):
+        return format_html('<img src="{}" alt="" class="admin-thumbnail">', image.picture().src)
+
+    @admin.display(description=_("size"))
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}"
+
+    @admin.display(description=_("shown in"), ordering="article_count")
+    def shown_in(self, image):
+        count = image.article_count
+        if not count:
+            return _("no article")
+        return ngettext("%d article", "%d articles", count) % count
+
+    @admin.display(description=_("shown in"))
+    def articles_showing(self, image):
+        articles = image.articles.only("title", "slug")
+        if not articles:
+            return _("no article")
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((article.get_absolute_url(), article.title) for article in articles)
         )

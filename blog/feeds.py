@@ -12,6 +12,8 @@ from .models import Article, Tag
 FEED_LENGTH = 20
 # Site-relative addresses in our own sanitised HTML, whose attributes bleach always writes in double quotes.
 RELATIVE_URL = re.compile(r'(?P<attribute>\b(?:href|src))="/(?!/)')
+# A body image's srcset lists several addresses: "/media/a.webp 480w, /media/b.webp 960w".
+SRCSET = re.compile(r'\bsrcset="([^"]*)"')
 
 
 class LatestArticlesFeed(Feed):
@@ -38,7 +40,13 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return RELATIVE_URL.sub(rf'\g<attribute>="{self.site_url}/', item.body_html)
+        html = RELATIVE_URL.sub(rf'\g<attribute>="{self.site_url}/', item.body_html)
+        return SRCSET.sub(self._absolute_srcset, html)
+
+    def _absolute_srcset(self, match):
+        entries = [entry.strip() for entry in match.group(1).split(",")]
+        absolute = [f"{self.site_url}{entry}" if re.match(r"/(?!/)", entry) else entry for entry in entries]
+        return f'srcset="{", ".join(absolute)}"'
 
     def item_author_name(self, item):
         return item.author.display_name

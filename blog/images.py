@@ -196,14 +196,43 @@ def cover_files(article):
         transaction.on_commit(functools.partial(_delete_cover_files, *before, keep=article.cover.name))
 
 
-def store_renditions(cover_name):
-    """Make and store the renditions of the stored cover ``cover_name``: the list for its article's row."""
+def store_renditions(cover_name, folder="covers/renditions/"):
+    """Make and store the renditions of the stored image ``cover_name`` in ``folder``: its row's list."""
     with default_storage.open(cover_name, "rb") as file:
         renditions = make_renditions(file)
     return [
-        {"width": width, "name": default_storage.save(f"covers/renditions/{content.name}", content)}
+        {"width": width, "name": default_storage.save(f"{folder}{content.name}", content)}
         for width, content in renditions
     ]
+
+
+def make_fallback(file, width=960):
+    """Return ``file``'s image at most ``width`` pixels wide, in its own format, as a ContentFile.
+
+    What an image in an article's body shows where WebP is not understood, before its renditions are made,
+    and always for an animation (which stays animated, within ``width`` on both sides): never the original at
+    full size. ``file`` must have passed ``validate_image``. Leaves ``file`` at position 0.
+    """
+    with _open(_read(file)) as im:
+        format_ = _format(im)
+        if _is_animated(im, format_):
+            image, options = _animation(im, format_, width)
+        else:
+            _draft(im, format_, (width, width))
+            image = _upright(im)
+            size = None
+            if image.width > width:
+                size = (width, max(1, round(image.height * width / image.width)))
+            image, options = _prepare(image, size, format_), {}
+        buffer = io.BytesIO()
+        image.save(buffer, format_, **_ENCODER_OPTIONS[format_], **options)
+    return ContentFile(buffer.getvalue(), name=unguessable_name(_EXTENSIONS[format_]))
+
+
+def is_animation(file):
+    """Whether ``file``'s image is an animated GIF, PNG or WebP. Leaves ``file`` at position 0."""
+    with _open(_read(file)) as im:
+        return _is_animated(im, _format(im))
 
 
 def delete_renditions(renditions):

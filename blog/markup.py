@@ -10,12 +10,13 @@ import html
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.translation import gettext
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
@@ -318,6 +319,74 @@ def render_comment(text: str) -> str:
     Never raises, and degrades like render_article.
     """
     return _render(text, _comment_or_none)
+
+
+# Uploaded images
+
+# bleach writes every attribute of an <img> it keeps in double quotes, its value escaped.
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+# The article column is 46rem wide at most and the whole screen below that (static/css/site.css).
+IMAGE_SIZES = "(max-width: 46rem) 100vw, 46rem"
+
+
+class Picture(NamedTuple):
+    """How readers get an uploaded image: ``src`` a copy that is not the original at full size, ``srcset``
+    its WebP renditions ("url 480w, ..."; empty until they are made), ``width`` and ``height`` its size."""
+
+    src: str
+    width: int
+    height: int
+    srcset: str = ""
+
+
+def _img_attributes(tag):
+    return {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+
+
+def image_sources(html_fragment: str, without_alt=False) -> list[str]:
+    """The addresses of the images an HTML fragment from ``render_article`` shows; with ``without_alt``, of
+    those without a description (an empty or blank alt)."""
+    sources = []
+    for tag in _IMG_TAG.findall(html_fragment):
+        attributes = _img_attributes(tag)
+        if "src" in attributes and not (without_alt and attributes.get("alt", "").strip()):
+            sources.append(attributes["src"])
+    return sources
+
+
+def with_renditions(html_fragment: str, pictures: dict[str, Picture]) -> str:
+    """``html_fragment`` (from ``render_article``) with each image whose address is a key of ``pictures``
+    shown from its Picture instead: a ``<picture>`` with a WebP ``<source>`` srcset, or, before its
+    renditions exist, an ``<img>`` of the smaller copy. Its alt and title are kept; the original address is
+    gone. Only this module's output and our own file addresses go in, so no sanitising is needed after it.
+    """
+    if not pictures:
+        return html_fragment
+
+    def replace(match):
+        attributes = _img_attributes(match.group(0))
+        picture = pictures.get(attributes.get("src", ""))
+        if picture is None:
+            return match.group(0)
+        img = format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}"{} loading="lazy">',
+            picture.src,
+            picture.width,
+            picture.height,
+            attributes.get("alt", ""),
+            format_html(' title="{}"', attributes["title"]) if "title" in attributes else "",
+        )
+        if not picture.srcset:
+            return img
+        return format_html(
+            '<picture><source type="image/webp" srcset="{}" sizes="{}">{}</picture>',
+            picture.srcset,
+            IMAGE_SIZES,
+            img,
+        )
+
+    return _IMG_TAG.sub(replace, html_fragment)
 
 
 # Plain text

@@ -1,3 +1,4 @@
+import functools
 import math
 from datetime import timedelta
 
@@ -20,6 +21,15 @@ from . import images, markup, page_cache, search
 
 WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
+
+
+def reading_time(html="", body_text=None):
+    """``(words, minutes)`` of a body rendered as ``html`` (or already turned to ``body_text``): what the
+    article page says, at WORDS_PER_MINUTE, a minute at least."""
+    if body_text is None:
+        body_text = markup.to_plain_text(html)
+    words = len(body_text.split())
+    return words, max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 class PageVersion(models.Model):
@@ -146,6 +156,113 @@ def default_language():
     return settings.LANGUAGE_CODE
 
 
+def body_image_upload_to(instance, filename):
+    # The address the editor's uploads always had: Markdown written before this model still points there.
+    return timezone.now().strftime("uploads/%Y/%m/") + filename
+
+
+class BodyImageQuerySet(models.QuerySet):
+    def unused(self):
+        """Uploaded images that no article's body shows any more."""
+        return self.filter(articles__isnull=True)
+
+    def shown_in(self, html, without_alt=False):
+        """The uploaded images that the rendered HTML `html` shows (found by their address); with
+        `without_alt`, only those it shows without a description."""
+        prefix = default_storage.url("")
+        sources = markup.image_sources(html, without_alt=without_alt)
+        names = [src.removeprefix(prefix) for src in sources if src.startswith(prefix)]
+        return self.filter(file__in=names) if names else self.none()
+
+    def upload(self, file, by):
+        """Store an upload that passed images.validate_image: re-encoded, with its smaller copy made now and
+        its renditions queued for the task worker, in one transaction. Returns the new image."""
+        processed = images.process_image(file)
+        image = self.model(uploaded_by=by)
+        image.file.save(processed.name, processed, save=False)
+        return self._keep(image, processed)
+
+    def adopt(self, name):
+        """Keep the image stored at `name`, uploaded into a body before images had rows (it was re-encoded
+        then), as upload() keeps a new one. Returns it."""
+        image = self.model(file=name)
+        with default_storage.open(name, "rb") as file:
+            return self._keep(image, file)
+
+    def _keep(self, image, file):
+        fallback = images.make_fallback(file)
+        image.animated = images.is_animation(file)
+        with transaction.atomic():
+            image.fallback = default_storage.save(f"uploads/fallbacks/{fallback.name}", fallback)
+            image.save()
+            from . import tasks  # the tasks module reads the models
+
+            if not image.animated:
+                tasks.make_body_image_renditions.enqueue(image.pk)
+        return image
+
+    def delete(self):
+        # The admin's bulk deletion comes here, not to BodyImage.delete().
+        doomed = list(self)
+        deleted = super().delete()
+        for image in doomed:
+            image.delete_files()
+        return deleted
+
+
+class BodyImage(models.Model):
+    """An image uploaded into an article's body from the editor, with the files readers get instead of it:
+    WebP renditions for a srcset (made by the task worker) and a smaller copy in its own format."""
+
+    file = models.ImageField(
+        _("image"), upload_to=body_image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    fallback = models.CharField(max_length=255, editable=False)
+    # WebP renditions would show only an animation's first frame: an animation is shown from its fallback.
+    animated = models.BooleanField(default=False, editable=False)
+    renditions = models.JSONField(default=list, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = BodyImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("image in articles")
+        verbose_name_plural = _("images in articles")
+
+    def __str__(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.delete_files()
+        return result
+
+    def delete_files(self):
+        """Delete this image's files once its row's deletion is committed."""
+        names = [self.file.name, self.fallback, *(rendition["name"] for rendition in self.renditions)]
+        transaction.on_commit(functools.partial(_delete_files, names))
+
+    def picture(self):
+        """What markup.with_renditions needs to show this image to readers."""
+        return markup.Picture(
+            src=default_storage.url(self.fallback),
+            width=self.width,
+            height=self.height,
+            srcset=", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.renditions),
+        )
+
+
 def cover_upload_to(instance, filename):
     # process_image already gave the file an unguessable name; the folder only groups covers by month.
     return timezone.now().strftime("covers/%Y/%m/") + filename
@@ -220,6 +337,9 @@ class Article(models.Model):
         help_text=_("Every new comment waits for a moderator, whatever it says (for a heated topic)."),
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    body_images = models.ManyToManyField(
+        BodyImage, through="ArticleImage", related_name="articles", editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -237,17 +357,24 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # The images the body showed before (deferred, it may have shown some): their links may need removing.
+        showed_images = "<img" in self.__dict__.get("body_html", "<img")
+        adding = self._state.adding
         html = self._rendered_body()
         # None only for a body that validation refuses, saved without it: readers get the escaped text.
         self.body_html = markup.plain_paragraphs(self.body) if html is None else html
         body_text = markup.to_plain_text(self.body_html)
-        self.reading_time = max(1, math.ceil(len(body_text.split()) / WORDS_PER_MINUTE))
+        self.reading_time = reading_time(body_text=body_text)[1]
         if self.status == self.Status.PUBLISHED:
             self.published_at = publication_date(self.published_at, timezone.now())
         self.search_vector = search.article_vector(self.title, self.summary, body_text)
-        # One transaction: the row, and the task that makes a new cover's renditions.
+        body_images = list(BodyImage.objects.shown_in(self.body_html))
+        self.body_html = _with_renditions(self.body_html, body_images)
+        # One transaction: the row, the images its body shows, the task that makes a new cover's renditions.
         with transaction.atomic(), images.cover_files(self):
             super().save(*args, **kwargs)
+            if body_images or (showed_images and not adding):
+                self.body_images.set(body_images)
         page_cache.content_changed()
         # On PostgreSQL the vector is an SQL expression the write evaluated: leave the field unloaded rather
         # than keep the expression as its value.
@@ -282,8 +409,26 @@ class Article(models.Model):
                     )
                 }
             )
+        html = self._rendered_body()
+        if html and BodyImage.objects.shown_in(html, without_alt=True).exists():
+            raise ValidationError(
+                {
+                    "body": _(
+                        "Describe every image you uploaded, for readers who cannot see it: write what it "
+                        "shows between the square brackets of its Markdown."
+                    )
+                }
+            )
         if self.cover and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": _("Describe the cover image for readers who cannot see it.")})
+
+    def refresh_body_images(self):
+        """Show readers the renditions of the body's images made since the article was saved (the task
+        worker calls this); nothing else of the article changes."""
+        html = self._rendered_body()
+        if html is not None:
+            html = _with_renditions(html, BodyImage.objects.shown_in(html))
+            Article.objects.filter(pk=self.pk).update(body_html=html)
 
     def is_published(self):
         return (
@@ -344,3 +489,29 @@ class Article(models.Model):
             with translation.override(self.language):
                 self._rendering = (source, markup.render_article_or_none(self.body))
         return self._rendering[1]
+
+
+class ArticleImage(models.Model):
+    """An uploaded image an article's body shows. An image in use cannot be deleted (PROTECT): the admin says
+    which articles show it instead."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    image = models.ForeignKey(BodyImage, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "image"], name="article_image_once")]
+        verbose_name = _("image shown in an article")
+        verbose_name_plural = _("images shown in articles")
+
+    def __str__(self):
+        return f"{self.article} · {self.image}"
+
+
+def _delete_files(names):
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def _with_renditions(html, body_images):
+    return markup.with_renditions(html, {image.file.url: image.picture() for image in body_images})

@@ -3,6 +3,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -12,12 +13,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from . import images, markup, page_cache, search
-from .models import Article, Tag
+from .models import Article, BodyImage, Tag, reading_time
 
 
 def paginate(request, queryset):
@@ -154,7 +155,19 @@ def robots_txt(request):
 @editor_required
 @require_POST
 def editor_preview(request):
-    return HttpResponse(markup.render_article(request.POST.get("content", "")))
+    """The body as readers will see it. markdownx's script takes the HTML; the writing view asks for JSON
+    (Accept: application/json) to have the word count and reading time counted as the article's save
+    counts them."""
+    html = markup.render_article(request.POST.get("content", ""))
+    if "application/json" not in request.headers.get("Accept", ""):
+        return HttpResponse(html)
+    words, minutes = reading_time(html)
+    summary = ngettext("%(words)s word", "%(words)s words", words) % {"words": intcomma(words)}
+    # The article page's own words for the reading time (blog/templatetags/articles.py).
+    summary += " · " + ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {
+        "minutes": minutes
+    }
+    return JsonResponse({"html": html, "words": words, "minutes": minutes, "summary": summary})
 
 
 @editor_required
@@ -169,6 +182,11 @@ def editor_upload(request):
         images.validate_image(upload)
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    processed = images.process_image(upload)
-    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + processed.name, processed)
-    return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
+    image = BodyImage.objects.upload(upload, by=request.user)
+    return JsonResponse(
+        {
+            "image_code": f"![]({image.file.url})",
+            "url": image.file.url,
+            "preview": default_storage.url(image.fallback),
+        }
+    )

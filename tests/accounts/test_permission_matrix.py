@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from blog.models import Article
+from blog.models import Article, BodyImage
 from comments.models import Ban, Comment, HoldWord, Report
 from comments.moderation import RejectionReason
-from tests.factories import make_article, make_comment, make_tag, make_user
+from tests.factories import make_article, make_comment, make_image_file, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ class Page:
     shows: str = ""  # text the allowed roles must find on the page
     status: int = 200  # what the allowed roles get (302 for a form that redirects once done)
     make: Callable[[], object] = lambda: None  # anything else the page needs to exist first
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class Action:
 
 def admin_url(name, make=None):
     return lambda: reverse(f"admin:{name}", args=[make().pk] if make else [])
+
+
+def body_image():
+    return BodyImage.objects.upload(make_image_file(), by=None)
 
 
 def held_comment():
@@ -119,6 +124,24 @@ PAGES = [
         data={"content": "**Preview**"},
         shows="<strong>Preview</strong>",
     ),
+    Page(
+        "article editor preview with counts",
+        lambda: reverse("blog:editor_preview"),
+        EDITORS,
+        method="post",
+        data={"content": "**Two words**"},
+        shows='"summary": "2 words',
+        headers={"accept": "application/json"},
+    ),
+    Page("body image list", admin_url("blog_bodyimage_changelist"), OWNER),
+    Page(
+        "unused body images",
+        lambda: reverse("admin:blog_bodyimage_changelist") + "?use=unused",
+        OWNER,
+        shows="Not shown in any article",
+    ),
+    Page("body image page", admin_url("blog_bodyimage_change", body_image), OWNER),
+    Page("body image deletion", admin_url("blog_bodyimage_delete", body_image), OWNER, shows="Are you sure"),
     Page("tag list", admin_url("blog_tag_changelist"), EDITORS),
     Page("tag change", admin_url("blog_tag_change", make_tag), EDITORS),
     Page("user list", admin_url("accounts_user_changelist"), OWNER),
@@ -237,6 +260,14 @@ ACTIONS = [
         EDITORS,
         data={"post": "yes"},
     ),
+    Action(
+        "delete_selected",
+        "blog_bodyimage_changelist",
+        body_image,
+        lambda image: not BodyImage.objects.filter(pk=image.pk).exists(),
+        OWNER,
+        data={"post": "yes"},
+    ),
     Action("give_owner_role", "accounts_user_changelist", make_user, has_role_group("Owner"), OWNER),
     Action("give_editor_role", "accounts_user_changelist", make_user, has_role_group("Editor"), OWNER),
     Action("give_moderator_role", "accounts_user_changelist", make_user, has_role_group("Moderator"), OWNER),
@@ -275,7 +306,7 @@ def assert_sent_to_the_admin_login(response):
 def test_page(client_as, page, role):
     url = page.url()
     page.make()
-    response = getattr(client_as(role), page.method)(url, page.data)
+    response = getattr(client_as(role), page.method)(url, page.data, headers=page.headers)
     if role == "anonymous":
         assert_sent_to_the_admin_login(response)
     elif role in page.allowed:

@@ -365,8 +365,8 @@ def test_an_article_in_another_language_marks_its_own_words_not_the_pages(client
 def theme_colours():
     """The stylesheet's custom properties, light (the first :root) and dark (the prefers-color-scheme one)."""
     css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text()
-    light = re.search(r":root\s*\{(.*?)\}", css, re.S).group(1)
-    dark = re.search(r"prefers-color-scheme:\s*dark\)\s*\{\s*:root\s*\{(.*?)\}", css, re.S).group(1)
+    light = re.search(r":root, :host\s*\{(.*?)\}", css, re.S).group(1)
+    dark = re.search(r"prefers-color-scheme:\s*dark\)\s*\{\s*:root, :host\s*\{(.*?)\}", css, re.S).group(1)
     pattern = r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;"
     light_colours = dict(re.findall(pattern, light))
     return {"light": light_colours, "dark": {**light_colours, **dict(re.findall(pattern, dark))}}

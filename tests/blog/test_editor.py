@@ -5,9 +5,12 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from blog import markup
-from tests.factories import make_image_file, make_user
+from blog.models import BodyImage
+from tests.factories import make_article, make_image_file, make_user, run_tasks
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -114,4 +117,38 @@ def test_article_form_widget_points_at_the_guarded_views(owner_client):
     content = owner_client.get(reverse("admin:blog_article_add")).content.decode()
     assert f'data-markdownx-urls-path="{PREVIEW}"' in content
     assert f'data-markdownx-upload-urls-path="{UPLOAD}"' in content
-    assert "js/editor-errors.js" in content
+
+
+def test_article_form_loads_the_writing_view_and_not_markdownx_own_script(owner_client):
+    content = owner_client.get(reverse("admin:blog_article_add")).content.decode()
+    assert "js/writing.js" in content and "css/writing.css" in content
+    assert "markdownx/js/" not in content
+    # Without JavaScript the body is a plain textarea in the form, and its tools stay hidden.
+    page = Document(content)
+    assert page.find("form", id="article_form").find("textarea", name="body") is not None
+    assert "hidden" in page.by_id("writing-tools").attrs
+
+
+def test_preview_as_json_counts_words_and_reading_time_as_the_article_does(owner_client):
+    body = "# Heading\n\n" + "word " * 450 + "\n\n[TOC]"
+    article = make_article(body=body)
+    response = owner_client.post(PREVIEW, {"content": body}, headers={"accept": "application/json"})
+    answer = response.json()
+    assert answer["html"] == markup.render_article(body)
+    assert answer["words"] == 451  # the heading's word counts, the permalink glyph and the contents do not
+    assert answer["minutes"] == article.reading_time == 3
+    assert answer["summary"] == "451 words · 3 min read"
+
+
+def test_upload_keeps_a_row_with_a_smaller_copy_and_queues_the_renditions(owner_client, owner, media_root):
+    response = owner_client.post(UPLOAD, {"image": make_image_file(size=(1200, 600))})
+    image = BodyImage.objects.get()
+    assert response.json()["url"] == image.file.url
+    assert response.json()["preview"].endswith(image.fallback)
+    assert (image.width, image.height, image.uploaded_by) == (1200, 600, owner)
+    with Image.open(media_root / image.fallback) as fallback:
+        assert fallback.size == (960, 480)
+    assert image.renditions == []
+    run_tasks()
+    image.refresh_from_db()
+    assert [rendition["width"] for rendition in image.renditions] == [480, 960, 1200]

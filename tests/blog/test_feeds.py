@@ -1,11 +1,12 @@
+import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
 
-from blog.models import Article
-from tests.factories import make_article, make_tag
+from blog.models import Article, BodyImage
+from tests.factories import make_article, make_image_file, make_tag, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,16 @@ def test_other_feeds_cost_a_fixed_number_of_queries(
     expected = 2 if url == "/feed/atom/" else 3  # (the tag), articles with authors, their tags
     with django_assert_num_queries(expected):
         client.get(url.format(tag=tag.slug))
+
+
+def test_feed_gives_absolute_addresses_for_a_body_image_s_renditions(client, media_root):
+    image = BodyImage.objects.upload(make_image_file(size=(1000, 500)), by=None)
+    run_tasks()
+    make_article(body=f"![A photo]({image.file.url})")
+    description = parse(client, "/feed/rss/").find("channel/item").findtext("description")
+    srcset = re.search(r'srcset="([^"]*)"', description).group(1)
+    assert [entry.split()[0][:28] for entry in srcset.split(", ")] == ["http://testserver/media/uplo"] * 3
+    assert re.search(r'<img src="http://testserver/media/uploads/fallbacks/', description)
 
 
 def test_feed_gives_absolute_addresses_for_images_and_links(client):

@@ -1,10 +1,13 @@
 """axe-core on the pages readers use most, light and dark: no serious or critical violation."""
 
+import base64
 import json
 
 import pytest
 
-from tests.browser.conftest import AXE_SCRIPT, expect, remember_own_comments, unavailable
+from tests.browser.conftest import AXE_SCRIPT, expect, remember_own_comments, sign_in, unavailable
+from tests.browser.test_writing import DROP, png
+from tests.factories import make_article, make_owner
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +24,9 @@ def axe_script():
     return AXE_SCRIPT
 
 
-def blocking_violations(page, axe_script):
+def blocking_violations(page, axe_script, context="document"):
     page.add_script_tag(path=axe_script)
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    results = page.evaluate(f"async () => await axe.run({context}, {{resultTypes: ['violations']}})")
     return [violation for violation in results["violations"] if violation["impact"] in BLOCKING]
 
 
@@ -89,3 +92,30 @@ def test_no_serious_or_critical_accessibility_violation(
     violations = blocking_violations(page, axe_script)
 
     assert not violations, f"axe on {name} ({scheme}) at {page.url}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_writing_view_has_no_serious_or_critical_accessibility_violation(
+    new_context, live_server, axe_script, scheme
+):
+    """The article form's body, its toolbar, its preview (in the site's stylesheet) and the dialog that asks
+    for an image's description; the rest of the page is Django's admin."""
+    owner = make_owner()
+    article = make_article(
+        author=owner, body="## A heading\n\nSome *text*, a [link](/), a table:\n\n|a|b|\n|-|-|\n|1|2|"
+    )
+    context = new_context(color_scheme=scheme)
+    sign_in(context, owner, live_server.url)
+    page = context.new_page()
+    page.goto(f"/admin/blog/article/{article.pk}/change/")
+    expect(page.locator(".markdownx-preview .article-body h2")).to_have_text("A heading¶")
+
+    violations = blocking_violations(page, axe_script, "'.writing-fields'")
+    assert not violations, f"axe on the writing view ({scheme}):\n{describe(violations)}"
+
+    page.evaluate(DROP, [base64.b64encode(png()).decode(), "square.png"])
+    dialog = page.get_by_role("dialog", name="Describe the image")
+    dialog.get_by_role("button", name="Insert the image").click()
+    expect(dialog.get_by_role("alert")).to_be_visible()
+    violations = blocking_violations(page, axe_script, "'.writing-image-dialog'")
+    assert not violations, f"axe on the image dialog ({scheme}):\n{describe(violations)}"

@@ -94,3 +94,16 @@ def test_screenshots_of_the_admin_queue_and_reply_page(new_context, live_server,
     )
     expect(page.get_by_text("Thank you for the reading list.", exact=False)).to_be_visible()  # the preview
     save(page, "admin-reply")
+
+
+def test_screenshot_of_the_writing_view(new_context, live_server, demo):
+    context = new_context()
+    sign_in(context, get_user_model().objects.get(username="owner"), live_server.url)
+    page = context.new_page()
+    article = Article.objects.get(slug="replying-to-a-hard-comment")
+    page.goto(f"/admin/blog/article/{article.pk}/change/")
+    preview = page.get_by_role("region", name="Preview, as readers will see it")
+    expect(preview.locator("p").first).to_be_visible()
+    field = page.locator(".field-body")
+    field.scroll_into_view_if_needed()
+    save(page, "admin-writing", full_page=False, clip=field.bounding_box())
