@@ -40,3 +40,10 @@ def queue_missing_renditions():
     for article_id, cover_name in missing:
         make_cover_renditions.enqueue(article_id, cover_name)
     return len(missing)
+
+
+def prune_autosaves():
+    """Delete editors' autosaves left for longer than AUTOSAVE_KEEP_DAYS (saved revisions are all kept)."""
+    from . import revisions
+
+    return revisions.prune_autosaves()
