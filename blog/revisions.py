@@ -152,15 +152,21 @@ def _words_diff(old, new):
     old_words, new_words = WORDS.findall(old), WORDS.findall(new)
     if len(old_words) + len(new_words) > MAX_WORDS_COMPARED:
         return _marked("del", old) + _marked("ins", new)
-    pieces = []
     matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            pieces.append(escape("".join(old_words[i1:i2])))
-            continue
-        pieces.append(_marked("del", "".join(old_words[i1:i2])))
-        pieces.append(_marked("ins", "".join(new_words[j1:j2])))
-    return "".join(pieces)
+    opcodes = matcher.get_opcodes()
+    # (unchanged text, removed text, added text) runs. Spaces alone between two changes join them: a
+    # rewritten sentence reads as one removal and one addition, not word against word.
+    runs = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        removed, added = "".join(old_words[i1:i2]), "".join(new_words[j1:j2])
+        between = 0 < index < len(opcodes) - 1
+        if tag == "equal" and not (between and removed.isspace()):
+            runs.append((removed, "", ""))
+        elif runs and runs[-1][0] == "":
+            runs[-1] = ("", runs[-1][1] + removed, runs[-1][2] + added)
+        else:
+            runs.append(("", removed, added))
+    return "".join(escape(same) + _marked("del", gone) + _marked("ins", came) for same, gone, came in runs)
 
 
 def _marked(element, text):

@@ -152,7 +152,7 @@ def test_restoring_asks_first_then_writes_the_version_back_as_a_new_version(clie
     asked = Document(client.get(url).content.decode())
     assert asked.find("button", class_="default").text == "Yes, restore this version"
     title_change = asked.find("div", class_="diff")
-    assert [d.text for d in title_change.find_all("del")] == ["Worse", "title"]  # today's title, replaced
+    assert [d.text for d in title_change.find_all("del")] == ["Worse title"]  # today's title, replaced
     assert Article.objects.get(pk=article.pk).body == "A rewrite that went wrong."  # nothing changed yet
 
     response = client.post(url)
@@ -261,3 +261,13 @@ def test_the_periodic_jobs_delete_old_autosaves_and_keep_saved_versions(settings
 
     assert prune_autosaves() == 1
     assert set(Revision.objects.values_list("pk", flat=True)) == {saved.pk, recent.pk}
+
+
+def test_a_rewritten_sentence_reads_as_one_removal_and_one_addition():
+    [(_label, html)] = revisions.compare(
+        {"title": "The first draft, saved."}, {"title": "Written while away."}
+    )
+    assert (
+        str(html)
+        == '<div class="diff-change"><del>The first draft, saved</del><ins>Written while away</ins>.</div>'
+    )
