@@ -44,12 +44,12 @@ class ArticleForm(forms.ModelForm):
             someone_saved = _("Someone else saved this article at %(time)s, after you opened it.")
             raise forms.ValidationError(
                 format_html(
-                    '{} <a href="{}?from={}&amp;to=current">{}</a> {}',
+                    '{} <a href="{}?from={}&amp;to=current">{}</a>. {}',
                     someone_saved % {"time": saved_at},
                     compare,
                     mine.pk,
                     _("Compare your text with theirs"),
-                    _("and save again to replace their version with yours."),
+                    _("Save again to replace their version with yours."),
                 ),
                 code="stale",
             )
@@ -149,6 +149,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description=_("Publish the selected articles"), permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.publish()
+        revisions.record_each(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -158,6 +159,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description=_("Unpublish the selected articles (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.unpublish()
+        revisions.record_each(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%d article moved back to draft.", "%d articles moved back to draft.", count) % count,

@@ -113,6 +113,9 @@ def restore(model_admin, request, pk, revision_pk):
     revision = get_object_or_404(article.revisions.saved(), pk=revision_pk)
     if request.method == "POST":
         revisions.restore(revision, by=request.user)
+        model_admin.log_change(
+            request, article, gettext("Restored %(version)s.") % {"version": describe(revision)}
+        )
         model_admin.message_user(
             request,
             gettext("The article is back to %(version)s. This is a new version: the history keeps them all.")

@@ -54,6 +54,24 @@ def record(article, by, kind=Revision.Kind.SAVE, restored_from=None):
     return revision
 
 
+def record_each(articles, by):
+    """Record each of `articles` (a queryset, read again) as changed by `by` in bulk, as the list's publish
+    and unpublish actions do: a status change is a version too. Their editors' autosaves are kept: their
+    text was not saved."""
+    Revision.objects.bulk_create(
+        Revision(
+            article=article,
+            title=article.title,
+            summary=article.summary,
+            body=article.body,
+            tags=sorted(tag.name for tag in article.tags.all()),
+            status=article.status,
+            author=by,
+        )
+        for article in articles.prefetch_related("tags").defer("body_html", "search_vector")
+    )
+
+
 def autosave(article, by, *, title, summary, body):
     """Keep `by`'s unsaved text of `article` as their one autosave (replacing the one before). Nothing of
     the article changes."""

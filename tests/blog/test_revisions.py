@@ -271,3 +271,23 @@ def test_a_rewritten_sentence_reads_as_one_removal_and_one_addition():
         str(html)
         == '<div class="diff-change"><del>The first draft, saved</del><ins>Written while away</ins>.</div>'
     )
+
+
+def test_publishing_and_unpublishing_from_the_list_are_versions_too(owner_client, owner, article):
+    url = reverse("admin:blog_article_changelist")
+    revisions.autosave(article, owner, title="T", summary="S", body="Unsaved words")
+    for action in ["publish", "unpublish"]:
+        owner_client.post(url, {"action": action, "_selected_action": [article.pk]})
+    saved = article.revisions.saved()
+    assert [(v.status, v.tags, v.author) for v in saved] == [
+        ("draft", ["One"], owner),
+        ("published", ["One"], owner),
+    ]
+    assert article.revisions.autosaves().get().body == "Unsaved words"  # the editor's text was not saved
+
+
+def test_a_restore_is_written_in_the_admin_s_own_history(owner_client, owner, article):
+    old = revisions.record(article, by=owner)
+    owner_client.post(reverse("admin:blog_article_restore", args=[article.pk, old.pk]))
+    page = owner_client.get(reverse("admin:blog_article_history", args=[article.pk])).content.decode()
+    assert "Restored the version saved by" in page
