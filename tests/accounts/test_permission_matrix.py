@@ -162,7 +162,7 @@ PAGES = [
         EDITORS,
         method="post",
         data={"body": "Unsaved words"},
-        shows="<ins>Unsaved</ins>",
+        shows="<ins>Unsaved words</ins>",
     ),
     Page(
         "unsaved text of a new article",
