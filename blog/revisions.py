@@ -34,9 +34,9 @@ def current_version(article):
     return article.updated_at.isoformat() if article.updated_at else ""
 
 
-def record(article, by, kind=Revision.Kind.SAVE, restored_from=None):
+def record(article, by, kind=Revision.Kind.SAVE, restored_from=None, at=None):
     """Record the article as just saved by `by` (its tags included: call after they are saved), and delete
-    `by`'s autosave, which this save makes old."""
+    `by`'s autosave, which this save makes old. `at`: when, if not now (content loaded with its own dates)."""
     with transaction.atomic():
         revision = Revision.objects.create(
             article=article,
@@ -48,6 +48,7 @@ def record(article, by, kind=Revision.Kind.SAVE, restored_from=None):
             status=article.status,
             author=by,
             restored_from=restored_from,
+            created_at=at or timezone.now(),
         )
         if by is not None:
             article.revisions.autosaves().filter(author=by).delete()
