@@ -291,3 +291,11 @@ def test_a_restore_is_written_in_the_admin_s_own_history(owner_client, owner, ar
     owner_client.post(reverse("admin:blog_article_restore", args=[article.pk, old.pk]))
     page = owner_client.get(reverse("admin:blog_article_history", args=[article.pk])).content.decode()
     assert "Restored the version saved by" in page
+
+
+def test_a_long_rewritten_block_is_shown_removed_then_added_rather_than_word_by_word():
+    old, new = " ".join(["old"] * 600), " ".join(["new"] * 600)
+    [(_label, html)] = revisions.compare({"body": old}, {"body": new})
+    document = Document(str(html))
+    assert [d.text for d in document.find_all("del")] == [old]
+    assert [i.text for i in document.find_all("ins")] == [new]
