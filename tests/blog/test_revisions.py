@@ -1,9 +1,11 @@
 """Versions of articles: recorded at each admin save, listed, compared, restored; autosaves, and saves made on
 a version someone else has saved over since."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -299,3 +301,21 @@ def test_a_long_rewritten_block_is_shown_removed_then_added_rather_than_word_by_
     document = Document(str(html))
     assert [d.text for d in document.find_all("del")] == [old]
     assert [i.text for i in document.find_all("ins")] == [new]
+
+
+def test_the_migration_starts_each_existing_article_s_history_with_what_it_is_now(owner):
+    migration = importlib.import_module("blog.migrations.0006_add_revisions_and_draft_links")
+    articles = [make_article(author=owner, tags=[make_tag("Kept")]), make_article()]
+    Revision.objects.all().delete()
+
+    migration.record_current_versions(django_apps, None)
+
+    for article in articles:
+        [version] = Article.objects.get(pk=article.pk).revisions.all()
+        assert (version.body, version.status, version.author_id) == (
+            article.body,
+            "published",
+            article.author_id,
+        )
+        assert version.created_at == Article.objects.get(pk=article.pk).updated_at
+    assert articles[0].revisions.get().tags == ["Kept"]

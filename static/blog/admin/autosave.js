@@ -111,7 +111,12 @@ document.addEventListener("DOMContentLoaded", function () {
     keep(text());
     pending = true;
   });
-  form.addEventListener("submit", function () { pending = false; });
+  form.addEventListener("submit", function () {
+    pending = false;
+    // The server has this very text as the autosave (offered back if the save fails): the browser's copy
+    // would only be offered again, wrongly, once someone else has changed the article.
+    if (autosaveUrl && JSON.stringify(text()) === sent) forget(key);
+  });
 
   function say(message) {
     status.textContent = message;
