@@ -167,3 +167,28 @@ def test_a_shared_draft_opens_in_a_fresh_browser_without_an_account(new_context,
 
     page.get_by_role("button", name="Stop sharing").click()
     assert stranger.goto(link).status == 404
+
+
+def test_text_whose_save_met_a_server_error_is_offered_back(new_context, live_server, owner, draft):
+    context = new_context()
+    sign_in(context, owner, live_server.url)
+    page = context.new_page()
+    page.goto(change_url(draft))
+    body(page).fill("Text sent with a save that failed.")
+
+    def fail_the_save(route):
+        if route.request.method == "POST":
+            route.fulfill(status=500, body="Server Error (500)")
+        else:
+            route.continue_()
+
+    page.route(f"**{change_url(draft)}", fail_the_save)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("Server Error (500)")).to_be_visible()
+    page.unroute(f"**{change_url(draft)}")
+
+    page.goto(change_url(draft))
+    banner = page.get_by_role("region", name=OFFERED)
+    expect(banner.locator("ins")).to_have_text(["Text sent with a save that failed"])
+    banner.get_by_role("button", name="Restore").click()
+    expect(body(page)).to_have_value("Text sent with a save that failed.")
