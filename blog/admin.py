@@ -1,6 +1,10 @@
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,6 +12,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from . import admin_views, revisions
 from .admin_filters import ImageUseFilter
 from .models import Article, BodyImage, Tag
 
@@ -25,6 +30,49 @@ class WritingWidget(AdminMarkdownxWidget):
         return forms.Media(css={"all": ["css/writing.css"]}, js=["js/writing.js"])
 
 
+class ArticleForm(forms.ModelForm):
+    """The article form, carrying the version it was loaded from: a save on a version someone else has
+    saved over since is stopped once, with a link comparing the two texts."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = revisions.current_version(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        current = revisions.current_version(self.instance)
+        given = cleaned.get("version")  # empty from a client that does not send it: nothing to check against
+        if self.instance.pk and given and given != current:
+            # Their text is kept (as their autosave) so that the two can be compared; saving again, now on
+            # the current version, replaces the other person's changes knowingly.
+            mine = revisions.autosave(
+                self.instance,
+                self.editor,
+                title=self.data.get("title", ""),
+                summary=self.data.get("summary", ""),
+                body=self.data.get("body", ""),
+            )
+            self.data = self.data.copy()
+            self.data["version"] = current
+            compare = reverse("admin:blog_article_compare", args=[self.instance.pk])
+            saved_at = formats.time_format(timezone.localtime(self.instance.updated_at), "TIME_FORMAT")
+            someone_saved = _("Someone else saved this article at %(time)s, after you opened it.")
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}?from={}&amp;to=current">{}</a>. {}',
+                    someone_saved % {"time": saved_at},
+                    compare,
+                    mine.pk,
+                    _("Compare your text with theirs"),
+                    _("Save again to replace their version with yours."),
+                ),
+                code="stale",
+            )
+        return cleaned
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -34,6 +82,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
+    form = ArticleForm
     list_display = ["title", "status", "published_at", "author", "is_live"]
     list_filter = ["status", "language", "comments_enabled", "author", "tags"]
     list_select_related = ["author"]
@@ -56,6 +105,49 @@ class ArticleAdmin(MarkdownxModelAdmin):
         (_("About"), {"fields": ["reading_time", "created_at", "updated_at"]}),
     ]
 
+    class Media:
+        js = ["blog/admin/autosave.js"]
+        css = {"all": ["blog/admin/revisions.css"]}
+
+    def get_urls(self):
+        def page(view):
+            return self.admin_site.admin_view(functools.partial(view, self))
+
+        return [
+            path("<int:pk>/versions/", page(admin_views.history), name="blog_article_history_versions"),
+            path("<int:pk>/versions/compare/", page(admin_views.compare), name="blog_article_compare"),
+            path(
+                "<int:pk>/versions/<int:revision_pk>/restore/",
+                page(admin_views.restore),
+                name="blog_article_restore",
+            ),
+            path("<int:pk>/autosave/", page(admin_views.autosave), name="blog_article_autosave"),
+            path("<int:pk>/unsaved-changes/", page(admin_views.unsaved_diff), name="blog_article_unsaved"),
+            path("unsaved-changes/", page(admin_views.unsaved_diff), name="blog_article_unsaved_new"),
+            path("<int:pk>/share/", page(admin_views.share), name="blog_article_share"),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user  # whose autosave keeps their text when their save is stale
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.record(form.instance, by=request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        autosave = obj.revisions.autosaves().filter(author=request.user).first() if obj else None
+        if autosave is not None:
+            context["autosave"] = {
+                "title": autosave.title,
+                "summary": autosave.summary,
+                "body": autosave.body,
+                "saved_at": autosave.created_at.isoformat(),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_changeform_initial_data(self, request):
         # The admin would take any field's initial value from the query string, and a malformed date or id
         # there raises a 500; the author is the only initial value this form needs.
@@ -76,6 +168,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description=_("Publish the selected articles"), permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.publish()
+        revisions.record_each(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -85,6 +178,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description=_("Unpublish the selected articles (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.unpublish()
+        revisions.record_each(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%d article moved back to draft.", "%d articles moved back to draft.", count) % count,

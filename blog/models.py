@@ -340,6 +340,10 @@ class Article(models.Model):
     body_images = models.ManyToManyField(
         BodyImage, through="ArticleImage", related_name="articles", editable=False
     )
+    # The shared draft link (blog/sharing.py): its secret part, and when it stops working. An empty key: not
+    # shared, and every link given before is dead.
+    share_key = models.CharField(max_length=32, blank=True, default="", editable=False)
+    shared_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -515,3 +519,69 @@ def _delete_files(names):
 
 def _with_renditions(html, body_images):
     return markup.with_renditions(html, {image.file.url: image.picture() for image in body_images})
+
+
+class RevisionQuerySet(models.QuerySet):
+    def saved(self):
+        """Versions the article had once saved (restores included), not what an editor's browser autosaved."""
+        return self.exclude(kind=Revision.Kind.AUTOSAVE)
+
+    def autosaves(self):
+        return self.filter(kind=Revision.Kind.AUTOSAVE)
+
+
+class Revision(models.Model):
+    """One version of an article's words: written at each save and restore, and as the one autosave each
+    editor has of text they have not saved yet (replaced as they type, deleted when they save)."""
+
+    class Kind(models.TextChoices):
+        SAVE = "save", _("Saved")
+        RESTORE = "restore", _("Restored")
+        AUTOSAVE = "autosave", _("Autosaved")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SAVE)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)  # names: a tag deleted since still reads
+    status = models.CharField(_("status"), max_length=10, choices=Article.Status.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    restored_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("restored from"),
+    )
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [models.Index(fields=["article", "-created_at", "-id"], name="revision_article_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                condition=models.Q(kind="autosave"),
+                name="revision_one_autosave_per_editor",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def words_differ_from(self, title, summary, body):
+        return (self.title, self.summary, self.body) != (title, summary, body)

@@ -65,3 +65,10 @@ def queue_missing_renditions():
     for image_id in missing_images:
         make_body_image_renditions.enqueue(image_id)
     return len(missing) + len(missing_images)
+
+
+def prune_autosaves():
+    """Delete editors' autosaves left for longer than AUTOSAVE_KEEP_DAYS (saved revisions are all kept)."""
+    from . import revisions
+
+    return revisions.prune_autosaves()

@@ -10,6 +10,8 @@ app_name = "blog"
 urlpatterns = [
     path("", cached(views.article_list), name="article_list"),
     path("articles/<slug:slug>/", cached(views.article_detail), name="article"),
+    # Never cached: each link is one person's key to a draft, and it can be withdrawn at any time.
+    path("drafts/<str:token>/", views.shared_draft, name="shared_draft"),
     path("tags/<slug:slug>/", cached(views.tag_detail), name="tag"),
     path("tags/<slug:slug>/feed/rss/", cached(feeds.TagFeed()), name="tag_feed_rss"),
     path("tags/<slug:slug>/feed/atom/", cached(feeds.TagAtomFeed()), name="tag_feed_atom"),

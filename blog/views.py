@@ -13,11 +13,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from . import images, markup, page_cache, search
+from . import images, markup, page_cache, search, sharing
 from .models import Article, BodyImage, Tag, reading_time
 
 
@@ -75,6 +76,23 @@ def article_page(request, article, extra_context=None):
     if closing is not None and timezone.now() < closing:
         request.page_valid_until = closing.timestamp()  # the cached page loses its form then
     return render(request, "blog/article_detail.html", context)
+
+
+@require_safe
+def shared_draft(request, token):
+    """A draft or scheduled article shown to whoever has its shared link (blog/sharing.py): never cached,
+    never indexed, never sent as a referrer. Once the article is live, the link leads to its page."""
+    article = sharing.shared_article(token)
+    if article is None:
+        response = render(request, "blog/shared_draft_gone.html", status=404)
+    elif article.is_published():
+        return redirect(article)
+    else:
+        response = article_page(request, article, {"shared_draft": True})
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def tag_detail(request, slug):

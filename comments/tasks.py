@@ -33,6 +33,7 @@ def periodic_jobs():
     forgotten = services.purge_old_mail()
     services.forget_old_addresses()
     blog_tasks.queue_missing_renditions()
+    blog_tasks.prune_autosaves()
     page_cache.forget_old_versions()
     # The workers' own records of finished tasks: a week of them to look at in the admin, a month of failures.
     call_command("prune_db_task_results", min_age_days=7, failed_min_age_days=30, verbosity=0)

@@ -249,6 +249,11 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/admin-editor/upload/"
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markup.render_article"
 MARKDOWNX_SERVER_CALL_LATENCY = 600
 
+# The writing desk (blog/revisions.py, blog/sharing.py): a shared draft link works for this many days, and an
+# editor's unsaved text autosaved to the server is kept this many days (the periodic jobs delete older ones).
+DRAFT_LINK_DAYS = env_int("CAUSERIE_DRAFT_LINK_DAYS", 7)
+AUTOSAVE_KEEP_DAYS = env_int("CAUSERIE_AUTOSAVE_KEEP_DAYS", 30)
+
 # Comments and their moderation (comments/moderation.py holds the policy; these are its knobs).
 COMMENTS_MAX_DEPTH = env_int("CAUSERIE_COMMENTS_MAX_DEPTH", 4)
 COMMENTS_CONVERSATIONS_PER_PAGE = env_int("CAUSERIE_COMMENTS_CONVERSATIONS_PER_PAGE", 50)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from blog import revisions
 from blog.models import Article, BodyImage
 from comments.models import Ban, Comment, HoldWord, Report
 from comments.moderation import RejectionReason
@@ -61,6 +62,25 @@ def admin_url(name, make=None):
 
 def body_image():
     return BodyImage.objects.upload(make_image_file(), by=None)
+
+
+def saved_version():
+    return revisions.record(make_article(title="Matrix version"), by=None)
+
+
+def version_url(name, *extra):
+    def url():
+        version = saved_version()
+        return reverse(f"admin:{name}", args=[version.article_id, *extra]) + (
+            f"?from={version.pk}" if name == "blog_article_compare" else ""
+        )
+
+    return url
+
+
+def restore_url():
+    version = saved_version()
+    return reverse("admin:blog_article_restore", args=[version.article_id, version.pk])
 
 
 def held_comment():
@@ -142,6 +162,48 @@ PAGES = [
     ),
     Page("body image page", admin_url("blog_bodyimage_change", body_image), OWNER),
     Page("body image deletion", admin_url("blog_bodyimage_delete", body_image), OWNER, shows="Are you sure"),
+    Page(
+        "article versions",
+        version_url("blog_article_history_versions"),
+        EDITORS,
+        shows="Matrix version",
+    ),
+    Page("compare article versions", version_url("blog_article_compare"), EDITORS, shows="Compare versions"),
+    Page("restore an article version: the question", restore_url, EDITORS, shows="Yes, restore this version"),
+    Page("restore an article version", restore_url, EDITORS, method="post", status=302),
+    Page(
+        "article autosave",
+        admin_url("blog_article_autosave", make_article),
+        EDITORS,
+        method="post",
+        data={"title": "T", "summary": "S", "body": "Unsaved"},
+        shows="saved_at",
+    ),
+    Page(
+        "unsaved text compared with the article",
+        admin_url("blog_article_unsaved", make_article),
+        EDITORS,
+        method="post",
+        data={"body": "Unsaved words"},
+        shows="<ins>Unsaved words</ins>",
+    ),
+    Page(
+        "unsaved text of a new article",
+        admin_url("blog_article_unsaved_new"),
+        EDITORS,
+        method="post",
+        data={"body": "New words"},
+        shows="<ins>New words</ins>",
+    ),
+    Page("share a draft", admin_url("blog_article_share", make_article), EDITORS, shows="Make a link"),
+    Page(
+        "make a shared draft link",
+        admin_url("blog_article_share", make_article),
+        EDITORS,
+        method="post",
+        data={"share": "new"},
+        status=302,
+    ),
     Page("tag list", admin_url("blog_tag_changelist"), EDITORS),
     Page("tag change", admin_url("blog_tag_change", make_tag), EDITORS),
     Page("user list", admin_url("accounts_user_changelist"), OWNER),

@@ -265,3 +265,14 @@ def test_running_load_demo_twice_adds_no_comment():
     count = Comment.objects.count()
     load_demo()
     assert Comment.objects.count() == count > 0
+
+
+def test_each_demo_article_starts_its_history_with_one_version_dated_as_the_article():
+    for article in Article.objects.prefetch_related("revisions"):
+        [version] = article.revisions.all()
+        assert (version.body, version.author, version.created_at) == (
+            article.body,
+            article.author,
+            article.updated_at,
+        )
+        assert version.tags == sorted(tag.name for tag in article.tags.all())

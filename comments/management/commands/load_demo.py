@@ -17,7 +17,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from blog import demo
+from blog import demo, revisions
 from blog.demo.covers import render_cover
 from blog.models import Article, Tag
 from comments import services
@@ -120,6 +120,7 @@ def load_article(data, owner):
     if article.published_at:
         Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
         article.updated_at = article.published_at
+    revisions.record(article, by=owner, at=article.updated_at)  # its first version, dated as the article
     return article, True
 
 
