@@ -110,7 +110,7 @@ def edit_comment(request, pk):
     comment = _own_comment(request, pk, EDITABLE)
     if comment is None:
         return _window_closed(request, pk)
-    form = EditForm(request.POST or None, initial={"body": comment.body})
+    form = EditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         decision = services.edit_comment(comment, body=form.cleaned_data["body"])
         if decision.outcome == Comment.Status.HELD:
@@ -156,7 +156,7 @@ def _window_closed(request, pk):
 def ask_for_link(request):
     """Ask for the link to one's comments. The same answer whether or not the address wrote any: only an
     address with comments (or anything else the site holds about it) is mailed."""
-    form = ReaderLinkForm(request.POST or None)
+    form = ReaderLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         client = address_key(views.client_ip(request) or "")
@@ -285,7 +285,7 @@ def _erase(request, urls, **reader):
             raise Http404
     else:
         comment = None
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         chosen = {"comments": comments} if comment is not None else {}
         counts = reader_data.erase(**reader, **chosen, note=_("erased by its author"))
