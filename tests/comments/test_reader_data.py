@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from comments import reader_data, services, tasks, threads
+from comments import metrics, reader_data, services, tasks, threads
 from comments.models import (
     Ban,
     Comment,
@@ -196,3 +196,16 @@ def test_retention_erases_addresses_and_browsers_after_the_period_when_the_jobs_
     recent.refresh_from_db()
     assert (recent.ip_address, recent.user_agent) == (None, "")
     assert Comment.objects.get(pk=recent.pk).body  # the words stay
+
+
+def test_a_held_comment_its_author_erased_waits_for_no_decision_in_the_metrics():
+    kept = camilles(status=Comment.Status.HELD, policy_reasons=["links"])
+    kept.record_posting()
+    make_comment(reply_to=kept)
+    gone = make_comment(
+        author_email="bruno@example.com", status=Comment.Status.HELD, policy_reasons=["links"]
+    )
+    gone.record_posting()
+    reader_data.erase(email=EMAIL)
+    reader_data.erase(email="bruno@example.com")
+    assert metrics.moderation_figures().decision_time.waiting == 0

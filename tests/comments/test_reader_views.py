@@ -228,3 +228,11 @@ def test_the_author_deletes_within_the_window_a_reply_keeps_its_place(client, po
     page = texts(client.get(comment.article.get_absolute_url()))
     assert "Comment deleted by its author" in page and "A reply that stays." in page
     assert "Thank you for this article." not in page
+
+
+def test_the_policy_page_says_what_is_kept_and_for_how_long_and_links_my_comments(client, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 60
+    page = Document(client.get(reverse("comments:policy")).content.decode())
+    section = page.by_id("your-data").parent
+    assert "erased after 60 days" in section.text
+    assert reverse("comments:mine") in [link["href"] for link in section.find_all("a")]
