@@ -142,12 +142,16 @@ def test_erasing_everything_needs_the_csrf_token(link):
     assert "There are no comments of yours" in texts(browser.get(link))
 
 
-def test_a_signed_in_reader_sees_exports_and_erases_their_account_s_comments(client):
+def test_a_signed_in_reader_sees_exports_and_erases_their_account_s_comments(
+    client, django_assert_num_queries
+):
     reader = make_user("camille", is_staff=True)
     mine = make_comment(user=reader, author_email=reader.email, body="Signed-in words.")
     make_comment(author_email=reader.email, body="Typed with the address, not the account.")
     client.force_login(reader)
-    assert "Signed-in words." in texts(client.get(reverse("account_comments")))
+    with django_assert_num_queries(3):  # the session, the account, the comments with their articles
+        page = client.get(reverse("account_comments"))
+    assert "Signed-in words." in texts(page)
     data = json.loads(client.get(reverse("account_comments_export")).content)
     assert data["account"]["username"] == "camille"
     assert [c["text"] for c in data["comments"]] == ["Signed-in words."]
