@@ -1,11 +1,12 @@
 import functools
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate, Upper
 from django.urls import reverse
@@ -29,6 +30,77 @@ class CommentQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
+
+    def erase(self, *, by=None, note=""):
+        """Take these comments' words and their authors' personal data out of the site, in a fixed number of
+        queries (a reader may have written thousands). A comment without replies left is deleted (a
+        reader's own replies under their own comment go with it); one with replies stays as "Comment deleted
+        by its author" so the conversation survives, with its text, name, email, website, address and browser
+        removed. Either way its history keeps the moderation facts (actions, statuses, reasons, dates,
+        moderators) and loses the rest (notes, the author's account), and records the erasure (`by`,
+        `note`); reports on it, mails about it and opt-outs for it go. A placeholder of an earlier erasure
+        left with no replies goes too. Returns {"deleted": n, "anonymised": n}."""
+        with transaction.atomic():
+            targets = Comment.objects.filter(pk__in=self.values("pk")).exclude(status=Comment.Status.DELETED)
+            statuses = dict(targets.select_for_update().order_by().values_list("pk", "status"))
+            erased = set(statuses)
+            if not erased:
+                return {"deleted": 0, "anonymised": 0}
+            repliers = defaultdict(set)
+            answering = Comment.objects.filter(Q(parent__in=erased) | Q(reply_to__in=erased))
+            for pk, parent, reply_to in answering.values_list("pk", "parent_id", "reply_to_id"):
+                for answered in {parent, reply_to} & erased:
+                    repliers[answered].add(pk)
+            # A comment stays as a placeholder when a reply stays: one not erased, or itself a placeholder.
+            kept, growing = set(), True
+            while growing:
+                more = {pk for pk in erased - kept if any(r not in erased or r in kept for r in repliers[pk])}
+                kept |= more
+                growing = bool(more)
+            deleted = erased - kept
+            history = CommentEvent.objects.filter(comment__in=erased)
+            history.update(note="")
+            history.filter(actor=F("comment__user")).update(actor=None)
+            for model in (Report, MailOptOut, OutgoingMail):
+                model.objects.filter(comment__in=erased).delete()
+            CommentEvent.objects.bulk_create(
+                CommentEvent(
+                    comment_id=pk,
+                    action=CommentEvent.Action.ERASED,
+                    actor=by,
+                    from_status=status,
+                    to_status=Comment.Status.DELETED,
+                    note=note,
+                )
+                for pk, status in statuses.items()
+            )
+            Comment.objects.filter(pk__in=kept).update(
+                status=Comment.Status.DELETED,
+                body="",
+                body_html="",
+                author_name="",
+                author_email="",
+                author_url="",
+                ip_address=None,
+                user_agent="",
+                user=None,
+                submission=None,
+                notify_replies=False,
+                is_question=False,
+            )
+            above = Comment.objects.filter(pk__in=deleted).values_list("parent_id", "reply_to_id")
+            answered = {pk for pair in above for pk in pair if pk is not None} - erased
+            # The history stays, detached (its comment set to NULL).
+            Comment.objects.filter(pk__in=deleted).delete()
+            while answered:
+                unanswered = Comment.objects.filter(pk__in=answered, status=Comment.Status.DELETED).exclude(
+                    Exists(Comment.objects.filter(Q(parent=OuterRef("pk")) | Q(reply_to=OuterRef("pk"))))
+                )
+                above = list(unanswered.values_list("pk", "parent_id", "reply_to_id"))
+                unanswered.delete()
+                answered = {pk for _, *pair in above for pk in pair if pk is not None}
+            page_cache.content_changed()
+        return {"deleted": len(deleted), "anonymised": len(kept)}
 
     def thread_of(self, article, conversations=None):
         """Every comment that can appear in `article`'s thread, oldest first, in one query: spam only when
@@ -478,39 +550,9 @@ class Comment(models.Model):
         return Comment.objects.filter(Q(parent=self) | Q(reply_to=self)).exists()
 
     def erase(self, *, by=None, note=""):
-        """Take its author's words and personal data out of the site. Without replies it is deleted; with
-        replies it stays as "Comment deleted by its author" so the conversation survives, with its text,
-        name, email, address and browser removed. Either way its history keeps the moderation facts
-        (actions, statuses, reasons, dates, moderators) and loses the rest (notes, the author's account), and
-        records the erasure; reports on it, mails about it and opt-outs for it go. A placeholder of an
-        earlier erasure left with no replies goes too. Returns "deleted" or "anonymised"."""
-        previous = self.status
-        self.history.update(note="")
-        if self.user_id is not None:
-            self.history.filter(actor=self.user_id).update(actor=None)
-        Report.objects.filter(comment=self).delete()
-        MailOptOut.objects.filter(comment=self).delete()
-        OutgoingMail.objects.filter(comment=self).delete()
-        self.history.create(
-            action=CommentEvent.Action.ERASED,
-            actor=by,
-            from_status=previous,
-            to_status=self.Status.DELETED,
-            note=note,
-        )
-        if self.has_replies():
-            self.status = self.Status.DELETED
-            self.body = self.body_html = self.author_name = self.author_email = self.author_url = ""
-            self.ip_address, self.user_agent, self.user, self.submission = None, "", None, None
-            self.notify_replies = self.is_question = False
-            self.save()
-            return "anonymised"
-        above = [self.parent_id, self.reply_to_id]
-        self.delete()  # the history stays, detached (its comment set to NULL)
-        for placeholder in Comment.objects.filter(pk__in=above, status=self.Status.DELETED):
-            if not placeholder.has_replies():
-                placeholder.delete()
-        return "deleted"
+        """`CommentQuerySet.erase()` for this comment alone. Returns "deleted" or "anonymised"."""
+        counts = Comment.objects.filter(pk=self.pk).erase(by=by, note=note)
+        return "anonymised" if counts["anonymised"] else "deleted"
 
     def record_posting(self):
         self.history.create(

@@ -209,3 +209,16 @@ def test_a_held_comment_its_author_erased_waits_for_no_decision_in_the_metrics()
     reader_data.erase(email=EMAIL)
     reader_data.erase(email="bruno@example.com")
     assert metrics.moderation_figures().decision_time.waiting == 0
+
+
+def test_a_reader_s_own_reply_stays_as_a_placeholder_when_someone_answered_it_and_so_does_what_it_answers():
+    first = camilles(body="First.")
+    own_reply = camilles(reply_to=first, body="Mine again.")
+    answer = make_comment(reply_to=own_reply, author_email="bruno@example.com")
+
+    assert reader_data.erase(email=EMAIL) == {"deleted": 0, "anonymised": 2, "mails": 0}
+
+    # Then the last reply goes: the chain of placeholders above it, left answering no one, goes too.
+    assert reader_data.erase(email="bruno@example.com")["deleted"] == 1
+    assert not Comment.objects.filter(pk__in=[first.pk, own_reply.pk, answer.pk]).exists()
+    assert CommentEvent.objects.filter(action="erased").count() == 3
