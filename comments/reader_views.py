@@ -109,7 +109,7 @@ ERASABLE = (Comment.Status.PUBLISHED, Comment.Status.HELD, Comment.Status.REJECT
 def edit_comment(request, pk):
     comment = _own_comment(request, pk, EDITABLE)
     if comment is None:
-        return _window_closed(request, pk)
+        return _window_closed(request)
     form = EditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         decision = services.edit_comment(comment, body=form.cleaned_data["body"])
@@ -131,7 +131,7 @@ def edit_comment(request, pk):
 def delete_comment(request, pk):
     comment = _own_comment(request, pk, ERASABLE)
     if comment is None:
-        return _window_closed(request, pk)
+        return _window_closed(request)
     if request.method == "POST":
         article_url = comment.article.get_absolute_url()
         comment.erase(note=_("deleted by its author within the edit window"))
@@ -140,7 +140,7 @@ def delete_comment(request, pk):
     return render(request, "comments/delete.html", {"comment": comment, "until": window_end(comment)})
 
 
-def _window_closed(request, pk):
+def _window_closed(request):
     return render(
         request,
         "comments/edit_closed.html",
@@ -155,7 +155,7 @@ def _window_closed(request, pk):
 @never_cache
 def ask_for_link(request):
     """Ask for the link to one's comments. The same answer whether or not the address wrote any: only an
-    address with comments (or anything else the site holds about it) is mailed."""
+    address with comments is mailed (the site would otherwise mail anyone on anyone's request)."""
     form = ReaderLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]

@@ -240,3 +240,13 @@ def test_the_policy_page_says_what_is_kept_and_for_how_long_and_links_my_comment
     section = page.by_id("your-data").parent
     assert "erased after 60 days" in section.text
     assert reverse("comments:mine") in [link["href"] for link in section.find_all("a")]
+
+
+def test_the_request_page_and_the_edit_page_cost_a_fixed_number_of_queries(
+    client, posted, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert client.get(reverse("comments:mine")).status_code == 200
+    comment, _response = posted
+    with django_assert_num_queries(1):  # the comment with its article and account
+        assert client.get(reverse("comments:edit", args=[comment.pk])).status_code == 200
