@@ -31,7 +31,8 @@ def test_a_reader_edits_their_comment_then_exports_and_erases_everything_by_a_ma
     make_comment(article=article, reply_to=comment, author_name="Bruno", body="I answer the first version.")
 
     # The article's page as anonymous readers get it, from the cache: the browser adds the Edit link itself.
-    page.goto(article.get_absolute_url())
+    cached = page.goto(article.get_absolute_url())
+    assert cached.headers.get("etag")  # only the page cache's pages have one
     mine = comment_item(page, "A first version, with a tpyo.")
     mine.get_by_role("link", name="Edit or delete your comment").click()
     page.get_by_label("Your comment").fill("A second version, without the typo.")
