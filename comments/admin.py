@@ -255,6 +255,7 @@ class CommentAdmin(CommentListMixin, admin.ModelAdmin):
 
         return [
             path("metrics/", page(admin_views.moderation_metrics), name="comments_comment_metrics"),
+            path("readers-data/", page(admin_views.readers_data), name="comments_comment_readers_data"),
             path("preview/", page(admin_views.preview), name="comments_comment_preview"),
             path("<int:pk>/reply/", page(admin_views.reply), name="comments_comment_reply"),
             path("<int:pk>/reverse/", page(admin_views.reverse_rejection), name="comments_comment_reverse"),

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from blog import markup
 
-from . import metrics, services, threads
-from .forms import ReplyForm
-from .models import Comment, OutgoingMail
+from . import metrics, reader_data, reader_views, services, threads
+from .forms import ReaderDataForm, ReplyForm
+from .models import Comment, CommentEvent, OutgoingMail
 
 
 def render(model_admin, request, template, title, **context):
@@ -107,3 +107,30 @@ def moderation_metrics(model_admin, request):
     failing_mails = OutgoingMail.objects.failing().count()
     title = _("Moderation metrics")
     return render(model_admin, request, "metrics.html", title, figures=figures, failing_mails=failing_mails)
+
+
+def readers_data(model_admin, request):
+    """Export or erase everything the site holds about an email address, for requests that arrive by mail
+    (the reader's own page does the same by a link mailed to them). Recorded in each comment's history."""
+    if not request.user.has_perm("comments.manage_reader_data"):
+        raise PermissionDenied
+    form = ReaderDataForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, action = form.cleaned_data["email"], form.cleaned_data["action"]
+        note = _("on request, from the admin")
+        if action == "export":
+            return reader_views.export_response(reader_data.export(email=email, by=request.user, note=note))
+        counts = reader_data.erase(email=email, by=request.user, note=note)
+        message = _(
+            "Erased: %(deleted)d comments deleted, %(anonymised)d kept as placeholders for their replies, "
+            "%(mails)d stored mails deleted."
+        )
+        model_admin.message_user(request, message % counts, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:comments_comment_readers_data"))
+    requests = (
+        CommentEvent.objects.filter(action__in=[CommentEvent.Action.EXPORTED, CommentEvent.Action.ERASED])
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:20]
+    )
+    title = _("A reader's data")
+    return render(model_admin, request, "readers_data.html", title, form=form, requests=requests)

@@ -323,3 +323,58 @@ def caught_by(word, shown=20):
             if len(caught) < shown:
                 caught.append(comment)
     return caught, count
+
+
+# The reader's own comments
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=markup.COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: *emphasis*, `code`, lists, > quotes and links. No images, headings or HTML."),
+    )
+
+    def clean_body(self):
+        return visible_text(self.cleaned_data["body"])
+
+
+class ReaderLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("The address you typed with your comments."),
+    )
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class ReaderDataForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    action = forms.ChoiceField(
+        label=_("What to do"),
+        choices=[
+            ("export", _("Export everything about it (a JSON file)")),
+            ("erase", _("Erase everything about it")),
+        ],
+        initial="export",
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked that the request comes from the owner of this address"),
+        required=False,
+        help_text=_("Needed to erase: it cannot be undone."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "erase" and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Tick the box to erase: it cannot be undone."))
+        return cleaned

@@ -364,6 +364,8 @@ def _waits(since, now):
         CommentEvent.objects.filter(
             action=Action.POSTED, to_status=Status.HELD, created_at__range=(since, now)
         )
+        # A comment its author erased while held waits for no decision.
+        .exclude(Q(comment=None) | Q(comment__status=Status.DELETED))
         .annotate(decided_at=Subquery(first_decision))
         .order_by()
         .values_list(F("decided_at") - F("created_at"), flat=True)

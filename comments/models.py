@@ -1,11 +1,12 @@
 import functools
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate, Upper
 from django.urls import reverse
@@ -29,6 +30,77 @@ class CommentQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
+
+    def erase(self, *, by=None, note=""):
+        """Take these comments' words and their authors' personal data out of the site, in a fixed number of
+        queries (a reader may have written thousands). A comment without replies left is deleted (a
+        reader's own replies under their own comment go with it); one with replies stays as "Comment deleted
+        by its author" so the conversation survives, with its text, name, email, website, address and browser
+        removed. Either way its history keeps the moderation facts (actions, statuses, reasons, dates,
+        moderators) and loses the rest (notes, the author's account), and records the erasure (`by`,
+        `note`); reports on it, mails about it and opt-outs for it go. A placeholder of an earlier erasure
+        left with no replies goes too. Returns {"deleted": n, "anonymised": n}."""
+        with transaction.atomic():
+            targets = Comment.objects.filter(pk__in=self.values("pk")).exclude(status=Comment.Status.DELETED)
+            statuses = dict(targets.select_for_update().order_by().values_list("pk", "status"))
+            erased = set(statuses)
+            if not erased:
+                return {"deleted": 0, "anonymised": 0}
+            repliers = defaultdict(set)
+            answering = Comment.objects.filter(Q(parent__in=erased) | Q(reply_to__in=erased))
+            for pk, parent, reply_to in answering.values_list("pk", "parent_id", "reply_to_id"):
+                for answered in {parent, reply_to} & erased:
+                    repliers[answered].add(pk)
+            # A comment stays as a placeholder when a reply stays: one not erased, or itself a placeholder.
+            kept, growing = set(), True
+            while growing:
+                more = {pk for pk in erased - kept if any(r not in erased or r in kept for r in repliers[pk])}
+                kept |= more
+                growing = bool(more)
+            deleted = erased - kept
+            history = CommentEvent.objects.filter(comment__in=erased)
+            history.update(note="")
+            history.filter(actor=F("comment__user")).update(actor=None)
+            for model in (Report, MailOptOut, OutgoingMail):
+                model.objects.filter(comment__in=erased).delete()
+            CommentEvent.objects.bulk_create(
+                CommentEvent(
+                    comment_id=pk,
+                    action=CommentEvent.Action.ERASED,
+                    actor=by,
+                    from_status=status,
+                    to_status=Comment.Status.DELETED,
+                    note=note,
+                )
+                for pk, status in statuses.items()
+            )
+            Comment.objects.filter(pk__in=kept).update(
+                status=Comment.Status.DELETED,
+                body="",
+                body_html="",
+                author_name="",
+                author_email="",
+                author_url="",
+                ip_address=None,
+                user_agent="",
+                user=None,
+                submission=None,
+                notify_replies=False,
+                is_question=False,
+            )
+            above = Comment.objects.filter(pk__in=deleted).values_list("parent_id", "reply_to_id")
+            answered = {pk for pair in above for pk in pair if pk is not None} - erased
+            # The history stays, detached (its comment set to NULL).
+            Comment.objects.filter(pk__in=deleted).delete()
+            while answered:
+                unanswered = Comment.objects.filter(pk__in=answered, status=Comment.Status.DELETED).exclude(
+                    Exists(Comment.objects.filter(Q(parent=OuterRef("pk")) | Q(reply_to=OuterRef("pk"))))
+                )
+                above = list(unanswered.values_list("pk", "parent_id", "reply_to_id"))
+                unanswered.delete()
+                answered = {pk for _, *pair in above for pk in pair if pk is not None}
+            page_cache.content_changed()
+        return {"deleted": len(deleted), "anonymised": len(kept)}
 
     def thread_of(self, article, conversations=None):
         """Every comment that can appear in `article`'s thread, oldest first, in one query: spam only when
@@ -54,6 +126,7 @@ class CommentQuerySet(models.QuerySet):
                 "body_html",
                 "is_question",
                 "created_at",
+                "edited_at",
                 "user__is_staff",
                 "user__first_name",
                 "user__last_name",
@@ -192,6 +265,8 @@ class Comment(models.Model):
         HELD = moderation.HELD, _("Waiting for review")
         REJECTED = "rejected", _("Removed by moderation")
         SPAM = moderation.SPAM, _("Spam")
+        # Erased by its author (or at their request) while replies hang from it: a placeholder, nothing else.
+        DELETED = "deleted", _("Deleted by its author")
 
     article = models.ForeignKey(
         "blog.Article", on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
@@ -261,6 +336,8 @@ class Comment(models.Model):
     # the same form with the same text, so a double click or a resent post shows the first one.
     submission = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    # Set when its author changed the text within COMMENTS_EDIT_WINDOW_MINUTES: the thread says "edited".
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -277,7 +354,10 @@ class Comment(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        permissions = [("moderate_comment", _("Can moderate comments"))]
+        permissions = [
+            ("moderate_comment", _("Can moderate comments")),
+            ("manage_reader_data", _("Can export and erase everything about a reader's email address")),
+        ]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_thread"),
             models.Index(fields=["status", "created_at"], name="comment_status_age"),
@@ -312,6 +392,13 @@ class Comment(models.Model):
             # metrics): only a published comment by an account can be one, a few among a million.
             models.Index(fields=["reply_to"], condition=ANSWER_CANDIDATES, name="comment_answers_to"),
             models.Index(fields=["parent"], condition=ANSWER_CANDIDATES, name="comment_answers_under"),
+            # The comments whose network address or browser the retention job has yet to erase: only those
+            # of the last COMMENTS_ADDRESS_RETENTION_DAYS, once it has run.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(ip_address__isnull=False) | ~Q(user_agent=""),
+                name="comment_addresses_kept",
+            ),
         ]
 
     def __str__(self):
@@ -322,11 +409,15 @@ class Comment(models.Model):
             "excerpt": Truncator(self.body).words(8),
         }
 
+    _edited = False
+
     def save(self, *args, **kwargs):
-        # A reader's words never change after posting (the admin shows them read-only), so they are rendered
-        # once, when the comment is first saved; approving or rejecting it does not render them again.
-        if self._state.adding:
+        # A reader's words change only by their own edit (`edit()`, within COMMENTS_EDIT_WINDOW_MINUTES; the
+        # admin shows them read-only), so they are rendered when the comment is first saved and when edited;
+        # approving or rejecting it does not render them again.
+        if self._state.adding or self._edited:
             self.body_html = markup.render_comment(self.body)
+            self._edited = False
             if self.parent_id is not None:
                 self.root_id = self.parent.root_id or self.parent_id
         # Readers' cached pages go stale when they would show something new: a published comment, or any
@@ -443,6 +534,29 @@ class Comment(models.Model):
             action=action, actor=by, from_status=previous, to_status=status, reason=reason, note=note
         )
 
+    def edit(self, body, *, outcome, reasons):
+        """Its author's new text, with the policy's outcome for it (`services.edit_comment`): rendered again,
+        marked as edited, recorded in the history."""
+        previous = self.status
+        self.body, self._edited, self.edited_at = body, True, timezone.now()
+        self.status, self.policy_reasons = outcome, list(reasons)
+        self.save()
+        self.history.create(
+            action=CommentEvent.Action.EDITED,
+            actor=self.user,
+            from_status=previous,
+            to_status=outcome,
+            reason=", ".join(reasons),
+        )
+
+    def has_replies(self):
+        return Comment.objects.filter(Q(parent=self) | Q(reply_to=self)).exists()
+
+    def erase(self, *, by=None, note=""):
+        """`CommentQuerySet.erase()` for this comment alone. Returns "deleted" or "anonymised"."""
+        counts = Comment.objects.filter(pk=self.pk).erase(by=by, note=note)
+        return "anonymised" if counts["anonymised"] else "deleted"
+
     def record_posting(self):
         self.history.create(
             action=CommentEvent.Action.POSTED,
@@ -493,8 +607,14 @@ class CommentEvent(models.Model):
         MARKED_SPAM = "spam", _("marked as spam")
         APPEALED = "appealed", _("appealed")
         NO_ANSWER_NEEDED = "no_answer", _("marked as needing no answer")
+        EDITED = "edited", _("edited by its author")
+        ERASED = "erased", _("erased")
+        EXPORTED = "exported", _("exported")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    # A comment erased without replies is deleted; its history stays, detached, with the moderation facts.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="history"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
     )
@@ -755,6 +875,36 @@ class MailOptOut(models.Model):
 
     def __str__(self):
         return self.address[:12]
+
+
+class ReaderLinkQuerySet(models.QuerySet):
+    def recent(self, now=None):
+        """Links asked for within the last hour: the request form's limits count them."""
+        return self.filter(created_at__gte=(now or timezone.now()) - timedelta(hours=1))
+
+    def expired(self, now=None):
+        return self.filter(created_at__lt=(now or timezone.now()) - timedelta(hours=READER_LINK_HOURS))
+
+
+# A "my comments" link works for this long after it was asked for.
+READER_LINK_HOURS = 24
+
+
+class ReaderLink(models.Model):
+    """A "my comments" link asked for on the site: it opens the list of every comment of `email`, with export
+    and erasure. The link carries a secret that only its hash, here, can match; it expires after
+    READER_LINK_HOURS and is deleted by the periodic job. Rows are written even for an address without
+    comments (which is sent nothing): the limits on asking count them."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of the link's secret
+    email = models.EmailField()
+    client = models.CharField(max_length=64, blank=True)  # `address_key` of the network address that asked
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ReaderLinkQuerySet.as_manager()
+
+    def __str__(self):
+        return self.key[:12]
 
 
 class PostingAddress(models.Model):

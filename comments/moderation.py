@@ -63,6 +63,8 @@ HOLD_REASONS = frozenset(
         Reason.ADVERT,
     }
 )
+# What belongs to the act of posting, not to the words: an edit of a held comment keeps these.
+POSTING_REASONS = frozenset({Reason.RATE, Reason.DUPLICATE, Reason.APPEAL})
 # The abuse signal's categories (comments/abuse.py), as reason codes.
 ABUSE_REASONS = (Reason.INSULT, Reason.HATE, Reason.THREAT, Reason.EXCLUSION, Reason.DEHUMANISING)
 # A burst of links or comments is usually an enthusiastic reader; time alone may clear it, and a reader whose

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from blog import markup
 
 from . import tasks
-from .models import Comment, MailOptOut, OutgoingMail, address_key, moderators
+from .models import READER_LINK_HOURS, Comment, MailOptOut, OutgoingMail, address_key, moderators
 
 logger = logging.getLogger(__name__)
 
@@ -383,13 +383,23 @@ def _send(mail):
     return True
 
 
-def _queue(email, template, context, about):
+def reader_link(email, url):
+    """The "my comments" link a reader asked for, in the language of the page they asked from. Sent even to
+    an address that stopped every mail: the reader asked for this one."""
+    context = {"url": url, "hours": READER_LINK_HOURS}
+    return _queue(
+        email, "comments/email/reader_link", context, None, asked=True, language=translation.get_language()
+    )
+
+
+def _queue(email, template, context, about, *, asked=False, language=None):
     """Write a mail about comment `about` (or about several, None) to `email` (unless they stopped such
-    mails) to the outbox, with the task that sends it, in the current transaction."""
-    if not email or MailOptOut.objects.covering(email, about).exists():
+    mails, and `asked` is false) to the outbox, with the task that sends it, in the current transaction."""
+    if not email or (not asked and MailOptOut.objects.covering(email, about).exists()):
         return None
     stop_url = site_url(reverse("comments:stop_mail", args=[stop_token(about, email)]))
-    with translation.override(about.article.language if about else settings.LANGUAGE_CODE):
+    language = language or (about.article.language if about else settings.LANGUAGE_CODE)
+    with translation.override(language):
         context = {**context, "site_name": settings.SITE_NAME, "stop_url": stop_url}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)

@@ -12,7 +12,18 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import moderation, notifications
-from .models import AbuseTerm, Ban, Comment, HoldWord, OutgoingMail, PostingAddress, Report, address_key
+from .models import (
+    AbuseTerm,
+    Ban,
+    Comment,
+    CommentEvent,
+    HoldWord,
+    OutgoingMail,
+    PostingAddress,
+    ReaderLink,
+    Report,
+    address_key,
+)
 
 
 def policy_rules():
@@ -90,6 +101,57 @@ def post_comment(
         notifications.comment_posted(comment)
         notifications.reply_published(comment)
     return comment, decision
+
+
+def edit_comment(comment, *, body):
+    """Its author's new text, within COMMENTS_EDIT_WINDOW_MINUTES of posting, judged again by the policy: the
+    words and what stands about their author (a ban, the article's "hold every comment", trust) are read
+    again; what belongs to the act of posting (the form's timing, the pace, a duplicate) was read then and
+    still holds a comment it held. So an edit that adds an insult is held, with its reason, and the
+    moderators hear of it; an edit never makes a comment held for its pace public. Returns the decision."""
+    with transaction.atomic():
+        user = comment.user
+        facts = moderation.Facts(
+            text=body,
+            hold_words=list(HoldWord.objects.values_list("word", flat=True)),
+            seconds_to_submit=float("inf"),
+            is_banned=Ban.objects.matching(
+                email=comment.author_email, ip_address=comment.ip_address, user=user
+            ).exists(),
+            article_holds_all=comment.article.hold_all_comments,
+            speaks_for_article=comment.speaks_for_article,
+            lexicon=AbuseTerm.objects.lexicon(),
+            trusted=Comment.objects.by_the_same_reader(
+                email=comment.author_email, ip_address=comment.ip_address, user=user
+            ).trusted(),
+        )
+        decision = moderation.decide(facts, policy_rules())
+        if comment.status == Comment.Status.HELD:
+            kept = [code for code in comment.policy_reasons if code in moderation.POSTING_REASONS]
+            reasons = tuple(dict.fromkeys([*decision.reasons, *kept]))
+            decision = moderation.Decision(moderation.HELD if reasons else moderation.PUBLISHED, reasons)
+        previous = comment.status
+        comment.edit(body, outcome=decision.outcome, reasons=decision.reasons)
+        if previous != Comment.Status.HELD and decision.outcome == moderation.HELD:
+            notifications.comment_posted(comment)
+        elif previous == Comment.Status.HELD and decision.outcome == moderation.PUBLISHED:
+            notifications.reply_published(comment)
+    return decision
+
+
+def forget_network_addresses(now=None):
+    """Retention: erase the network address and browser of comments older than
+    COMMENTS_ADDRESS_RETENTION_DAYS, and the address of reports as old; delete bans once they have expired
+    (a ban keeps its own copy of what it needs until then) and "my comments" links once they have. Returns
+    how many comments lost their address or browser."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.COMMENTS_ADDRESS_RETENTION_DAYS)
+    kept = Q(ip_address__isnull=False) | ~Q(user_agent="")
+    erased = Comment.objects.filter(kept, created_at__lt=cutoff).update(ip_address=None, user_agent="")
+    Report.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(ip_address=None)
+    Ban.objects.filter(until__lte=now).delete()
+    ReaderLink.objects.expired(now).delete()
+    return erased
 
 
 def approve(comment, *, by, note=""):
@@ -192,7 +254,10 @@ def forget_old_addresses(now=None):
 def purge_spam(now=None):
     """Delete spam older than COMMENTS_SPAM_RETENTION_DAYS. Returns how many were deleted."""
     doomed = Comment.objects.spam_to_purge(now).filter(children__isnull=True, replies__isnull=True)
-    return doomed.delete()[1].get("comments.Comment", 0)
+    with transaction.atomic():
+        # Spam's history goes with it (an erased comment's stays, detached, for the moderation facts).
+        CommentEvent.objects.filter(comment__in=doomed).delete()
+        return doomed.delete()[1].get("comments.Comment", 0)
 
 
 def _thread_parent(reply_to):

@@ -23,7 +23,8 @@ def send_mail(mail_id):
 @task()
 def periodic_jobs():
     """What `manage.py comment_jobs` asks for every few minutes: publish the soft holds that waited long
-    enough (when enabled), delete old spam, old mail and old task records, write the day's lists of held
+    enough (when enabled), delete old spam, old mail and old task records, erase old comments' network
+    addresses and browsers (COMMENTS_ADDRESS_RETENTION_DAYS) and expired bans, write the day's lists of held
     comments for the moderators who chose them, and send any mail (or make any cover's renditions) whose own
     task was lost."""
     released = services.release_soft_holds()
@@ -32,6 +33,7 @@ def periodic_jobs():
     sent, failed = notifications.send_due(limit=None)
     forgotten = services.purge_old_mail()
     services.forget_old_addresses()
+    anonymised = services.forget_network_addresses()
     blog_tasks.queue_missing_renditions()
     blog_tasks.prune_autosaves()
     page_cache.forget_old_versions()
@@ -40,6 +42,7 @@ def periodic_jobs():
     summary = (
         f"{released} held comments released, {purged} spam comments deleted, {sent} queued mails sent, "
         f"{failed} still failing, {forgotten} old mails deleted, "
+        f"{anonymised} comments' network addresses and browsers erased, "
         f"{digests} daily lists of held comments written."
     )
     logger.info("Periodic jobs: %s", summary)

@@ -61,8 +61,7 @@ def build(comments, article, *, own_ids=frozenset(), for_staff=False):
         for comment in by_parent.get(parent_id, ()):
             if comment.pk not in kept:
                 continue
-            removed = comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM)
-            shown_as = shown.get(comment.pk) or ("removed" if removed else "pending")
+            shown_as = shown.get(comment.pk) or _placeholder(comment)
             answered = by_id.get(comment.reply_to_id) if comment.reply_to_id != comment.parent_id else None
             speaks = article.speaks_for(comment.user)
             node = Node(comment, speaks, answered, shown_as, nodes_under(comment.pk))
@@ -70,6 +69,14 @@ def build(comments, article, *, own_ids=frozenset(), for_staff=False):
         return nodes
 
     return nodes_under(None)
+
+
+def _placeholder(comment):
+    if comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM):
+        return "removed"
+    if comment.status == Comment.Status.DELETED:
+        return "deleted"
+    return "pending"
 
 
 def _shown_as(comment, own_ids, for_staff):
@@ -140,6 +147,8 @@ def _labels():
         "report": Markup(gettext('Report<span class="visually-hidden"> the comment by %(name)s</span>')),
         "removed": Markup(gettext("Removed by moderation: %(reason)s")),
         "pending": gettext("A comment waiting for review."),
+        "deleted": gettext("Comment deleted by its author"),
+        "edited": gettext("edited"),
     }
 
 

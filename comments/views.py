@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from blog.models import Article
 from blog.views import article_page
 
-from . import metrics, moderation, notifications, services, threads
+from . import metrics, moderation, notifications, reader_views, services, threads
 from .forms import CommentForm, RejectForm, ReportForm, StopMailForm
 from .models import Comment, MailOptOut
 
@@ -84,7 +84,9 @@ def post_comment(request, slug):
             extra_tags=SAVED,
         )
         return redirect(f"{article.get_absolute_url()}#comments")
-    return redirect(comment.get_absolute_url())
+    # Its author may edit or delete it for a few minutes, from this browser (reader_views).
+    messages.info(request, reader_views.edit_window_note(comment), extra_tags=reader_views.OWN_COMMENT)
+    return reader_views.grant_edit_window(redirect(comment.get_absolute_url()), comment)
 
 
 @require_safe
@@ -204,6 +206,9 @@ def policy(request):
             "close_after_days": settings.COMMENTS_CLOSE_AFTER_DAYS,
             "rate_window": settings.COMMENTS_RATE_WINDOW_MINUTES,
             "spam_retention_days": settings.COMMENTS_SPAM_RETENTION_DAYS,
+            "address_retention_days": settings.COMMENTS_ADDRESS_RETENTION_DAYS,
+            "mail_retention_days": settings.COMMENTS_MAIL_RETENTION_DAYS,
+            "edit_window_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
             "monthly_counts": metrics.monthly_counts(),
         },
     )

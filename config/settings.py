@@ -278,6 +278,13 @@ COMMENTS_EMAIL_DECISION_DAYS = env_int("CAUSERIE_COMMENTS_EMAIL_DECISION_DAYS", 
 # Moderators who chose one mail a day get it at the first comment_jobs run after this hour (site time zone).
 COMMENTS_HELD_DIGEST_HOUR = env_int("CAUSERIE_COMMENTS_HELD_DIGEST_HOUR", 8)
 
+# Readers' rights over their comments and data (issue 14): the author of a comment may edit or delete it
+# from the same browser for this many minutes after posting; network addresses and browsers (user agents)
+# are erased from comments and reports after this many days by `comment_jobs` (bans keep theirs until they
+# expire).
+COMMENTS_EDIT_WINDOW_MINUTES = env_int("CAUSERIE_COMMENTS_EDIT_WINDOW_MINUTES", 15)
+COMMENTS_ADDRESS_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_ADDRESS_RETENTION_DAYS", 90)
+
 # Accounts
 # Only staff have accounts (readers comment without one), so logging in on the site leads to the admin.
 LOGIN_REDIRECT_URL = "admin:index"

@@ -176,3 +176,46 @@
   form.addEventListener("input", keep);
   form.addEventListener("change", keep);
 })();
+
+// The reader's own comments, for the few minutes they may edit or delete them. The message after posting links
+// to the edit page and says until when (data-own-comment, data-until); this browser remembers that (no secret:
+// the server checks its own cookie) and adds the link to those comments on every page, cached ones included.
+(function () {
+  "use strict";
+  const key = "causerie:own-comments";
+  let own = {};
+  try {
+    own = JSON.parse(window.localStorage.getItem(key)) || {};
+  } catch (error) {
+    own = {};
+  }
+  const now = Date.now();
+  document.querySelectorAll("a[data-own-comment][data-until]").forEach(function (link) {
+    own[link.dataset.ownComment] = Number(link.dataset.until);
+  });
+  Object.keys(own).forEach(function (id) {
+    if (!(own[id] > now)) delete own[id];
+  });
+  try {
+    window.localStorage.setItem(key, JSON.stringify(own));
+  } catch (error) {
+    // storage refused: the link in the message after posting still works
+  }
+  const section = document.getElementById("comments");
+  if (!section || !section.dataset.editUrl) return;
+  Object.keys(own).forEach(function (id) {
+    if (!/^\d+$/.test(id)) return;
+    const card = document.querySelector("#comment-" + id + " > .comment-card");
+    if (!card || card.querySelector(".comment-own")) return;
+    const note = document.createElement("p");
+    note.className = "comment-own";
+    const link = document.createElement("a");
+    link.href = section.dataset.editUrl.replace(/\/0\/edit\/$/, "/" + id + "/edit/");
+    link.textContent = section.dataset.editLabel;
+    note.appendChild(link);
+    card.appendChild(note);
+    window.setTimeout(function () {
+      note.remove();
+    }, own[id] - now);
+  });
+})();

@@ -4,9 +4,13 @@ import base64
 import json
 
 import pytest
+from django.core import signing
+from django.urls import reverse
 
 from blog import revisions, sharing
 from blog.models import Article
+from comments import reader_views
+from comments.models import ReaderLink
 from tests.browser.conftest import AXE_SCRIPT, expect, remember_own_comments, sign_in, unavailable
 from tests.browser.test_writing_view import DROP, png
 from tests.factories import make_article, make_owner
@@ -78,11 +82,25 @@ def open_policy(page, thread):
     page.goto("/comments/policy/")
 
 
+def open_my_comments(page, thread):
+    """The list of a reader's comments, opened from the link mailed to them."""
+    secret = "a-secret-for-the-accessibility-check"
+    ReaderLink.objects.create(key=reader_views._hash(secret), email=thread[1].author_email)
+    page.goto(reverse("comments:mine_list", args=[signing.dumps(secret, salt=reader_views.LINK_SALT)]))
+    expect(page.get_by_role("link", name="Download everything (JSON)")).to_be_visible()
+
+
+def open_ask_for_my_comments(page, thread):
+    page.goto(reverse("comments:mine"))
+
+
 PAGES = {
     "home": open_home,
     "article-with-thread": open_thread,
     "comment-form-with-errors": open_form_with_errors,
     "moderation-policy": open_policy,
+    "my-comments-request": open_ask_for_my_comments,
+    "my-comments": open_my_comments,
 }
 
 

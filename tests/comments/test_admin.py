@@ -703,3 +703,32 @@ def test_a_long_list_counts_up_to_a_cap_and_says_so(owner_client, monkeypatch):
     make_comment(status="held", body="One more.")
     Comment.objects.filter(status="held").exclude(body="One more.").update(status="published")
     assert "1 comment" in Document(owner_client.get(CHANGELIST).content.decode()).all_text
+
+
+# A reader's data, for requests that arrive by mail
+
+
+def test_the_owner_exports_an_address_and_the_export_is_in_each_comment_s_history(owner_client, owner):
+    comment = make_comment(author_email="camille@example.com", body="Words asked for by mail.")
+    url = reverse("admin:comments_comment_readers_data")
+    response = owner_client.post(url, {"email": "camille@example.com", "action": "export"})
+    assert response["Content-Type"].startswith("application/json")
+    assert "Words asked for by mail." in response.content.decode()
+    event = comment.history.get(action="exported")
+    assert (event.actor, event.note) == (owner, "on request, from the admin")
+    listing = Document(owner_client.get(url).content.decode())
+    assert "on request, from the admin" in listing.all_text
+
+
+def test_erasing_an_address_from_the_admin_needs_a_confirmation_and_says_what_it_did(owner_client):
+    comment = make_comment(author_email="camille@example.com")
+    make_comment(reply_to=comment)
+    url = reverse("admin:comments_comment_readers_data")
+    refused = owner_client.post(url, {"email": "camille@example.com", "action": "erase"})
+    assert "Tick the box to erase" in refused.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
+    done = owner_client.post(
+        url, {"email": "camille@example.com", "action": "erase", "confirm": "on"}, follow=True
+    )
+    assert "0 comments deleted, 1 kept as placeholders" in Document(done.content.decode()).all_text
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.DELETED

@@ -208,7 +208,8 @@ def test_comment_jobs_never_retry_a_mail_given_up_on(lost_mail):
 def test_comment_jobs_prints_its_figures():
     assert run_jobs().strip() == (
         "0 held comments released, 0 spam comments deleted, 0 queued mails sent, 0 still failing, "
-        "0 old mails deleted, 0 daily lists of held comments written."
+        "0 old mails deleted, 0 comments' network addresses and browsers erased, "
+        "0 daily lists of held comments written."
     )
 
 

@@ -91,9 +91,11 @@ def test_comment_with_a_hold_word_is_held_and_the_reader_is_told_why(client, art
     assert comment.status == Comment.Status.HELD
     assert comment.policy_reasons == ["hold_word"]
     page = client.get(response["Location"])
-    assert messages_of(page) == [
+    told, editable = messages_of(page)
+    assert told == (
         "Your comment is saved and waiting for review because it contains a word the site holds for review."
-    ]
+    )
+    assert f'href="/comments/{comment.pk}/edit/"' in editable  # its author may still change it
     assert comment.history.get().to_status == "held"
     assert comment.history.get().reason == "hold_word"
 
@@ -102,7 +104,7 @@ def test_an_insult_aimed_at_a_person_is_held_and_the_reason_names_it_without_quo
     response = post(client, article, body="Only a connard would write that, you idiot.", follow=False)
     comment = Comment.objects.get()
     assert (comment.status, comment.policy_reasons) == (Comment.Status.HELD, ["insult"])
-    [message] = messages_of(client.get(response["Location"]))
+    message, _editable = messages_of(client.get(response["Location"]))
     assert message == (
         "Your comment is saved and waiting for review because it calls a person a name the site holds for "
         "review."
