@@ -919,6 +919,31 @@ class PostingAddress(models.Model):
         return self.key[:12]
 
 
+class JobLease(models.Model):
+    """A named piece of periodic work, held by one worker until a time: `take` succeeds for one caller only,
+    on any number of workers and machines sharing the database, and a worker that dies holding it only delays
+    the next run until the lease runs out."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    held_until = models.DateTimeField()
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def take(cls, name, seconds):
+        """The lease's end if this caller now holds it, None if another does."""
+        now = timezone.now()
+        cls.objects.bulk_create([cls(name=name, held_until=now)], ignore_conflicts=True)
+        until = now + timedelta(seconds=seconds)
+        # One UPDATE: the database lets a single caller change a row whose lease has run out.
+        return until if cls.objects.filter(name=name, held_until__lte=now).update(held_until=until) else None
+
+    @classmethod
+    def give_back(cls, name, until):
+        cls.objects.filter(name=name, held_until=until).update(held_until=timezone.now())
+
+
 class OutgoingMailQuerySet(models.QuerySet):
     def unsent(self):
         return self.filter(sent_at__isnull=True).order_by("created_at")

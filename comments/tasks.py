@@ -9,8 +9,11 @@ from blog import page_cache
 from blog import tasks as blog_tasks
 
 from . import notifications, services
+from .models import JobLease
 
 logger = logging.getLogger(__name__)
+# Longer than the periodic jobs ever take: a worker killed while running them holds them this long.
+PERIODIC_JOBS_LEASE_SECONDS = 30 * 60
 
 
 @task()
@@ -26,7 +29,21 @@ def periodic_jobs():
     enough (when enabled), delete old spam, old mail and old task records, erase old comments' network
     addresses and browsers (COMMENTS_ADDRESS_RETENTION_DAYS) and expired bans, write the day's lists of held
     comments for the moderators who chose them, and send any mail (or make any cover's renditions) whose own
-    task was lost."""
+    task was lost.
+
+    One worker at a time: `comment_jobs` run by cron on two hosts at once queues the jobs twice, and the
+    second worker to start them finds the lease held and stops (each step is also safe twice, but costs)."""
+    lease = JobLease.take("periodic_jobs", seconds=PERIODIC_JOBS_LEASE_SECONDS)
+    if lease is None:
+        logger.info("Periodic jobs: skipped, another worker is running them.")
+        return "Skipped: another worker is running them."
+    try:
+        return _periodic_jobs()
+    finally:
+        JobLease.give_back("periodic_jobs", lease)
+
+
+def _periodic_jobs():
     released = services.release_soft_holds()
     purged = services.purge_spam()
     digests = notifications.held_digests()

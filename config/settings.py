@@ -1,6 +1,7 @@
 """Causerie's one settings module, configured by environment variables (see .env.example)."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -185,6 +186,35 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = env("MEDIA_URL", "/media/")
 SERVE_MEDIA = env_bool("CAUSERIE_SERVE_MEDIA", DEBUG)
 
+# Shared media (README, "Shared media"): with several app servers and workers, uploads go to an S3-compatible
+# bucket (config/media.py) instead of each machine's disk. Without a public URL, pages link to MEDIA_URL,
+# which redirects to a signed address of the bucket (a private bucket); with one, straight to it.
+MEDIA_BUCKET = env("CAUSERIE_MEDIA_BUCKET")
+if MEDIA_BUCKET:
+    MEDIA_PUBLIC_URL = env("CAUSERIE_MEDIA_PUBLIC_URL").rstrip("/")
+    _media = {
+        "bucket_name": MEDIA_BUCKET,
+        "endpoint_url": env("CAUSERIE_MEDIA_ENDPOINT_URL") or None,
+        "region_name": env("CAUSERIE_MEDIA_REGION") or None,
+        # Unset, boto3 finds credentials itself (AWS_* variables, ~/.aws, the machine's role).
+        "access_key": env("CAUSERIE_MEDIA_ACCESS_KEY_ID") or None,
+        "secret_key": env("CAUSERIE_MEDIA_SECRET_ACCESS_KEY") or None,
+        "location": env("CAUSERIE_MEDIA_PREFIX").strip("/"),
+        "querystring_expire": env_int("CAUSERIE_MEDIA_URL_EXPIRE", 3600),
+        "signed_urls": not MEDIA_PUBLIC_URL,
+    }
+    if MEDIA_PUBLIC_URL:
+        _protocol, _slashes, _domain = MEDIA_PUBLIC_URL.partition("//")
+        if _protocol not in {"http:", "https:"} or not _domain:
+            raise SystemExit(
+                "Causerie cannot start: CAUSERIE_MEDIA_PUBLIC_URL must start with https:// or http://, "
+                f"not {MEDIA_PUBLIC_URL!r}."
+            )
+        _media.update(url_protocol=_protocol, custom_domain=_domain)
+    STORAGES["default"] = {"BACKEND": "config.media.MediaStorage", "OPTIONS": _media}
+    # Django's own /media/ serving is for files on this disk; the signed-URL redirect replaces it.
+    SERVE_MEDIA = False
+
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -227,6 +257,43 @@ LOGGING = {
     # Django's own logger would print a second copy of each line in debug; the root handler is enough.
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+
+# Errors reach the owner (config/errors.py; README, "Errors and logs"). Each request gets an id, returned as
+# X-Request-ID and written on every log line; the proxy's X-Request-ID is kept when it is trusted to set it.
+# In production the log is JSON, a line per record. Unhandled errors are mailed to ADMINS (comma-separated
+# addresses, "Name <address>" allowed) by the task worker, one mail per kind of error every ten minutes, and
+# sent to Sentry when SENTRY_DSN is set; readers' emails and network addresses are blanked from both.
+TRUST_REQUEST_ID = env_bool("CAUSERIE_TRUST_REQUEST_ID")
+MIDDLEWARE = ["config.errors.RequestIdMiddleware", "config.health.HealthCheckMiddleware", *MIDDLEWARE]
+LOG_FORMAT = env("CAUSERIE_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise SystemExit(f"Causerie cannot start: CAUSERIE_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOGGING["filters"] = {"request_id": {"()": "config.errors.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "config.errors.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["handlers"]["console"].update(filters=["request_id"], formatter=LOG_FORMAT)
+ADMINS = [(name, address) for name, address in getaddresses(env_list("DJANGO_ADMINS")) if "@" in address]
+EMAIL_SUBJECT_PREFIX = f"[{env('CAUSERIE_SITE_NAME', 'Causerie')}] "
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.ReporterFilter"
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "config.admin_mail.AdminEmailHandler",
+    "level": "ERROR",
+    "filters": ["require_debug_false"],
+}
+LOGGING["filters"]["require_debug_false"] = {"()": "django.utils.log.RequireDebugFalse"}
+LOGGING["loggers"]["django.request"] = {"handlers": ["mail_admins"], "propagate": True}
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from config.errors import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", "production"))
+
+# Health and readiness (config/health.py; README, "Health and readiness"): /healthz/ and /readyz/ for the load
+# balancer. Readiness fails when the oldest due background job has waited longer than this many seconds (the
+# workers are down or overwhelmed); 0 leaves the queue out of it.
+READY_MAX_QUEUE_AGE = env_int("CAUSERIE_READY_MAX_QUEUE_AGE", 600)
 
 # Causerie
 SITE_NAME = env("CAUSERIE_SITE_NAME", "Causerie")

@@ -3,7 +3,8 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from config import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,9 +14,8 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    # Django's static() helper only works with DEBUG on; a small site may serve its uploads itself.
+if settings.MEDIA_URL.startswith("/"):
+    # Uploads at this site's own address: from this disk when it serves them (a small site may; Django's
+    # static() helper only works with DEBUG on), or a redirect to a private bucket's signed address.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{re.escape(media_prefix)}(?P<path>.+)$", media.serve))

@@ -31,9 +31,9 @@ class Handler:
 
 
 class SMTPServer:
-    def __init__(self):
+    def __init__(self, port=None):
         self.handler = Handler()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):

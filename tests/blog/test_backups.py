@@ -4,6 +4,7 @@ appeal and stop links already mailed. On PostgreSQL when DATABASE_URL points at 
 
 import re
 from contextlib import contextmanager
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,10 @@ def test_a_site_restored_on_a_new_server_keeps_its_rows_uploads_logins_and_maile
 
         assert client.post(stop_path).status_code == 200
         assert MailOptOut.objects.filter(address=address_key("ada@example.com"), comment=rejected).exists()
+
+
+def test_a_backup_says_the_uploads_in_a_bucket_are_not_in_it(tmp_path, settings):
+    settings.MEDIA_BUCKET = "blog-media"
+    err = StringIO()
+    call_command("backup", tmp_path / "backup", stdout=StringIO(), stderr=err)
+    assert "The uploads are in the bucket blog-media, not in this backup" in err.getvalue()

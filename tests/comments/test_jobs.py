@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments import notifications, services
-from comments.models import Comment, OutgoingMail
+from comments.models import Comment, JobLease, OutgoingMail
 from comments.moderation import Reason
 from tests.factories import make_article, make_comment
 
@@ -230,3 +230,22 @@ def test_comment_jobs_deletes_mails_older_than_the_mail_retention_period(setting
     assert "2 old mails deleted" in run_jobs()
     assert set(OutgoingMail.objects.all()) == {recent, retried}  # a mail still being retried stays
     assert not OutgoingMail.objects.filter(pk__in=[old.pk, given_up.pk]).exists()
+
+
+# Two hosts
+
+
+def test_periodic_jobs_run_by_one_worker_at_a_time():
+    """cron on two hosts queues the jobs twice; the worker that finds the lease taken does nothing."""
+    held = JobLease.take("periodic_jobs", seconds=60)
+    assert held is not None
+    assert JobLease.take("periodic_jobs", seconds=60) is None
+    assert run_jobs() == "Skipped: another worker is running them."
+    JobLease.give_back("periodic_jobs", held)
+    assert "queued mails sent" in run_jobs()
+    assert JobLease.take("periodic_jobs", seconds=60) is not None  # given back after the run
+
+
+def test_a_lease_left_by_a_killed_worker_runs_out():
+    JobLease.objects.create(name="periodic_jobs", held_until=ago(seconds=1))
+    assert "queued mails sent" in run_jobs()

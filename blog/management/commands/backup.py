@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from blog import backups
@@ -15,3 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, folder, **options):
         for path in backups.back_up(folder):
             self.stdout.write(f"{path} ({path.stat().st_size:,} bytes)")
+        if settings.MEDIA_BUCKET:
+            # The tar holds MEDIA_ROOT only: an owner must not believe the uploads are in it.
+            self.stderr.write(
+                f"The uploads are in the bucket {settings.MEDIA_BUCKET}, not in this backup: back the bucket "
+                'up with its provider\'s versioning or `aws s3 sync` (README, "Shared media").'
+            )

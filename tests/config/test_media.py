@@ -1,0 +1,134 @@
+"""Uploads on this machine's disk or in an S3-compatible bucket: the same checks, renditions and addresses."""
+
+import io
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from blog.models import Article
+from tests.factories import make_article, make_image_file
+
+UPLOAD = reverse("blog:editor_upload")
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def fetch(client, url):
+    """What a browser gets at ``url``: following a redirect to the bucket, as it would."""
+    response = client.get(url)
+    if response.status_code == 302:
+        assert response["Location"].startswith("http://127.0.0.1:")
+        assert "Signature=" in response["Location"] or "X-Amz-Signature=" in response["Location"]
+        assert "private" in response["Cache-Control"]
+        with urllib.request.urlopen(response["Location"], timeout=10) as answer:
+            return answer.read()
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)
+
+
+def stored_names(media_storage, media_root):
+    if media_storage is None:
+        return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+    server, bucket = media_storage
+    return server.keys(bucket)
+
+
+def test_an_editor_upload_is_stored_and_served_from_its_address(media_storage, media_root, owner_client):
+    response = owner_client.post(
+        UPLOAD, {"image": make_image_file("big.png", size=(3000, 1000), format="PNG")}
+    )
+    assert response.status_code == 200
+    url = re.fullmatch(r"!\[\]\((.+)\)", response.json()["image_code"])[1]
+    assert url.startswith("/media/uploads/")  # an address that never expires, for the article's Markdown
+    [name] = stored_names(media_storage, media_root)
+    assert url.endswith(name)
+    with Image.open(io.BytesIO(fetch(Client(), url))) as image:
+        assert image.format == "PNG" and image.size == (2400, 800)  # re-encoded, scaled down
+
+
+def test_a_refused_upload_stores_nothing(media_storage, media_root, owner_client):
+    response = owner_client.post(UPLOAD, {"image": make_image_file("fake.png", format="PNG").open()})
+    bad = owner_client.post(UPLOAD, {"image": io.BytesIO(b"GIF89a and then nothing")})
+    assert response.status_code == 200 and bad.status_code == 400
+    assert bad.json()["image"] == ["This image is damaged or incomplete. Try exporting it again."]
+    assert len(stored_names(media_storage, media_root)) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_covers_renditions_are_made_by_the_worker_and_deleted_with_it(media_storage, media_root):
+    article = make_article(title="Covers")
+    article.cover = make_image_file(size=(1000, 500))
+    article.cover_alt = "A red field"
+    article.save()
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    article.refresh_from_db()
+    assert [r["width"] for r in article.cover_renditions] == [480, 960, 1000]
+    assert len(stored_names(media_storage, media_root)) == 4
+    page = Client().get(article.get_absolute_url()).content.decode()
+    srcset = re.search(r'srcset="([^"]+)"', page)[1]
+    first = srcset.split(",")[0].split()[0]
+    with Image.open(io.BytesIO(fetch(Client(), first))) as image:
+        assert image.format == "WEBP" and image.width == 480
+    Article.objects.get(pk=article.pk).delete()
+    assert stored_names(media_storage, media_root) == []
+
+
+def test_with_a_public_address_pages_link_straight_to_it(s3_server, settings):
+    bucket = s3_server.new_bucket()
+    s3_server.make_public(bucket)
+    public = f"{s3_server.endpoint}/{bucket}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_server.storage_options(
+            bucket, signed_urls=False, url_protocol="http:", custom_domain=public.split("//")[1]
+        ),
+    }
+    name = default_storage.save("uploads/a.jpg", make_image_file())
+    assert default_storage.url(name) == f"{public}/{name}"
+    with urllib.request.urlopen(default_storage.url(name), timeout=10) as answer:
+        assert answer.read()[:3] == b"\xff\xd8\xff"  # no signature needed
+    assert Client().get(f"/media/{name}").status_code == 404  # nothing to redirect: pages never link here
+
+
+def settings_of(**env):
+    code = "from django.conf import settings; print(settings.STORAGES['default'], settings.SERVE_MEDIA)"
+    environment = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_environment_switches_the_storage():
+    assert "FileSystemStorage" in settings_of().stdout
+    result = settings_of(
+        CAUSERIE_MEDIA_BUCKET="blog-media",
+        CAUSERIE_MEDIA_ENDPOINT_URL="https://s3.example.net",
+        CAUSERIE_MEDIA_REGION="fr-par",
+        CAUSERIE_MEDIA_PUBLIC_URL="https://media.example.com/",
+    )
+    assert "config.media.MediaStorage" in result.stdout
+    assert "'custom_domain': 'media.example.com'" in result.stdout
+    assert (
+        "'signed_urls': False" in result.stdout
+        and "'endpoint_url': 'https://s3.example.net'" in result.stdout
+    )
+    assert result.stdout.strip().endswith("False")  # Django no longer serves /media/ from the disk
+
+
+def test_a_public_address_without_a_scheme_stops_start_up_in_one_line():
+    result = settings_of(CAUSERIE_MEDIA_BUCKET="blog-media", CAUSERIE_MEDIA_PUBLIC_URL="media.example.com")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "CAUSERIE_MEDIA_PUBLIC_URL must start with https://" in result.stderr
