@@ -432,7 +432,7 @@ def _clause_findings(tokens, matches, commas=()):
         (end, _part_end(end, commas, len(tokens))) for _start, end, kind in matches if kind == Kind.REPORT
     ]
     matches = [match for match in matches if not any(a <= match[0] < b for a, b in reported)]
-    targets = [(start, kind) for start, _end, kind in matches if kind in TARGETS]
+    targets = [match for match in matches if match[2] in TARGETS]
     vocatives = [end for _start, end, kind in matches if kind == Kind.VOCATIVE]
     groups = [start for start, _end, kind in matches if kind == Kind.GROUP]
     people = [start for start, _end, kind in matches if kind in PEOPLE]
@@ -447,50 +447,195 @@ def _clause_findings(tokens, matches, commas=()):
         elif kind == Kind.EXCLUSION and (people or SECOND_PERSON.intersection(tokens[start:end])):
             # "You don't belong here", not "these files don't belong in the repository".
             findings.append(Finding(EXCLUSION, words))
-        elif kind == Kind.DEHUMANISING and _said_of(start, people, tokens):
+        elif kind == Kind.DEHUMANISING and _said_of(start, people, targets, tokens):
             findings.append(Finding(DEHUMANISING, words))
         elif kind == Kind.DEROGATORY and groups:
             findings.append(Finding(HATE, words))
-        elif kind in (Kind.PERSON_INSULT, Kind.INSULT):
+        elif kind in (Kind.PERSON_INSULT, Kind.INSULT) and not _denied(start, tokens):
             target = _target(start, end, kind, targets, vocatives, tokens, commas)
             if target in PEOPLE or (target is None and kind == Kind.PERSON_INSULT):
                 findings.append(Finding(HATE if target == Kind.GROUP and groups else INSULT, words))
     return findings
 
 
+# Words that start a new part of a sentence, with its own subject: "you're wrong and the article is crap".
+CONJUNCTIONS = frozenset(
+    {"and", "but", "so", "because", "cause", "while", "whereas", "though", "although", "yet"}
+    | {"et", "mais", "donc", "car", "parce", "puisque", "alors", "sauf", "quoique"}
+)
+# A thing named by a pronoun, then a verb that says what it is: "it's garbage", "c'est nul", "ça reste nul".
+THING_PRONOUNS = frozenset({"it", "this", "that", "c", "ca", "cela", "ceci"})
+THING_VERBS = frozenset(
+    {"s", "is", "was", "looks", "sounds", "seems", "feels", "reads"}
+    | {"est", "etait", "reste", "sonne", "semble", "parait"}
+)
+# Words after which a thing named by a pronoun starts what is said: "you know that it's crap", "franchement
+# c'est nul".
+THING_LEADS = frozenset(
+    {
+        "that",
+        "know",
+        "think",
+        "guess",
+        "sure",
+        "honestly",
+        "frankly",
+        "seriously",
+        "really",
+        "well",
+        "oh",
+        "ok",
+    }
+    | {"que", "qu", "sais", "pense", "franchement", "honnetement", "serieusement", "vraiment", "bon", "ca"}
+    | {"lol", "mdr", "ptn", "wow", "man", "bref"}
+)
+# Words between an idea and a name for a person that make the person someone else: "this article is written
+# by idiots", "a blog for morons", "écrit par un abruti".
+PREPOSITIONS = frozenset(
+    {"by", "for", "of", "from", "with", "among", "par", "pour", "avec", "parmi", "entre"}
+)
+# Words that may stand between an idea and the judging word after it: "une idée complètement débile".
+INTENSIFIERS = frozenset(
+    {"so", "really", "totally", "completely", "utterly", "very", "pretty", "just", "truly"}
+    | {
+        "vraiment",
+        "completement",
+        "totalement",
+        "tellement",
+        "trop",
+        "tres",
+        "bien",
+        "assez",
+        "super",
+        "franchement",
+    }
+)
+
+
 def _target(start, end, kind, targets, vocatives, tokens, commas):
     """What the insulting words at start:end (of `kind`) are aimed at: a kind of target, or None when the
-    clause names none."""
-    # What a judging word describes, named right after it: "a stupid idea", "brainless marketing plan",
-    # "garbage human being" (not "...idiotic and you know it").
+    clause names none. `targets` are (start, end, kind) in the order of the clause."""
+    # What it describes, named right after it in the same part of the sentence: "a stupid idea", "brainless
+    # marketing plan", "garbage human being", "c'est crétin comme règle" (not "...idiotic and you know it",
+    # nor "you idiot, the article is fine").
     after = [
         target
-        for position, target in targets
-        if end <= position <= end + 1 and target != Kind.SELF and tokens[position] not in PRONOUNS
+        for position, _end, target in targets
+        if end <= position <= end + 1
+        and target != Kind.SELF
+        and tokens[position] not in PRONOUNS
+        and not any(end <= comma <= position for comma in commas)
     ]
     if after and kind == Kind.INSULT:
         return after[0]
     # Called it just before, with nothing named in between: "espèce de gros nul", "you absolute moron".
     if any(start - 3 <= called <= start and not _between(targets, called, start) for called in vocatives):
         return Kind.PERSON
-    # The subject of its part of the sentence, after the last comma: "tu as tort, ton article est nul".
-    part = max((comma for comma in commas if comma <= start), default=0)
-    subject = [target for position, target in targets if part <= position < start and target != Kind.SELF]
+    # A name for a person used of a thing right after it: "a dumbass way to store knives".
+    if after and after[0] == Kind.IDEA:
+        return Kind.IDEA
+    # An idea it follows, as French adjectives do: "une erreur débile", "un conseil complètement idiot".
+    if any(
+        target == Kind.IDEA
+        and start - 1 <= target_end <= start
+        and all(token in INTENSIFIERS for token in tokens[target_end:start])
+        and not any(target_end <= comma <= start for comma in commas)
+        for _position, target_end, target in targets
+    ):
+        return Kind.IDEA
+    # Parts of the sentence, after a comma or a conjunction: each has its own subject.
+    boundaries = [comma for comma in commas if comma <= start]
+    boundaries += [position + 1 for position in range(start) if tokens[position] in CONJUNCTIONS]
+    part = max(boundaries, default=0)
+    # A thing named by a pronoun and a verb at the start of a part of the sentence or of what is said, with no
+    # person named between it and the word: "you know it's garbage", "vous avez tort, c'est nul" (not
+    # "whoever wrote this is a clown", where it is what the person did).
+    if kind == Kind.INSULT:
+        for position in range(start - 2, part - 1, -1):
+            if any(position < other < start and target in PEOPLE for other, _end, target in targets):
+                break
+            if tokens[position] in THING_PRONOUNS and tokens[position + 1] in THING_VERBS:
+                if position == part or tokens[position - 1] in THING_LEADS:
+                    return Kind.IDEA
+                break
+    # The subject of its part of the sentence: "tu as tort, ton article est nul", "you're wrong and the
+    # whole article is crap".
+    subject = [match for match in _subjects(targets, tokens) if part <= match[0] < start]
     if part and subject:
-        return subject[0]
+        return _named(subject[0], start, kind, tokens)
     # The subject: the first person or idea named before ("the author is...", "cet article est..."), after
     # the opinion that tells it if any ("some people think this plan is stupid"); the writer themselves only
     # when they name no one else ("j'suis trop con").
     told = max((position for position in range(start) if tokens[position] in OPINION), default=-1)
-    before = [target for position, target in targets if told < position < start]
-    if before and set(before) == {Kind.SELF}:  # "..., and I say this as calmly as I can, a total idiot"
-        before = [target for position, target in targets if position < start]
-    others = [target for target in before if target != Kind.SELF]
+    before = [match for match in _subjects(targets, tokens, self=True) if told < match[0] < start]
+    if before and {match[2] for match in before} == {
+        Kind.SELF
+    }:  # "..., and I say this calmly, a total idiot"
+        before = [match for match in _subjects(targets, tokens, self=True) if match[0] < start]
+    others = [match for match in before if match[2] != Kind.SELF]
     if others or before:
-        return (others or before)[0]
-    # The reader addressed just after: "what a moron you are", "quel naze tu fais".
-    later = [position for position, _target in targets if end <= position <= end + 3]
-    return Kind.PERSON if any(tokens[position] in SECOND_PERSON for position in later) else None
+        return _named((others or before)[0], start, kind, tokens)
+    # The reader addressed just after: "what a moron you are", "quel naze tu fais"; or the writer: "what an
+    # idiot I was", "quel idiot je fais".
+    later = [(position, target) for position, _end, target in targets if end <= position <= end + 3]
+    if later and later[0][1] == Kind.SELF and later[0][0] <= end + 1:
+        return Kind.SELF
+    return Kind.PERSON if any(tokens[position] in SECOND_PERSON for position, _target in later) else None
+
+
+def _subjects(targets, tokens, self=False):
+    """The targets that can be a subject, in order: not the writer (unless `self`), nor a person whose
+    possessive is followed by an idea, which is the subject ("the author's advice is stupid"), nor what
+    follows a preposition ("in my opinion you are an idiot", "the author of this post is an idiot")."""
+    subjects = []
+    for index, (position, end, target) in enumerate(targets):
+        if target == Kind.SELF and not self:
+            continue
+        following = targets[index + 1] if index + 1 < len(targets) else None
+        # "the author's advice": the entry "author s", or "the author" then "s"
+        owner_end = end + 1 if end < len(tokens) and tokens[end] == "s" else end
+        possessive = (
+            target == Kind.PERSON
+            and tokens[owner_end - 1] == "s"
+            and owner_end - position > 1
+            and tokens[position] not in PRONOUNS
+        )
+        if possessive and following and following[2] == Kind.IDEA and following[0] <= owner_end + 1:
+            continue
+        if _complement(position, tokens):
+            continue
+        subjects.append((position, end, target))
+    return subjects
+
+
+# Prepositions, and the determiners that may follow them, before a complement: "of this article", "dans
+# cet article", "in my opinion".
+COMPLEMENT_PREPOSITIONS = frozenset(
+    {"in", "of", "with", "for", "about", "on", "from", "by", "to", "at", "into", "after", "before", "under"}
+    | {"dans", "de", "d", "du", "sur", "avec", "pour", "par", "en", "au", "aux", "chez", "selon", "apres"}
+)
+DETERMINERS = frozenset(
+    {"the", "this", "that", "my", "your", "his", "her", "our", "their", "a", "an"}
+    | {"le", "la", "l", "les", "ce", "cet", "cette", "ces", "mon", "ma", "mes", "ton", "ta", "tes", "son"}
+    | {"sa", "ses", "votre", "vos", "notre", "nos", "un", "une"}
+)
+
+
+def _complement(position, tokens):
+    """Whether the target at `position` follows a preposition, with or without a determiner between."""
+    before = tokens[max(position - 2, 0) : position]
+    if before and before[-1] in COMPLEMENT_PREPOSITIONS:
+        return True
+    return len(before) == 2 and before[0] in COMPLEMENT_PREPOSITIONS and before[1] in DETERMINERS
+
+
+def _named(subject, start, kind, tokens):
+    """The subject found for the word at `start`; a name for a person that follows an idea across a
+    preposition names someone else ("this article is written by idiots")."""
+    position, end, target = subject
+    if target == Kind.IDEA and kind == Kind.PERSON_INSULT and PREPOSITIONS.intersection(tokens[end:start]):
+        return None
+    return target
 
 
 def _part_end(position, commas, length):
@@ -502,11 +647,50 @@ def _part_end(position, commas, length):
 COPULAS = frozenset({"are", "is", "re", "s", "sont", "est", "es", "etes", "c"})
 
 
-def _said_of(start, people, tokens):
+def _said_of(start, people, targets, tokens):
     """Whether the word at `start` says what the people named before it are: "immigrants are parasites", not
-    "vous aimez les animaux"."""
-    return any(position < start and COPULAS.intersection(tokens[position:start]) for position in people)
+    "vous aimez les animaux", nor "you guys rock, the new layout is sick" (a thing named in between)."""
+    return any(
+        position < start
+        and COPULAS.intersection(tokens[position:start])
+        and not any(position < other < start and target == Kind.IDEA for other, _end, target in targets)
+        for position in people
+    )
+
+
+# Words that deny what follows them: "you're not stupid", "t'es pas si con".
+NEGATIONS = frozenset({"not", "never", "isnt", "arent", "wasnt", "werent", "aint", "dont", "pas", "jamais"})
+# Words that may stand between the denial and the word: "not that stupid", "pas un con".
+DENIAL_FILLERS = frozenset(
+    {
+        "be",
+        "a",
+        "an",
+        "so",
+        "that",
+        "this",
+        "such",
+        "as",
+        "un",
+        "une",
+        "si",
+        "aussi",
+        "tellement",
+        "du",
+        "tout",
+    }
+)
+
+
+def _denied(start, tokens):
+    """Whether the word at `start` is denied: a negation before it, with at most two filler words between."""
+    for position in range(start - 1, max(start - 4, -1), -1):
+        if tokens[position] in NEGATIONS:
+            return True
+        if tokens[position] not in DENIAL_FILLERS:
+            return False
+    return False
 
 
 def _between(targets, start, end):
-    return any(start <= position < end for position, _kind in targets)
+    return any(start <= position < end for position, _end, _kind in targets)

@@ -19,7 +19,8 @@ DEFAULT_ABUSE_LEXICON = {
             twits, cunt*, whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*, lowlife*,
             piece of shit, piece of work, waste of space, pathetic little man, stupid cow, brainwashed
             idiot*, talentless hack*, wanker*, twat*, spaz, you retard, fucking retard, dumbass, dumbasses,
-            embarrassment to your
+            embarrassment to your, a retard, the retard, bunch of retards, your parents must be ashamed,
+            your parents must be so ashamed, your parents should be ashamed
 """,
         "fr": """
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
@@ -31,7 +32,8 @@ DEFAULT_ABUSE_LEXICON = {
             debile, un con, une conne, des cons, les cons, gros con, grosse conne, roi des cons, la plus
             conne, le plus con, charlot, boulet, ducon, salaud, salauds, fdp, petasse*, pouffiasse*,
             grognasse*, attarde mental, salope, salopes, beauf, beaufs, triso, trisos, glandu, glandus,
-            honte pour ta, honte pour votre
+            honte pour ta, honte pour votre, vraie tache, grosse tache, sale tache, qu une tache,
+            tes parents doivent avoir honte, vos parents doivent avoir honte, tes parents ont honte
 """,
     },
     "insult": {
@@ -46,7 +48,7 @@ DEFAULT_ABUSE_LEXICON = {
             merdique*, daube, connerie*, a chier, decerebre*, incapable*, pitoyable*, ridicule*,
             degueulasse*, arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries, moutons,
             mouton, ordure, ordures, batard, batards, blaireau, blaireaux, andouille, andouilles, guignol,
-            guignols, bouffon, bouffons, clown, clowns, moche, honte
+            guignols, bouffon, bouffons, clown, clowns, moche, honte, d une betise, affligeant*
 """,
     },
     "slur": {
@@ -74,11 +76,13 @@ DEFAULT_ABUSE_LEXICON = {
     "derogatory": {
         "en": """
             lazy, dishonest, ruin*, control all, copy everything, too emotional, all the same, like the rest
-            of them
+            of them, have no business, has no business, steal, steals, stealing, thieves, belong in the
+            kitchen, is for men, is a man s job, not for women, no place for women
 """,
         "fr": """
             faineant*, volent, vole tout, comprennent rien, n ont rien a faire, n ont pas leur place,
-            pourrissent, tous pareils, ca explique tout, tous des, voleurs, controlent tout
+            pourrissent, tous pareils, ca explique tout, tous des, voleurs, controlent tout, c est pour les hommes, un truc d hommes,
+            pas pour les femmes, pas la place des femmes, restent a leur place, reste a sa place
 """,
     },
     "threat": {
@@ -89,7 +93,13 @@ DEFAULT_ABUSE_LEXICON = {
             yourself, fuck you, fuck off, shut the fuck up, stfu, i hope you die, die in a fire, hang
             yourself, neck yourself, rape you, see what happens to your, i will hurt you, i ll hurt you,
             gonna hurt you, i will kill you, i ll kill you, gonna kill you, hope you get cancer, deserve to
-            be beaten, should have aborted you, punch the author, waste of oxygen
+            be beaten, should have aborted you, punch the author, waste of oxygen, see what happens to you, know who you
+            are, know your face, know what you look like, know where you work, found your address, someone
+            should break your, somebody should break your, someone should punch you, somebody should punch
+            you, someone should slap you, someone should beat you, someone should hit you, deserve to be shot,
+            deserves to be shot, runs you over, run you over, hope you get hit, nobody would miss you, no one
+            would miss you, nobody will miss you, no one will miss you, and stop breathing, just stop
+            breathing, better off dead, world would be better without you, go jump off a bridge, drink bleach
 """,
         "fr": """
             sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter, fais
@@ -98,7 +108,13 @@ DEFAULT_ABUSE_LEXICON = {
             creve charogne, nique ta mere, ntm, je vais te tuer, je vais te crever, je vais te violer, je
             sais ou tu habites, tu peux crever, creve en enfer, suicide toi, tue toi, pends toi, va te
             pendre, ta boutique va avoir des problemes, je vais te casser la gueule, on va te casser la
-            gueule, te souhaite un cancer, merites de crever, aurait du avorter
+            gueule, te souhaite un cancer, merites de crever, aurait du avorter, ce qui va t arriver, ce
+            qui va vous arriver, connait ta tete, connait ta gueule, sait qui tu es, sait ou tu vis, sait ou tu
+            bosses, sait ou tu travailles, dans quelle rue tu, on va te retrouver, je vais te retrouver, on te
+            retrouvera, devrait te casser, devrait te frapper, faudrait te casser, vais te casser, vont te
+            casser, te peter les dents, te peter la gueule, te defoncer, te refaire le portrait, personne ne te
+            regrett*, personne ne vous regrett*, et arrete de respirer, et arretez de respirer, te roul* dessus,
+            vous roul* dessus, que tu creve*, que tu meure*, allez mourir, va donc mourir
 """,
     },
     "exclusion": {
@@ -107,13 +123,17 @@ DEFAULT_ABUSE_LEXICON = {
             be allowed, should never be allowed, do not belong, not welcome here, not your country, get out
             of our country, out of our country, shouldnt be allowed, dont belong, isnt welcome, pack your
             bags and go home, go home to your country, your kind is, your kind isnt, your kind are, your
-            sort is, your sort isnt, we dont need your sort, wants your kind, want your kind
+            sort is, your sort isnt, we dont need your sort, wants your kind, want your kind, kitchen where you belong, back where you
+            belong, know your place, nobody wants you here, no one wants you here, not wanted here
 """,
         "fr": """
             rentrez chez vous, pas ton pays, pas votre pays, virer de ce pays, retourne d ou tu viens,
             retourne dans ton, retournez dans votre, retourne chez, retournent tous chez, retournent chez,
             ne devraient pas avoir le droit, degage de notre, ta race, ton espece, on veut pas de ta, on ne
-            veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en france
+            veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en france, retourne a tes casseroles, retourne a ta
+            cuisine, retourne a la cuisine, retourne dans ta cuisine, reste a ta place, restez a votre place,
+            personne ne veut de toi, on ne veut pas de toi, on veut pas de toi, pas le bienvenu, pas la
+            bienvenue, pas les bienvenus
 """,
     },
     "person": {
@@ -121,23 +141,25 @@ DEFAULT_ABUSE_LEXICON = {
             you, u, you re, youre, ya, yourself, the author, author, authors, author s, writer, this writer,
             whoever wrote, who wrote, the guy, this guy, guy, he, she, he s, she s, commenters, commenter,
             everyone, everybody, people, person, human, human being, man, woman, mate, madam, the people,
-            those people, these people, this team, team, staff
+            those people, these people, this team, team, staff, blogger, bloggers, youtuber, influencer
 """,
         "fr": """
             tu, t, toi, te, vous, l auteur, l auteure, auteur, auteure, l autrice, autrice, celui qui, celle
             qui, ceux qui, tous ceux, qui a ecrit, ecrit par, le mec, ce mec, mec, commentateur*, gens, les
-            gens, ces gens, madame, monsieur, cet auteur, equipe, cette equipe, club des
+            gens, ces gens, madame, monsieur, cet auteur, equipe, cette equipe, club des, blogueur*, blogueuse*, youtubeur*, influenceur*, influenceuse*
 """,
     },
     "group": {
         "en": """
             women, woman, females, men, immigrant*, migrant*, refugee*, foreigner*, muslim*, jew, jews,
             jewish, christian*, black people, blacks, asian*, gay*, lesbian*, trans, homeless, poor people,
-            the unemployed, arab, arabs, arabic people
+            the unemployed, arab, arabs, arabic people, gypsy, gypsies, people like you, people like them
 """,
         "fr": """
             femmes, immigre*, migrant*, refugie*, etranger*, musulman*, juif*, juive*, arabe*, noirs,
-            noires, asiatique*, roms, homo, homos, homosexuel*, lesbienne*, trans, sdf, chomeur*, pauvres
+            noires, asiatique*, roms, homo, homos, homosexuel*, lesbienne*, trans, sdf, chomeur*, pauvres, hommes, gens comme toi, gens comme vous,
+            gens comme eux, les gens comme toi, les gens comme vous, les gens comme eux, des gens comme toi, des
+            gens comme vous
 """,
     },
     "idea": {
@@ -147,22 +169,29 @@ DEFAULT_ABUSE_LEXICON = {
             research, conclusion, data, pricing, hack, guide, take, section, part, method, methodology,
             policy, mantra, theory, suggestion, example, examples, writing, content, video, comparison,
             approach, claim, stats, study, piece, list, this stuff, amount, logic, reasoning, benchmark,
-            know your shit
+            know your shit, way, thing, things, mistake, mistakes, error, errors, typo, question,
+            decision, choice, move, rule, rules, recipe, recipes, review, ranking, framework, app, product,
+            book, film, movie, game, law, proposal, opinion, pros and cons, cat, cats, dog, dogs, kitten,
+            puppy, horse, parrot
 """,
         "fr": """
             article, articles, billet, blog, idee, idees, conseil, conseils, plan, strategie, argument,
             arguments, graphique, tableau, outil, outils, design, titre, sondage, enquete, conclusion,
             chiffres, tuto, tutoriel, guide, methode, politique, charte, passage, section, partie,
             raisonnement, concept, hack, truc, contenu, texte, exemple, exemples, theorie, approche, site,
-            newsletter, plan com, mythe, liste, etude, video
+            newsletter, plan com, mythe, liste, etude, video, regle, regles, recette, recettes, erreur,
+            erreurs, faute, fautes, question, choix, decision, classement, comparatif, livre, film, jeu, loi,
+            proposition, avis, chose, choses, facon, maniere, sujet, debat, analyse, projet, systeme, mesure,
+            reforme, produit, appli, application, logiciel, code, menu, plat, sauce, pros et cons, pros et les
+            cons, chat, chats, chien, chiens, chienne, chiot, chaton, cheval, perroquet
 """,
     },
     "self": {
         "en": """
-            i, i m, im, me, myself, we, us
+            i, i m, im, me, myself, we, us, my, our
 """,
         "fr": """
-            je, j, moi, me, m, chui, suis, nous
+            je, j, moi, me, m, chui, suis, nous, mon, ma, mes, notre, nos
 """,
     },
     "vocative": {
