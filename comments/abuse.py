@@ -24,6 +24,7 @@ owner). Nothing here reads the database, the request or the settings.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -106,6 +107,14 @@ class Lexicon:
 
     entries: tuple[tuple[str, str], ...] = field(default=())  # (kind, entry)
 
+    def __hash__(self):
+        # Hashed on each decision (`_index` is cached by lexicon): a thousand entries once, not every time.
+        try:
+            return self._hash
+        except AttributeError:
+            object.__setattr__(self, "_hash", hash(self.entries))
+            return self._hash
+
     @classmethod
     def of(cls, pairs):
         return cls(tuple(sorted({(kind, entry.strip()) for kind, entry in pairs if entry.strip()})))
@@ -130,32 +139,79 @@ def normalize(text: str) -> str:
 
 # Digits and symbols that stand for letters inside a word: "c0nnard", "a$$hole", "b!tch", "s@lope".
 _LEET = str.maketrans("013457@$!", "oieastasi")
-# A word: letters, and the digits, symbols and stars written in place of letters, with at least one letter or
-# star. Apostrophes split elisions ("t'es": "t", "es").
-_WORD = re.compile(r"[\w@$!*]*[^\W\d_][\w@$!*]*|[\w@$!*]*\*[\w@$!*]*")
-# Exclamation marks ending a word, and the at sign starting one: punctuation, not letters.
-_MARKS = re.compile(r"!+(?![\w*])|(?<![\w*])@")
-_WORD_OR_COMMA = re.compile(rf"(?P<word>{_WORD.pattern})|,")
-# English negations: "isn't" is not "isn" and the "t'" of "t'es".
-_NOT = re.compile(r"(?<=[a-z])n['’]t\b")
-# A letter written three times or more, for emphasis.
+# One pass over a normalised comment gives its tokens, in order:
+# - words: letters, and the digits, symbols and stars written in place of letters ("c0nnard", "f*ck"), with
+#   their apostrophes, which `_canonical` splits: elisions are two words ("t'es": "t", "es"), an English
+#   negation one ("isn't" is not "isn" and the "t'" of "t'es");
+# - commas, which start a part of a sentence, and the marks that end a clause (a target does not reach across
+#   them).
+_TOKEN = re.compile(r"[\w@$*'’]+|[,.!?;:\n]+|\s[-–—]\s")
+# The same, and letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row,
+# one word. Read only when `_TOKEN` found three one-character tokens in a row (`_tokens`).
+_SPACED_TOKEN = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])|" + _TOKEN.pattern)
+_THREE_SINGLES = b"\x01\x01\x01"
+COMMA, BREAK = ",", "."
+# A letter written three times or more, for emphasis: "idiiiot", "connnard".
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
-# Letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row.
-_SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])")
-# Clauses: a target does not reach across these.
-_CLAUSE = re.compile(r"[.!?;:\n]+|\s[-–—]\s")
+_APOSTROPHE = re.compile(r"['’]")
 # What is quoted is not said here.
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")
+_QUOTES = frozenset('"“”«»„')
+_LETTER = re.compile(r"[^\W\d_]|\*")
+# One-letter words that letters spaced out may start with: "what a r e t a r d" is "a retard".
+_ONE_LETTER_WORDS = frozenset("aiy")
 
 
-def _unspaced(text):
-    return _SPACED.sub(lambda spaced: re.sub(r"[ .\-]", "", spaced.group()), text)
+def _tokens(text):
+    """The tokens of a normalised text (`_TOKEN`, or `_SPACED_TOKEN` where letters may be spaced out)."""
+    raw = _TOKEN.findall(text)
+    try:
+        lengths = bytes(map(len, raw))
+    except ValueError:  # a token of more than 255 characters
+        lengths = bytes(min(len(token), 2) for token in raw)
+    return _SPACED_TOKEN.findall(text) if _THREE_SINGLES in lengths else raw
+
+
+def _canonical(raw, known=None):
+    """A token as matching compares it, as a tuple: one word, COMMA or BREAK; none for a number; two words
+    for an elision ("l'auteur"), or when letters spaced out start with a one-letter word and only the rest
+    is a word `known` to the lexicon ("a r e t a r d")."""
+    if raw == COMMA:
+        return (COMMA,)
+    if raw[0] in ".!?;:\n" or raw[0].isspace():
+        return (BREAK,)
+    if raw[1:2] in (" ", ".", "-") and len(raw) > 2:  # letters spaced out
+        word = _REPEATED.sub(r"\1", re.sub(r"[ .\-]", "", raw))
+        rest = word[1:]
+        if known and raw[0] in _ONE_LETTER_WORDS and len(rest) > 2 and not known(word) and known(rest):
+            return (raw[0], rest)
+        return (word,)
+    if "'" not in raw and "’" not in raw:
+        word = _word(raw)
+        return (word,) if word else ()
+    parts = _APOSTROPHE.split(raw)
+    words = []
+    for index, part in enumerate(parts):
+        if part == "t" and index and len(parts[index - 1]) > 1 and parts[index - 1].endswith("n") and words:
+            words[-1] = _word(parts[index - 1] + "t") or words[-1]  # "isn't", "don't": one word
+        elif word := _word(part):
+            words.append(word)
+    return tuple(words)
+
+
+def _word(raw):
+    """A word as matching compares it, or None when it has no letter (a number)."""
+    word = raw.lstrip("@")  # "@Mark" is a name, not leet
+    if not word.isalpha():
+        if not _LETTER.search(word):
+            return None
+        word = word.translate(_LEET)
+    return _REPEATED.sub(r"\1", word) if len(word) > 2 else word
 
 
 def tokens_of(text):
-    """The words of a normalised clause (`normalize`, then `_unspaced`), as matching compares them."""
-    text = _MARKS.sub(" ", text)  # "idiot!!!" and "@Mark" are words, not leet
-    return [word if word.isalpha() else word.translate(_LEET) for word in _WORD.findall(text)]
+    """The words of a normalised text (`normalize`), as matching compares them."""
+    return [word for raw in _tokens(text) for word in _canonical(raw) if word not in (COMMA, BREAK)]
 
 
 class _Index(NamedTuple):
@@ -165,6 +221,7 @@ class _Index(NamedTuple):
     findings: "_FirstWords"  # a word of each entry that can make a finding
     adverts: "_FirstWords"  # a word of each advertising entry
     candidates: dict  # word: the entries that may start at it (`_candidates`), as they are looked up
+    seen: "_Seen"  # what each token read so far is, as it is met
 
 
 class _FirstWords(NamedTuple):
@@ -174,122 +231,370 @@ class _FirstWords(NamedTuple):
     words: frozenset
     stems: dict  # tuples of stems, by their first three letters
     short: tuple  # stems of fewer than three letters
+    requirements: dict  # a word: for each entry it was chosen for, (its whole words, whether a group's)
+    derogatory: "_FirstWords | None"  # the generalisations' words, that a group's entry needs beside it
 
-    def in_(self, tokens):
-        if not self.words.isdisjoint(tokens):
+    def has(self, token):
+        return token in self.words or self.in_family(token)
+
+    def in_family(self, token):
+        """Whether `token` may be a word of a family, or hide one behind stars."""
+        if "*" in token or token.startswith(self.short):
             return True
-        for token in tokens:
-            bucket = self.stems.get(token[:3])
-            if (bucket and token.startswith(bucket)) or token.startswith(self.short) or "*" in token:
+        bucket = self.stems.get(token[:3])
+        return bool(bucket) and token.startswith(bucket)
+
+    def may_match(self, clause, found):
+        """Whether the words of `clause` (a set) may hold an entry: `found` are those of its words that `has`
+        tells, and an entry needs its other whole words too ("run you over" is not "a morning run")."""
+        for word in found:
+            if self.in_family(word):
                 return True
+            for whole, needs_generalisation in self.requirements.get(word, ()):
+                if whole <= clause and (not needs_generalisation or self.derogatory.any_in(clause)):
+                    return True
         return False
+
+    def any_in(self, clause):
+        return not self.words.isdisjoint(clause) or any(map(self.in_family, clause))
+
+
+class _Seen:
+    """Tokens as they were met, kept by each lexicon's index: a reader's words are mostly the same few
+    thousand, and each is read once (`_canonical`) and sorted once (whether it may start a finding, an
+    advertising entry), so that a comment with none of them costs a few set operations."""
+
+    def __init__(self, known, findings, adverts):
+        self.known, self.findings, self.adverts = known, findings, adverts
+        self.clear()
+
+    def clear(self):
+        self.canonical = {}  # a token as found: the words matching compares (`_canonical`)
+        self.sorted = set()  # the words sorted so far
+        self.finding_words = set()  # ... that may start a finding
+        self.advert_words = set()  # ... that may start an advertising entry
+
+    def tokens(self, raw):
+        """The comment's tokens (`_tokens`) as matching compares them."""
+        if len(self.canonical) > CANDIDATES_KEPT or len(self.sorted) > CANDIDATES_KEPT:
+            self.clear()
+        canonical = self.canonical
+        for token in set(raw).difference(canonical):
+            canonical[token] = _canonical(token, self.known)
+        return list(itertools.chain.from_iterable(map(canonical.__getitem__, raw)))
+
+    def sort(self, words):
+        """Whether `words` hold a word that may start a finding; one that may start an advertising entry."""
+        for word in words.difference(self.sorted):
+            self.sorted.add(word)
+            if self.findings.has(word):
+                self.finding_words.add(word)
+            if self.adverts.has(word):
+                self.advert_words.add(word)
+        return not self.finding_words.isdisjoint(words), not self.advert_words.isdisjoint(words)
 
 
 @functools.lru_cache(maxsize=8)
 def _index(lexicon):
     """Entries by their first word: exact words in one table, word families by their stem."""
     exact, stems = {}, {}
+    every_word, families = set(), set()
     for kind, entry in lexicon.entries:
-        words = tuple(tokens_of(_unspaced(normalize(entry))))
+        words = tuple(tokens_of(normalize(entry)))
         if not words:
             continue
         first = words[0]
         table, key = (stems, first[:-1]) if first.endswith("*") else (exact, first)
         table.setdefault(key, []).append((kind, words))
+        every_word.update(word for word in words if not word.endswith("*"))
+        families.update(word[:-1] for word in words if word.endswith("*") and len(word) > 3)
+    families = tuple(families)
+
+    def known(word):
+        return word in every_word or word.startswith(families)
+
+    findings, adverts = _first_words(exact, stems, TRIGGERS), _first_words(exact, stems, {Kind.ADVERT})
     return _Index(
         exact,
         stems,
         min((len(stem) for stem in stems), default=1),
-        _first_words(exact, stems, TRIGGERS),
-        _first_words(exact, stems, {Kind.ADVERT}),
+        findings,
+        adverts,
         {},
+        _Seen(known, findings, adverts),
     )
 
 
 # Words too common to tell a clause apart: an entry is found by a rarer word of its own where it has one.
 _COMMON = frozenset(
-    (
+    {
         "a",
+        "about",
+        "all",
+        "am",
         "an",
         "and",
+        "any",
         "are",
+        "arent",
+        "as",
         "at",
         "back",
         "be",
+        "been",
+        "being",
+        "better",
+        "but",
+        "by",
         "can",
         "cannot",
+        "come",
+        "could",
+        "did",
+        "do",
+        "does",
+        "dont",
+        "down",
+        "even",
+        "ever",
+        "every",
+        "everyone",
+        "for",
+        "from",
+        "get",
+        "go",
+        "going",
+        "gonna",
+        "got",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "home",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isnt",
+        "it",
+        "its",
+        "just",
+        "know",
+        "like",
+        "ll",
+        "look",
+        "m",
+        "made",
+        "make",
+        "may",
+        "me",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "need",
+        "never",
+        "no",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "one",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "people",
+        "person",
+        "place",
+        "re",
+        "really",
+        "s",
+        "same",
+        "see",
+        "she",
+        "should",
+        "so",
+        "some",
+        "someone",
+        "somebody",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "up",
+        "us",
+        "ve",
+        "very",
+        "want",
+        "wants",
+        "was",
+        "way",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "yes",
+        "you",
+        "your",
+        "ai",
+        "au",
+        "aux",
+        "avec",
+        "avoir",
+        "bien",
+        "c",
+        "ca",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "comme",
+        "d",
+        "dans",
         "de",
         "des",
-        "do",
+        "du",
+        "elle",
+        "elles",
         "en",
+        "es",
         "est",
         "et",
-        "go",
-        "home",
-        "i",
+        "etes",
+        "etre",
+        "faire",
+        "fait",
+        "faut",
         "il",
-        "is",
-        "it",
+        "ils",
+        "j",
+        "je",
+        "l",
         "la",
         "le",
         "les",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "our",
+        "leur",
+        "leurs",
+        "lui",
+        "ma",
+        "mais",
+        "mes",
+        "moi",
+        "mon",
+        "n",
+        "ne",
+        "nous",
+        "ont",
+        "ou",
         "pas",
-        "people",
-        "place",
+        "par",
+        "personne",
+        "petit",
+        "petite",
+        "peut",
+        "plus",
+        "pour",
+        "qu",
+        "quand",
         "que",
-        "same",
-        "so",
-        "the",
-        "they",
-        "this",
-        "to",
+        "quel",
+        "quelle",
+        "qui",
+        "quoi",
+        "sa",
+        "sans",
+        "se",
+        "ses",
+        "si",
+        "son",
+        "sont",
+        "suis",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
         "tous",
+        "tout",
+        "toute",
+        "toutes",
+        "tres",
+        "trop",
         "tu",
         "un",
         "une",
-        "we",
-        "you",
-        "your",
-    )
+        "va",
+        "vais",
+        "vont",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+    }
 )
 
 
-def _first_words(exact, stems, kinds):
+def _first_words(exact, stems, kinds, groups=True):
     """A word of each entry of these kinds, its longest that is not a common word: a clause without any of
-    them cannot hold the entry. A generalisation counts only about a group: the groups' words find it."""
+    them cannot hold the entry. A generalisation counts only about a group: the groups' words find it (unless
+    not `groups`). Each such word that is not a family also keeps the other whole words of its entries, and
+    whether the entry is a group's: a clause must hold them all too (`_FirstWords.may_match`)."""
+    generalisations = Kind.DEROGATORY in kinds and groups
     entries = [
-        words
+        (kind, words)
         for table in (exact, stems)
         for items in table.values()
         for kind, words in items
-        if kind in kinds or (kind == Kind.GROUP and Kind.DEROGATORY in kinds)
+        if (kind in kinds and not (generalisations and kind == Kind.DEROGATORY))
+        or (kind == Kind.GROUP and generalisations)
     ]
-    derogatory = {
-        words
-        for table in (exact, stems)
-        for items in table.values()
-        for kind, words in items
-        if kind == Kind.DEROGATORY
-    }
-    longest = [
-        max([word for word in words if word not in _COMMON] or words, key=len)
-        for words in entries
-        if words not in derogatory
-    ]
-    stems = {}
+    longest, requirements = [], {}
+    for kind, words in entries:
+        word = max([word for word in words if word not in _COMMON] or words, key=len)
+        longest.append(word)
+        if not word.endswith("*"):
+            whole = frozenset(word for word in words if not word.endswith("*"))
+            requirements.setdefault(word, []).append((whole, kind == Kind.GROUP))
+    families = {}
     for word in longest:
         if word.endswith("*") and len(word) > 3:
-            stems.setdefault(word[:3], []).append(word[:-1])
+            families.setdefault(word[:3], []).append(word[:-1])
     short = tuple(word[:-1] for word in longest if word.endswith("*") and len(word) <= 3)
     words = frozenset(word for word in longest if not word.endswith("*"))
-    return _FirstWords(words, {key: tuple(bucket) for key, bucket in stems.items()}, short)
+    derogatory = _first_words(exact, stems, {Kind.DEROGATORY}, groups=False) if generalisations else None
+    return _FirstWords(
+        words, {key: tuple(bucket) for key, bucket in families.items()}, short, requirements, derogatory
+    )
 
 
 # A word of a family, as stars typed in place of letters may hide it: "f*cking", "enc*lé".
@@ -335,24 +640,50 @@ def _candidates(index, token):
     return candidates
 
 
-def _matches(tokens, index):
+def _by_length(candidates):
+    """Candidates split for a quick look-up: the entries of whole words by their length, longest first, each
+    words' first kind; and the word families (`_word_matches`), as a list."""
+    whole, families = {}, []
+    for kind, words in candidates:
+        if any(word.endswith("*") for word in words):
+            families.append((kind, words))
+        else:
+            whole.setdefault(len(words), {}).setdefault(words, kind)
+    return tuple(sorted(whole.items(), reverse=True)), families
+
+
+def _cached_candidates(index, token):
+    """The entries that may start at `token`: `_by_length`, and as listed."""
+    candidates = index.candidates.get(token)
+    if candidates is None:
+        listed = _candidates(index, token)
+        candidates = (*_by_length(listed), listed)
+        if len(index.candidates) < CANDIDATES_KEPT:
+            index.candidates[token] = candidates
+    return candidates
+
+
+def _matches(tokens, index, typed=False):
     """The entries found, as (start, end, kind), none overlapping. At each position the longest entry wins;
     at equal length an exact word wins over a family, and a longer stem over a shorter one ("idiotic" is a
-    judging word, "idiot*" a name for a person)."""
+    judging word, "idiot*" a name for a person). `typed`: the text holds stars typed for letters."""
+    if typed and "*" in " ".join(tokens):
+        return _typed_matches(tokens, index)
+    tokens = tuple(tokens)
     found = []
-    masked = 0
+    cache = index.candidates
     for start, token in enumerate(tokens):
-        if "*" in token:
-            masked += 1
-            if masked > MASKED_WORDS_READ:
-                continue
-        candidates = index.candidates.get(token)
-        if candidates is None:
-            candidates = _candidates(index, token)
-            if len(index.candidates) < CANDIDATES_KEPT:
-                index.candidates[token] = candidates
+        candidates = cache.get(token) or _cached_candidates(index, token)
+        whole, families, listed = candidates
+        if not listed:
+            continue
         best = None
-        for kind, words in candidates:
+        for length, entries in whole:
+            kind = entries.get(tokens[start : start + length])
+            if kind:
+                best = ((length, True, len(tokens[start + length - 1])), (start, start + length, kind))
+                break
+        for kind, words in families:
             end = start + len(words)
             if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
                 continue
@@ -361,6 +692,32 @@ def _matches(tokens, index):
                 best = (rank, (start, end, kind))
         if best:
             found.append(best[1])
+    return _outermost(found)
+
+
+def _typed_matches(tokens, index):
+    """`_matches` where stars may stand for letters ("f*ck"): each entry compared word by word."""
+    found = []
+    masked = 0
+    for start, token in enumerate(tokens):
+        if "*" in token:
+            masked += 1
+            if masked > MASKED_WORDS_READ:
+                continue
+        best = None
+        for kind, words in _cached_candidates(index, token)[2]:
+            end = start + len(words)
+            if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
+                continue
+            rank = (len(words), not words[-1].endswith("*"), len(words[-1]))
+            if best is None or rank > best[0]:
+                best = (rank, (start, end, kind))
+        if best:
+            found.append(best[1])
+    return _outermost(found)
+
+
+def _outermost(found):
     kept = []
     for match in found:  # in order of their start: a match inside a longer one is part of it
         if not kept or match[0] >= kept[-1][1]:
@@ -382,31 +739,52 @@ class Reading:
 
 def read(text, lexicon):
     """What `text` says that the policy holds, in one reading of its clauses: abuse aimed at people, and the
-    words of advertising. What is quoted is left out of both."""
+    words of advertising. What is quoted is left out of both.
+
+    Most comments hold no word that can start a finding: they cost one regular expression over the text and
+    a few set operations; only the clauses that hold such a word are read further."""
     if not lexicon.entries:
         return Reading([], 0)
-    findings, adverts = [], 0
     index = _index(lexicon)
-    prepared = _unspaced(normalize(text))
-    prepared = _NOT.sub("nt", prepared)  # "don't" is one word, not "don" and a French "t'"
-    prepared = _REPEATED.sub(r"\1", prepared)  # "idiiiot", "connnard"
-    unquoted = _QUOTED.sub(" ", prepared)
-    if not _WORD.search(unquoted):
-        unquoted = prepared  # a comment that is all quotes says them itself
-    for clause in _CLAUSE.split(unquoted):
-        tokens, commas = [], [0]  # the words, and where each part of the sentence starts
-        for match in _WORD_OR_COMMA.finditer(_MARKS.sub(" ", clause)):
-            word = match.group("word")
-            if word is None:
-                commas.append(len(tokens))
-            else:
-                tokens.append(word if word.isalpha() else word.translate(_LEET))
-        abusive, advertising = index.findings.in_(tokens), index.adverts.in_(tokens)
-        if abusive or advertising:
-            matches = _matches(tokens, index)
-            if abusive:
-                findings += _clause_findings(tokens, matches, commas)
-            adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
+    prepared = normalize(text)
+    if not _QUOTES.isdisjoint(prepared):
+        unquoted = _QUOTED.sub(" ", prepared)
+        if _LETTER.search(unquoted):
+            prepared = unquoted  # a comment that is all quotes says them itself
+    seen = index.seen
+    typed = "*" in prepared
+    tokens = seen.tokens(_tokens(prepared))
+    abusive, advertising = seen.sort(set(tokens))
+    if not (abusive or advertising):
+        return Reading([], 0)
+    findings, adverts = [], 0
+    ends = [position for position, token in enumerate(tokens) if token == BREAK]
+    ends.append(len(tokens))
+    start = 0
+    for end in ends:
+        if len(findings) >= ENOUGH:
+            break  # a comment that says it this often is held already: no need to read the rest
+        clause = tokens[start:end]
+        start = end + 1
+        abusive = not seen.finding_words.isdisjoint(clause)
+        if abusive:
+            words = set(clause)
+            abusive = index.findings.may_match(words, seen.finding_words.intersection(words))
+        if not abusive and seen.advert_words.isdisjoint(clause):
+            continue  # most clauses
+        commas = [0]  # where each part of the sentence starts
+        if COMMA in clause:
+            words = []
+            for token in clause:
+                if token == COMMA:
+                    commas.append(len(words))
+                else:
+                    words.append(token)
+            clause = words
+        matches = _matches(clause, index, typed)
+        if abusive:
+            findings += _clause_findings(clause, matches, commas)
+        adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
     return Reading(list(dict.fromkeys(findings)), adverts)
 
 
@@ -419,8 +797,8 @@ def find_advert(text, lexicon, links):
     return read(text, lexicon).is_advert(links)
 
 
-# Findings enough in one clause, and masked words enough in one comment: past these, reading on costs time
-# (hostile input) and changes nothing.
+# Findings enough in one comment, and masked words enough in one comment: past these, reading on costs time
+# (hostile input) and changes nothing but the list of what was found.
 ENOUGH = 10
 MASKED_WORDS_READ = 50
 
