@@ -147,9 +147,9 @@ _LEET = str.maketrans("013457@$!", "oieastasi")
 #   them).
 _TOKEN = re.compile(r"[\w@$*'’]+|[,.!?;:\n]+|\s[-–—]\s")
 # The same, and letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row,
-# one word. Read only when `_TOKEN` found three one-character tokens in a row (`_tokens`).
+# one word. Read only where letters may be spaced out (`_spaced_out`).
 _SPACED_TOKEN = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])|" + _TOKEN.pattern)
-_THREE_SINGLES = b"\x01\x01\x01"
+_DASHES = frozenset("-–—")
 COMMA, BREAK = ",", "."
 # A letter written three times or more, for emphasis: "idiiiot", "connnard".
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
@@ -162,14 +162,20 @@ _LETTER = re.compile(r"[^\W\d_]|\*")
 _ONE_LETTER_WORDS = frozenset("aiy")
 
 
-def _tokens(text):
-    """The tokens of a normalised text (`_TOKEN`, or `_SPACED_TOKEN` where letters may be spaced out)."""
-    raw = _TOKEN.findall(text)
+def _spaced_out(pieces):
+    """Whether letters may be spaced out in these pieces of text ("i d i o t", "k y s,"): two one-character
+    pieces in a row, beside a third that is one letter, perhaps with punctuation."""
     try:
-        lengths = bytes(map(len, raw))
-    except ValueError:  # a token of more than 255 characters
-        lengths = bytes(min(len(token), 2) for token in raw)
-    return _SPACED_TOKEN.findall(text) if _THREE_SINGLES in lengths else raw
+        lengths = bytes(map(len, pieces))
+    except ValueError:  # a piece of more than 255 characters
+        lengths = bytes(min(len(piece), 2) for piece in pieces)
+    pair = lengths.find(b"\x01\x01")
+    while pair != -1:
+        for side in (pieces[pair - 1] if pair else "", pieces[pair + 2] if pair + 2 < len(pieces) else ""):
+            if side and (len(side) == 1 or not side[1].isalnum() or not side[-2].isalnum()):
+                return True
+        pair = lengths.find(b"\x01\x01", pair + 1)
+    return False
 
 
 def _canonical(raw, known=None):
@@ -211,7 +217,8 @@ def _word(raw):
 
 def tokens_of(text):
     """The words of a normalised text (`normalize`), as matching compares them."""
-    return [word for raw in _tokens(text) for word in _canonical(raw) if word not in (COMMA, BREAK)]
+    raw = _SPACED_TOKEN.findall(text) if _spaced_out(_TOKEN.findall(text)) else _TOKEN.findall(text)
+    return [word for token in raw for word in _canonical(token) if word not in (COMMA, BREAK)]
 
 
 class _Index(NamedTuple):
@@ -270,18 +277,34 @@ class _Seen:
 
     def clear(self):
         self.canonical = {}  # a token as found: the words matching compares (`_canonical`)
+        self.pieces = {}  # a piece of text between spaces: its words, commas and clause ends
         self.sorted = set()  # the words sorted so far
         self.finding_words = set()  # ... that may start a finding
         self.advert_words = set()  # ... that may start an advertising entry
 
-    def tokens(self, raw):
-        """The comment's tokens (`_tokens`) as matching compares them."""
-        if len(self.canonical) > CANDIDATES_KEPT or len(self.sorted) > CANDIDATES_KEPT:
+    def tokens(self, text):
+        """The tokens of a normalised text, as matching compares them. The text is cut at its spaces and each
+        piece read once (`_TOKEN`, `_canonical`); where letters may be spaced out, the whole text is read."""
+        if max(len(self.canonical), len(self.pieces), len(self.sorted)) > CANDIDATES_KEPT:
             self.clear()
-        canonical = self.canonical
-        for token in set(raw).difference(canonical):
-            canonical[token] = _canonical(token, self.known)
-        return list(itertools.chain.from_iterable(map(canonical.__getitem__, raw)))
+        pieces = text.split(" ")
+        if _spaced_out(pieces):
+            raw = _SPACED_TOKEN.findall(text)
+            return list(itertools.chain.from_iterable(map(self._canonical, raw)))
+        read = self.pieces
+        for piece in set(pieces).difference(read):
+            if piece in _DASHES:  # " - " ends a clause
+                read[piece] = (BREAK,)
+            else:
+                words = map(self._canonical, _SPACED_TOKEN.findall(piece))
+                read[piece] = tuple(itertools.chain.from_iterable(words))
+        return list(itertools.chain.from_iterable(map(read.__getitem__, pieces)))
+
+    def _canonical(self, raw):
+        words = self.canonical.get(raw)
+        if words is None:
+            words = self.canonical[raw] = _canonical(raw, self.known)
+        return words
 
     def sort(self, words):
         """Whether `words` hold a word that may start a finding; one that may start an advertising entry."""
@@ -753,7 +776,7 @@ def read(text, lexicon):
             prepared = unquoted  # a comment that is all quotes says them itself
     seen = index.seen
     typed = "*" in prepared
-    tokens = seen.tokens(_tokens(prepared))
+    tokens = seen.tokens(prepared)
     abusive, advertising = seen.sort(set(tokens))
     if not (abusive or advertising):
         return Reading([], 0)
