@@ -706,13 +706,7 @@ def _matches(tokens, index, typed=False):
             if kind:
                 best = ((length, True, len(tokens[start + length - 1])), (start, start + length, kind))
                 break
-        for kind, words in families:
-            end = start + len(words)
-            if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
-                continue
-            rank = (len(words), not words[-1].endswith("*"), len(words[-1]))
-            if best is None or rank > best[0]:
-                best = (rank, (start, end, kind))
+        best = _best(families, tokens, start, best)
         if best:
             found.append(best[1])
     return _outermost(found)
@@ -727,17 +721,22 @@ def _typed_matches(tokens, index):
             masked += 1
             if masked > MASKED_WORDS_READ:
                 continue
-        best = None
-        for kind, words in _cached_candidates(index, token)[2]:
-            end = start + len(words)
-            if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
-                continue
-            rank = (len(words), not words[-1].endswith("*"), len(words[-1]))
-            if best is None or rank > best[0]:
-                best = (rank, (start, end, kind))
+        best = _best(_cached_candidates(index, token)[2], tokens, start)
         if best:
             found.append(best[1])
     return _outermost(found)
+
+
+def _best(candidates, tokens, start, best=None):
+    """The best of `best` and the `candidates` found at `start`, compared word by word: (rank, match)."""
+    for kind, words in candidates:
+        end = start + len(words)
+        if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
+            continue
+        rank = (len(words), not words[-1].endswith("*"), len(words[-1]))
+        if best is None or rank > best[0]:
+            best = (rank, (start, end, kind))
+    return best
 
 
 def _outermost(found):
