@@ -1,6 +1,9 @@
 """comments.abuse: abuse aimed at people held, criticism of ideas published, with the seeded lexicon. The
 whole corpus is measured by benchmarks/moderation.py; these pin each family on a few examples of its own."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from comments import abuse
@@ -178,3 +181,20 @@ def test_a_hostile_comment_is_read_until_enough_is_found():
     assert len(abuse.find_abuse(text, LEXICON)) == 1  # the same finding, once
     mixed = "You idiot. I know where you live. Immigrants are parasites. " * 100
     assert categories(mixed) == {abuse.INSULT, abuse.THREAT, abuse.DEHUMANISING}
+
+
+def policy_page_examples(prefix):
+    """The examples the public policy page gives after `prefix` ("Held:"), in English."""
+    page = (Path(__file__).resolve().parents[2] / "templates" / "comments" / "policy.html").read_text()
+    examples = re.search(rf"{prefix} (.*?)\" %}}", page).group(1)
+    return [example.strip("“” ") for example in examples.split(" · ")]
+
+
+@pytest.mark.parametrize("text", policy_page_examples("Held:"))
+def test_what_the_policy_page_says_is_held_is_held(text):
+    assert abuse.find_abuse(text, LEXICON)
+
+
+@pytest.mark.parametrize("text", policy_page_examples("Published at once:"))
+def test_what_the_policy_page_says_is_published_is_published(text):
+    assert abuse.find_abuse(text, LEXICON) == []
