@@ -980,7 +980,27 @@ def _target(start, end, kind, targets, vocatives, tokens, commas):
     later = [(position, target) for position, _end, target in targets if end <= position <= end + 3]
     if later and later[0][1] == Kind.SELF and later[0][0] <= end + 1:
         return Kind.SELF
-    return Kind.PERSON if any(tokens[position] in SECOND_PERSON for position, _target in later) else None
+    if any(tokens[position] in SECOND_PERSON for position, _target in later):
+        return Kind.PERSON
+    # With no one named, what follows it is an action it judges: "assez idiot de conseiller ce sentier",
+    # "stupid to recommend it".
+    if end + 1 < len(tokens) and tokens[end] in ACTION_MARKS and _verb(end + 1, tokens, targets):
+        return Kind.IDEA
+    return None
+
+
+# Words after which an action is named: "idiot de conseiller", "stupid to say".
+ACTION_MARKS = frozenset({"de", "d", "to"})
+FRENCH_INFINITIVES = ("er", "ir", "re")
+
+
+def _verb(position, tokens, targets):
+    """Whether the word at `position` may be a verb: no pronoun, determiner or target ("d'auteur", "de
+    ce"), and in French, an infinitive."""
+    word = tokens[position]
+    if word in PRONOUNS or word in DETERMINERS or any(start == position for start, _end, _kind in targets):
+        return False
+    return tokens[position - 1] == "to" or word.endswith(FRENCH_INFINITIVES)
 
 
 def _subjects(targets, tokens, self=False):

@@ -20,7 +20,8 @@ DEFAULT_ABUSE_LEXICON = {
             piece of work, waste of space, pathetic little man, stupid cow, brainwashed idiot*,
             talentless hack*, wanker*, twat*, spaz, you retard, fucking retard, dumbass, dumbasses,
             embarrassment to your, a retard, the retard, bunch of retards, your parents must be ashamed,
-            your parents must be so ashamed, your parents should be ashamed
+            your parents must be so ashamed, your parents should be ashamed, shut your mouth, shut your trap,
+            ashamed of you, embarrassed by you, embarrassed to have you
 """,
         "fr": """
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
@@ -33,7 +34,9 @@ DEFAULT_ABUSE_LEXICON = {
             la plus conne, le plus con, charlot, boulet, ducon, salaud, salauds, fdp, petasse*, pouffiasse*,
             grognasse*, attarde mental, salope, salopes, beauf, beaufs, triso, trisos, glandu, glandus,
             honte pour ta, honte pour votre, vraie tache, grosse tache, sale tache, qu une tache,
-            tes parents doivent avoir honte, vos parents doivent avoir honte, tes parents ont honte
+            tes parents doivent avoir honte, vos parents doivent avoir honte, tes parents ont honte,
+            ferme ta bouche, fermez votre bouche, honte de toi, honte de vous, honte de t avoir,
+            honte de vous avoir
 """,
     },
     "insult": {
@@ -66,11 +69,11 @@ DEFAULT_ABUSE_LEXICON = {
     "dehumanising": {
         "en": """
             vermin, parasite*, plague, animals, cockroach*, rats, leech*, subhuman*, human garbage,
-            human trash, scum, freaks, sick, mentally ill
+            human trash, scum, freaks, sick, mentally ill, disease, diseases, virus, infestation
 """,
         "fr": """
             vermine, parasite*, sangsue*, animaux, cafard*, dechets, rats, nuee de rats, sous homme*,
-            racaille*, malades mentaux, malade mental, une plaie, des porcs
+            racaille*, malades mentaux, malade mental, une plaie, des porcs, maladie, virus, fleau, gangrene
 """,
     },
     "derogatory": {
@@ -101,7 +104,10 @@ DEFAULT_ABUSE_LEXICON = {
             someone should beat you, someone should hit you, deserve to be shot, deserves to be shot,
             runs you over, run you over, hope you get hit, nobody would miss you, no one would miss you,
             nobody will miss you, no one will miss you, and stop breathing, just stop breathing,
-            better off dead, world would be better without you, go jump off a bridge, drink bleach
+            better off dead, world would be better without you, go jump off a bridge, drink bleach,
+            come find you, coming for you, come after you, hope we never meet, if i ever meet you,
+            deserve to get hurt, deserves to get hurt, deserve to be hurt, deserves to be hurt,
+            get what you deserve
 """,
         "fr": """
             sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter,
@@ -117,7 +123,9 @@ DEFAULT_ABUSE_LEXICON = {
             vais te casser, vont te casser, te peter les dents, te peter la gueule, te defoncer,
             te refaire le portrait, personne ne te regrett*, personne ne vous regrett*, et arrete de respirer,
             et arretez de respirer, te roul* dessus, vous roul* dessus, que tu creve*, que tu meure*,
-            allez mourir, va donc mourir
+            allez mourir, va donc mourir, viens te chercher, venir te chercher, vais te trouver,
+            qu on ne se croise jamais, si je te croise, qu on leur fasse du mal, qu on te fasse du mal,
+            meritent qu on, merites qu on, merite qu on
 """,
     },
     "exclusion": {
@@ -158,13 +166,15 @@ DEFAULT_ABUSE_LEXICON = {
         "en": """
             women, woman, females, men, immigrant*, migrant*, refugee*, foreigner*, muslim*, jew, jews,
             jewish, christian*, black people, blacks, asian*, gay*, lesbian*, trans, homeless, poor people,
-            the unemployed, arab, arabs, arabic people, gypsy, gypsies, people like you, people like them
+            the unemployed, arab, arabs, arabic people, gypsy, gypsies, people like you, people like them,
+            indians, chinese, africans, mexicans, romanians, pakistanis, turks, fat people
 """,
         "fr": """
             femmes, immigre*, migrant*, refugie*, etranger*, musulman*, juif*, juive*, arabe*, noirs, noires,
             asiatique*, roms, homo, homos, homosexuel*, lesbienne*, trans, sdf, chomeur*, pauvres, hommes,
             gens comme toi, gens comme vous, gens comme eux, les gens comme toi, les gens comme vous,
-            les gens comme eux, des gens comme toi, des gens comme vous
+            les gens comme eux, des gens comme toi, des gens comme vous, indiens, chinois, africains,
+            roumains, marocains, algeriens, turcs, gitans, maghrebins
 """,
     },
     "idea": {

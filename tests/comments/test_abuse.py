@@ -198,3 +198,22 @@ def test_what_the_policy_page_says_is_held_is_held(text):
 @pytest.mark.parametrize("text", policy_page_examples("Published at once:"))
 def test_what_the_policy_page_says_is_published_is_published(text):
     assert abuse.find_abuse(text, LEXICON) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A judging name followed by an action, with no one named: the action is judged.
+        ("Assez idiot de recommander ce col en plein été.", set()),
+        ("Bit idiotic to publish prices from last year.", set()),
+        # ... but not a person after it, nor the reader before it.
+        ("Pauvre idiot de blogueur.", {abuse.INSULT}),
+        ("T'es idiot de croire ça.", {abuse.INSULT}),
+        # Threats and dehumanising metaphors without a bad word; nationalities are groups.
+        ("Keep it up and I will come find you.", {abuse.THREAT}),
+        ("Ces gens-là sont un fléau.", {abuse.DEHUMANISING}),
+        ("Romanians ruin every market they touch.", {abuse.HATE}),
+    ],
+)
+def test_the_second_round_s_general_rules(text, expected):
+    assert categories(text) == expected
