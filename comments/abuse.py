@@ -7,9 +7,13 @@ held). This module reads what an insulting word is aimed at:
   joke" has none; "cet article est une daube" names a thing). **Words that judge** ("stupid", "débile",
   "merde") are held only when aimed at a person: the reader addressed ("you", "t'es", "vous êtes"), the
   author, other commenters, a group of people, or as a vocative ("espèce de", "sale", "pauvre", "bande de").
-  Which target a word is aimed at is read in its clause: the first person or idea named before it (the
-  subject: "the author is…", "cet article est…"), else a person or idea just after it ("what a moron you
-  are", "quelle idée débile").
+  Which target a word is aimed at is read in its clause: an idea just after or just before it ("quelle idée
+  débile", "une erreur débile"), else the subject of its part of the sentence (after a comma or a
+  conjunction: "you're wrong and the article is crap"), a thing named by a pronoun ("c'est nul"), or the first
+  person or idea named before it that follows no preposition ("the author of this post is…", "in my opinion
+  you are…"), else a person just after it ("what a moron you are"). A denied word ("you're not stupid"), the
+  writer and their own circle ("quel idiot je fais", "my husband is an idiot about spice") and an action
+  judged with no one named ("assez idiot de conseiller ça") are no insults.
 - **Threats and exclusion** ("go back to your country", "on sait où tu habites") are held on their own,
   **dehumanising** words ("vermin", "parasites") when aimed at people, and **generalisations** ("lazy", "ne
   savent pas") when aimed at a group. **Slurs** are held wherever they appear.
@@ -20,7 +24,8 @@ held). This module reads what an insulting word is aimed at:
   ending in "*" matches its word family ("idiot*": idiote, idiots); several words match in sequence.
 
 The lexicon is data (comments.models.AbuseTerm, seeded from default_abuse_lexicon.py and extended by the
-owner). Nothing here reads the database, the request or the settings.
+owner). Nothing here reads the database, the request or the settings; each lexicon's index keeps the words it
+has read (`_Seen`), so that most comments cost a split at spaces and a few set operations.
 """
 
 import functools
@@ -307,14 +312,16 @@ class _Seen:
         return words
 
     def sort(self, words):
-        """Whether `words` hold a word that may start a finding; one that may start an advertising entry."""
-        for word in words.difference(self.sorted):
-            self.sorted.add(word)
+        """Of `words`, those that may start a finding, and those that may start an advertising entry. (The
+        sets are taken once: a thread that clears them replaces them, and this reading keeps its own.)"""
+        sorted_words, finding_words, advert_words = self.sorted, self.finding_words, self.advert_words
+        for word in words.difference(sorted_words):
+            sorted_words.add(word)
             if self.findings.has(word):
-                self.finding_words.add(word)
+                finding_words.add(word)
             if self.adverts.has(word):
-                self.advert_words.add(word)
-        return not self.finding_words.isdisjoint(words), not self.advert_words.isdisjoint(words)
+                advert_words.add(word)
+        return finding_words.intersection(words), advert_words.intersection(words)
 
 
 @functools.lru_cache(maxsize=8)
@@ -776,8 +783,8 @@ def read(text, lexicon):
     seen = index.seen
     typed = "*" in prepared
     tokens = seen.tokens(prepared)
-    abusive, advertising = seen.sort(set(tokens))
-    if not (abusive or advertising):
+    finding_words, advert_words = seen.sort(set(tokens))
+    if not (finding_words or advert_words):
         return Reading([], 0)
     findings, adverts = [], 0
     ends = [position for position, token in enumerate(tokens) if token == BREAK]
@@ -788,11 +795,11 @@ def read(text, lexicon):
             break  # a comment that says it this often is held already: no need to read the rest
         clause = tokens[start:end]
         start = end + 1
-        abusive = not seen.finding_words.isdisjoint(clause)
+        abusive = not finding_words.isdisjoint(clause)
         if abusive:
             words = set(clause)
-            abusive = index.findings.may_match(words, seen.finding_words.intersection(words))
-        if not abusive and seen.advert_words.isdisjoint(clause):
+            abusive = index.findings.may_match(words, finding_words.intersection(words))
+        if not abusive and advert_words.isdisjoint(clause):
             continue  # most clauses
         commas = [0]  # where each part of the sentence starts
         if COMMA in clause:
