@@ -7,9 +7,13 @@ held). This module reads what an insulting word is aimed at:
   joke" has none; "cet article est une daube" names a thing). **Words that judge** ("stupid", "débile",
   "merde") are held only when aimed at a person: the reader addressed ("you", "t'es", "vous êtes"), the
   author, other commenters, a group of people, or as a vocative ("espèce de", "sale", "pauvre", "bande de").
-  Which target a word is aimed at is read in its clause: the first person or idea named before it (the
-  subject: "the author is…", "cet article est…"), else a person or idea just after it ("what a moron you
-  are", "quelle idée débile").
+  Which target a word is aimed at is read in its clause: an idea just after or just before it ("quelle idée
+  débile", "une erreur débile"), else the subject of its part of the sentence (after a comma or a
+  conjunction: "you're wrong and the article is crap"), a thing named by a pronoun ("c'est nul"), or the first
+  person or idea named before it that follows no preposition ("the author of this post is…", "in my opinion
+  you are…"), else a person just after it ("what a moron you are"). A denied word ("you're not stupid"), the
+  writer and their own circle ("quel idiot je fais", "my husband is an idiot about spice") and an action
+  judged with no one named ("assez idiot de conseiller ça") are no insults.
 - **Threats and exclusion** ("go back to your country", "on sait où tu habites") are held on their own,
   **dehumanising** words ("vermin", "parasites") when aimed at people, and **generalisations** ("lazy", "ne
   savent pas") when aimed at a group. **Slurs** are held wherever they appear.
@@ -20,10 +24,12 @@ held). This module reads what an insulting word is aimed at:
   ending in "*" matches its word family ("idiot*": idiote, idiots); several words match in sequence.
 
 The lexicon is data (comments.models.AbuseTerm, seeded from default_abuse_lexicon.py and extended by the
-owner). Nothing here reads the database, the request or the settings.
+owner). Nothing here reads the database, the request or the settings; each lexicon's index keeps the words it
+has read (`_Seen`), so that most comments cost a split at spaces and a few set operations.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -106,6 +112,14 @@ class Lexicon:
 
     entries: tuple[tuple[str, str], ...] = field(default=())  # (kind, entry)
 
+    def __hash__(self):
+        # Hashed on each decision (`_index` is cached by lexicon): a thousand entries once, not every time.
+        try:
+            return self._hash
+        except AttributeError:
+            object.__setattr__(self, "_hash", hash(self.entries))
+            return self._hash
+
     @classmethod
     def of(cls, pairs):
         return cls(tuple(sorted({(kind, entry.strip()) for kind, entry in pairs if entry.strip()})))
@@ -130,32 +144,86 @@ def normalize(text: str) -> str:
 
 # Digits and symbols that stand for letters inside a word: "c0nnard", "a$$hole", "b!tch", "s@lope".
 _LEET = str.maketrans("013457@$!", "oieastasi")
-# A word: letters, and the digits, symbols and stars written in place of letters, with at least one letter or
-# star. Apostrophes split elisions ("t'es": "t", "es").
-_WORD = re.compile(r"[\w@$!*]*[^\W\d_][\w@$!*]*|[\w@$!*]*\*[\w@$!*]*")
-# Exclamation marks ending a word, and the at sign starting one: punctuation, not letters.
-_MARKS = re.compile(r"!+(?![\w*])|(?<![\w*])@")
-_WORD_OR_COMMA = re.compile(rf"(?P<word>{_WORD.pattern})|,")
-# English negations: "isn't" is not "isn" and the "t'" of "t'es".
-_NOT = re.compile(r"(?<=[a-z])n['’]t\b")
-# A letter written three times or more, for emphasis.
+# One pass over a normalised comment gives its tokens, in order:
+# - words: letters, and the digits, symbols and stars written in place of letters ("c0nnard", "f*ck"), with
+#   their apostrophes, which `_canonical` splits: elisions are two words ("t'es": "t", "es"), an English
+#   negation one ("isn't" is not "isn" and the "t'" of "t'es");
+# - commas, which start a part of a sentence, and the marks that end a clause (a target does not reach across
+#   them).
+_TOKEN = re.compile(r"[\w@$*'’]+|[,.!?;:\n]+|\s[-–—]\s")
+# The same, and letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row,
+# one word. Read only where letters may be spaced out (`_spaced_out`).
+_SPACED_TOKEN = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])|" + _TOKEN.pattern)
+_DASHES = frozenset("-–—")
+COMMA, BREAK = ",", "."
+# A letter written three times or more, for emphasis: "idiiiot", "connnard".
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
-# Letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row.
-_SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])")
-# Clauses: a target does not reach across these.
-_CLAUSE = re.compile(r"[.!?;:\n]+|\s[-–—]\s")
+_APOSTROPHE = re.compile(r"['’]")
 # What is quoted is not said here.
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")
+_QUOTES = frozenset('"“”«»„')
+_LETTER = re.compile(r"[^\W\d_]|\*")
+# One-letter words that letters spaced out may start with: "what a r e t a r d" is "a retard".
+_ONE_LETTER_WORDS = frozenset("aiy")
 
 
-def _unspaced(text):
-    return _SPACED.sub(lambda spaced: re.sub(r"[ .\-]", "", spaced.group()), text)
+def _spaced_out(pieces):
+    """Whether letters may be spaced out in these pieces of text ("i d i o t", "k y s,"): two one-character
+    pieces in a row, beside a third that is one letter, perhaps with punctuation."""
+    try:
+        lengths = bytes(map(len, pieces))
+    except ValueError:  # a piece of more than 255 characters
+        lengths = bytes(min(len(piece), 2) for piece in pieces)
+    pair = lengths.find(b"\x01\x01")
+    while pair != -1:
+        for side in (pieces[pair - 1] if pair else "", pieces[pair + 2] if pair + 2 < len(pieces) else ""):
+            if side and (len(side) == 1 or not side[1].isalnum() or not side[-2].isalnum()):
+                return True
+        pair = lengths.find(b"\x01\x01", pair + 1)
+    return False
+
+
+def _canonical(raw, known=None):
+    """A token as matching compares it, as a tuple: one word, COMMA or BREAK; none for a number; two words
+    for an elision ("l'auteur"), or when letters spaced out start with a one-letter word and only the rest
+    is a word `known` to the lexicon ("a r e t a r d")."""
+    if raw == COMMA:
+        return (COMMA,)
+    if raw[0] in ".!?;:\n" or raw[0].isspace():
+        return (BREAK,)
+    if raw[1:2] in (" ", ".", "-") and len(raw) > 2:  # letters spaced out
+        word = _REPEATED.sub(r"\1", re.sub(r"[ .\-]", "", raw))
+        rest = word[1:]
+        if known and raw[0] in _ONE_LETTER_WORDS and len(rest) > 2 and not known(word) and known(rest):
+            return (raw[0], rest)
+        return (word,)
+    if "'" not in raw and "’" not in raw:
+        word = _word(raw)
+        return (word,) if word else ()
+    parts = _APOSTROPHE.split(raw)
+    words = []
+    for index, part in enumerate(parts):
+        if part == "t" and index and len(parts[index - 1]) > 1 and parts[index - 1].endswith("n") and words:
+            words[-1] = _word(parts[index - 1] + "t") or words[-1]  # "isn't", "don't": one word
+        elif word := _word(part):
+            words.append(word)
+    return tuple(words)
+
+
+def _word(raw):
+    """A word as matching compares it, or None when it has no letter (a number)."""
+    word = raw.lstrip("@")  # "@Mark" is a name, not leet
+    if not word.isalpha():
+        if not _LETTER.search(word):
+            return None
+        word = word.translate(_LEET)
+    return _REPEATED.sub(r"\1", word) if len(word) > 2 else word
 
 
 def tokens_of(text):
-    """The words of a normalised clause (`normalize`, then `_unspaced`), as matching compares them."""
-    text = _MARKS.sub(" ", text)  # "idiot!!!" and "@Mark" are words, not leet
-    return [word if word.isalpha() else word.translate(_LEET) for word in _WORD.findall(text)]
+    """The words of a normalised text (`normalize`), as matching compares them."""
+    raw = _SPACED_TOKEN.findall(text) if _spaced_out(_TOKEN.findall(text)) else _TOKEN.findall(text)
+    return [word for token in raw for word in _canonical(token) if word not in (COMMA, BREAK)]
 
 
 class _Index(NamedTuple):
@@ -165,6 +233,7 @@ class _Index(NamedTuple):
     findings: "_FirstWords"  # a word of each entry that can make a finding
     adverts: "_FirstWords"  # a word of each advertising entry
     candidates: dict  # word: the entries that may start at it (`_candidates`), as they are looked up
+    seen: "_Seen"  # what each token read so far is, as it is met
 
 
 class _FirstWords(NamedTuple):
@@ -174,122 +243,388 @@ class _FirstWords(NamedTuple):
     words: frozenset
     stems: dict  # tuples of stems, by their first three letters
     short: tuple  # stems of fewer than three letters
+    requirements: dict  # a word: for each entry it was chosen for, (its whole words, whether a group's)
+    derogatory: "_FirstWords | None"  # the generalisations' words, that a group's entry needs beside it
 
-    def in_(self, tokens):
-        if not self.words.isdisjoint(tokens):
+    def has(self, token):
+        return token in self.words or self.in_family(token)
+
+    def in_family(self, token):
+        """Whether `token` may be a word of a family, or hide one behind stars."""
+        if "*" in token or token.startswith(self.short):
             return True
-        for token in tokens:
-            bucket = self.stems.get(token[:3])
-            if (bucket and token.startswith(bucket)) or token.startswith(self.short) or "*" in token:
+        bucket = self.stems.get(token[:3])
+        return bool(bucket) and token.startswith(bucket)
+
+    def may_match(self, clause, found):
+        """Whether the words of `clause` (a set) may hold an entry: `found` are those of its words that `has`
+        tells, and an entry needs its other whole words too ("run you over" is not "a morning run")."""
+        for word in found:
+            if self.in_family(word):
                 return True
+            for whole, needs_generalisation in self.requirements.get(word, ()):
+                if whole <= clause and (not needs_generalisation or self.derogatory.any_in(clause)):
+                    return True
         return False
+
+    def any_in(self, clause):
+        return not self.words.isdisjoint(clause) or any(map(self.in_family, clause))
+
+
+class _Seen:
+    """Tokens as they were met, kept by each lexicon's index: a reader's words are mostly the same few
+    thousand, and each is read once (`_canonical`) and sorted once (whether it may start a finding, an
+    advertising entry), so that a comment with none of them costs a few set operations."""
+
+    def __init__(self, known, findings, adverts):
+        self.known, self.findings, self.adverts = known, findings, adverts
+        self.clear()
+
+    def clear(self):
+        self.canonical = {}  # a token as found: the words matching compares (`_canonical`)
+        self.pieces = {}  # a piece of text between spaces: its words, commas and clause ends
+        self.sorted = set()  # the words sorted so far
+        self.finding_words = set()  # ... that may start a finding
+        self.advert_words = set()  # ... that may start an advertising entry
+
+    def tokens(self, text):
+        """The tokens of a normalised text, as matching compares them. The text is cut at its spaces and each
+        piece read once (`_TOKEN`, `_canonical`); where letters may be spaced out, the whole text is read."""
+        if max(len(self.canonical), len(self.pieces), len(self.sorted)) > CANDIDATES_KEPT:
+            self.clear()
+        pieces = text.split(" ")
+        if _spaced_out(pieces):
+            raw = _SPACED_TOKEN.findall(text)
+            return list(itertools.chain.from_iterable(map(self._canonical, raw)))
+        read = self.pieces
+        for piece in set(pieces).difference(read):
+            if piece in _DASHES:  # " - " ends a clause
+                read[piece] = (BREAK,)
+            else:
+                words = map(self._canonical, _SPACED_TOKEN.findall(piece))
+                read[piece] = tuple(itertools.chain.from_iterable(words))
+        return list(itertools.chain.from_iterable(map(read.__getitem__, pieces)))
+
+    def _canonical(self, raw):
+        words = self.canonical.get(raw)
+        if words is None:
+            words = self.canonical[raw] = _canonical(raw, self.known)
+        return words
+
+    def sort(self, words):
+        """Of `words`, those that may start a finding, and those that may start an advertising entry. (The
+        sets are taken once: a thread that clears them replaces them, and this reading keeps its own.)"""
+        sorted_words, finding_words, advert_words = self.sorted, self.finding_words, self.advert_words
+        for word in words.difference(sorted_words):
+            sorted_words.add(word)
+            if self.findings.has(word):
+                finding_words.add(word)
+            if self.adverts.has(word):
+                advert_words.add(word)
+        return finding_words.intersection(words), advert_words.intersection(words)
 
 
 @functools.lru_cache(maxsize=8)
 def _index(lexicon):
     """Entries by their first word: exact words in one table, word families by their stem."""
     exact, stems = {}, {}
+    every_word, families = set(), set()
     for kind, entry in lexicon.entries:
-        words = tuple(tokens_of(_unspaced(normalize(entry))))
+        words = tuple(tokens_of(normalize(entry)))
         if not words:
             continue
         first = words[0]
         table, key = (stems, first[:-1]) if first.endswith("*") else (exact, first)
         table.setdefault(key, []).append((kind, words))
+        every_word.update(word for word in words if not word.endswith("*"))
+        families.update(word[:-1] for word in words if word.endswith("*") and len(word) > 3)
+    families = tuple(families)
+
+    def known(word):
+        return word in every_word or word.startswith(families)
+
+    findings, adverts = _first_words(exact, stems, TRIGGERS), _first_words(exact, stems, {Kind.ADVERT})
     return _Index(
         exact,
         stems,
         min((len(stem) for stem in stems), default=1),
-        _first_words(exact, stems, TRIGGERS),
-        _first_words(exact, stems, {Kind.ADVERT}),
+        findings,
+        adverts,
         {},
+        _Seen(known, findings, adverts),
     )
 
 
 # Words too common to tell a clause apart: an entry is found by a rarer word of its own where it has one.
 _COMMON = frozenset(
-    (
+    {
         "a",
+        "about",
+        "all",
+        "am",
         "an",
         "and",
+        "any",
         "are",
+        "arent",
+        "as",
         "at",
         "back",
         "be",
+        "been",
+        "being",
+        "better",
+        "but",
+        "by",
         "can",
         "cannot",
+        "come",
+        "could",
+        "did",
+        "do",
+        "does",
+        "dont",
+        "down",
+        "even",
+        "ever",
+        "every",
+        "everyone",
+        "for",
+        "from",
+        "get",
+        "go",
+        "going",
+        "gonna",
+        "got",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "home",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isnt",
+        "it",
+        "its",
+        "just",
+        "know",
+        "like",
+        "ll",
+        "look",
+        "m",
+        "made",
+        "make",
+        "may",
+        "me",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "need",
+        "never",
+        "no",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "one",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "people",
+        "person",
+        "place",
+        "re",
+        "really",
+        "s",
+        "same",
+        "see",
+        "she",
+        "should",
+        "so",
+        "some",
+        "someone",
+        "somebody",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "up",
+        "us",
+        "ve",
+        "very",
+        "want",
+        "wants",
+        "was",
+        "way",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "yes",
+        "you",
+        "your",
+        "ai",
+        "au",
+        "aux",
+        "avec",
+        "avoir",
+        "bien",
+        "c",
+        "ca",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "comme",
+        "d",
+        "dans",
         "de",
         "des",
-        "do",
+        "du",
+        "elle",
+        "elles",
         "en",
+        "es",
         "est",
         "et",
-        "go",
-        "home",
-        "i",
+        "etes",
+        "etre",
+        "faire",
+        "fait",
+        "faut",
         "il",
-        "is",
-        "it",
+        "ils",
+        "j",
+        "je",
+        "l",
         "la",
         "le",
         "les",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "our",
+        "leur",
+        "leurs",
+        "lui",
+        "ma",
+        "mais",
+        "mes",
+        "moi",
+        "mon",
+        "n",
+        "ne",
+        "nous",
+        "ont",
+        "ou",
         "pas",
-        "people",
-        "place",
+        "par",
+        "personne",
+        "petit",
+        "petite",
+        "peut",
+        "plus",
+        "pour",
+        "qu",
+        "quand",
         "que",
-        "same",
-        "so",
-        "the",
-        "they",
-        "this",
-        "to",
+        "quel",
+        "quelle",
+        "qui",
+        "quoi",
+        "sa",
+        "sans",
+        "se",
+        "ses",
+        "si",
+        "son",
+        "sont",
+        "suis",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
         "tous",
+        "tout",
+        "toute",
+        "toutes",
+        "tres",
+        "trop",
         "tu",
         "un",
         "une",
-        "we",
-        "you",
-        "your",
-    )
+        "va",
+        "vais",
+        "vont",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+    }
 )
 
 
-def _first_words(exact, stems, kinds):
+def _first_words(exact, stems, kinds, groups=True):
     """A word of each entry of these kinds, its longest that is not a common word: a clause without any of
-    them cannot hold the entry. A generalisation counts only about a group: the groups' words find it."""
+    them cannot hold the entry. A generalisation counts only about a group: the groups' words find it (unless
+    not `groups`). Each such word that is not a family also keeps the other whole words of its entries, and
+    whether the entry is a group's: a clause must hold them all too (`_FirstWords.may_match`)."""
+    generalisations = Kind.DEROGATORY in kinds and groups
     entries = [
-        words
+        (kind, words)
         for table in (exact, stems)
         for items in table.values()
         for kind, words in items
-        if kind in kinds or (kind == Kind.GROUP and Kind.DEROGATORY in kinds)
+        if (kind in kinds and not (generalisations and kind == Kind.DEROGATORY))
+        or (kind == Kind.GROUP and generalisations)
     ]
-    derogatory = {
-        words
-        for table in (exact, stems)
-        for items in table.values()
-        for kind, words in items
-        if kind == Kind.DEROGATORY
-    }
-    longest = [
-        max([word for word in words if word not in _COMMON] or words, key=len)
-        for words in entries
-        if words not in derogatory
-    ]
-    stems = {}
+    longest, requirements = [], {}
+    for kind, words in entries:
+        word = max([word for word in words if word not in _COMMON] or words, key=len)
+        longest.append(word)
+        if not word.endswith("*"):
+            whole = frozenset(word for word in words if not word.endswith("*"))
+            requirements.setdefault(word, []).append((whole, kind == Kind.GROUP))
+    families = {}
     for word in longest:
         if word.endswith("*") and len(word) > 3:
-            stems.setdefault(word[:3], []).append(word[:-1])
+            families.setdefault(word[:3], []).append(word[:-1])
     short = tuple(word[:-1] for word in longest if word.endswith("*") and len(word) <= 3)
     words = frozenset(word for word in longest if not word.endswith("*"))
-    return _FirstWords(words, {key: tuple(bucket) for key, bucket in stems.items()}, short)
+    derogatory = _first_words(exact, stems, {Kind.DEROGATORY}, groups=False) if generalisations else None
+    return _FirstWords(
+        words, {key: tuple(bucket) for key, bucket in families.items()}, short, requirements, derogatory
+    )
 
 
 # A word of a family, as stars typed in place of letters may hide it: "f*cking", "enc*lé".
@@ -335,10 +670,57 @@ def _candidates(index, token):
     return candidates
 
 
-def _matches(tokens, index):
+def _by_length(candidates):
+    """Candidates split for a quick look-up: the entries of whole words by their length, longest first, each
+    words' first kind; and the word families (`_word_matches`), as a list."""
+    whole, families = {}, []
+    for kind, words in candidates:
+        if any(word.endswith("*") for word in words):
+            families.append((kind, words))
+        else:
+            whole.setdefault(len(words), {}).setdefault(words, kind)
+    return tuple(sorted(whole.items(), reverse=True)), families
+
+
+def _cached_candidates(index, token):
+    """The entries that may start at `token`: `_by_length`, and as listed."""
+    candidates = index.candidates.get(token)
+    if candidates is None:
+        listed = _candidates(index, token)
+        candidates = (*_by_length(listed), listed)
+        if len(index.candidates) < CANDIDATES_KEPT:
+            index.candidates[token] = candidates
+    return candidates
+
+
+def _matches(tokens, index, typed=False):
     """The entries found, as (start, end, kind), none overlapping. At each position the longest entry wins;
     at equal length an exact word wins over a family, and a longer stem over a shorter one ("idiotic" is a
-    judging word, "idiot*" a name for a person)."""
+    judging word, "idiot*" a name for a person). `typed`: the text holds stars typed for letters."""
+    if typed and "*" in " ".join(tokens):
+        return _typed_matches(tokens, index)
+    tokens = tuple(tokens)
+    found = []
+    cache = index.candidates
+    for start, token in enumerate(tokens):
+        candidates = cache.get(token) or _cached_candidates(index, token)
+        whole, families, listed = candidates
+        if not listed:
+            continue
+        best = None
+        for length, entries in whole:
+            kind = entries.get(tokens[start : start + length])
+            if kind:
+                best = ((length, True, len(tokens[start + length - 1])), (start, start + length, kind))
+                break
+        best = _best(families, tokens, start, best)
+        if best:
+            found.append(best[1])
+    return _outermost(found)
+
+
+def _typed_matches(tokens, index):
+    """`_matches` where stars may stand for letters ("f*ck"): each entry compared word by word."""
     found = []
     masked = 0
     for start, token in enumerate(tokens):
@@ -346,21 +728,25 @@ def _matches(tokens, index):
             masked += 1
             if masked > MASKED_WORDS_READ:
                 continue
-        candidates = index.candidates.get(token)
-        if candidates is None:
-            candidates = _candidates(index, token)
-            if len(index.candidates) < CANDIDATES_KEPT:
-                index.candidates[token] = candidates
-        best = None
-        for kind, words in candidates:
-            end = start + len(words)
-            if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
-                continue
-            rank = (len(words), not words[-1].endswith("*"), len(words[-1]))
-            if best is None or rank > best[0]:
-                best = (rank, (start, end, kind))
+        best = _best(_cached_candidates(index, token)[2], tokens, start)
         if best:
             found.append(best[1])
+    return _outermost(found)
+
+
+def _best(candidates, tokens, start, best=None):
+    """The best of `best` and the `candidates` found at `start`, compared word by word: (rank, match)."""
+    for kind, words in candidates:
+        end = start + len(words)
+        if end > len(tokens) or not all(map(_word_matches, words, tokens[start:end])):
+            continue
+        rank = (len(words), not words[-1].endswith("*"), len(words[-1]))
+        if best is None or rank > best[0]:
+            best = (rank, (start, end, kind))
+    return best
+
+
+def _outermost(found):
     kept = []
     for match in found:  # in order of their start: a match inside a longer one is part of it
         if not kept or match[0] >= kept[-1][1]:
@@ -382,31 +768,52 @@ class Reading:
 
 def read(text, lexicon):
     """What `text` says that the policy holds, in one reading of its clauses: abuse aimed at people, and the
-    words of advertising. What is quoted is left out of both."""
+    words of advertising. What is quoted is left out of both.
+
+    Most comments hold no word that can start a finding: they cost one regular expression over the text and
+    a few set operations; only the clauses that hold such a word are read further."""
     if not lexicon.entries:
         return Reading([], 0)
-    findings, adverts = [], 0
     index = _index(lexicon)
-    prepared = _unspaced(normalize(text))
-    prepared = _NOT.sub("nt", prepared)  # "don't" is one word, not "don" and a French "t'"
-    prepared = _REPEATED.sub(r"\1", prepared)  # "idiiiot", "connnard"
-    unquoted = _QUOTED.sub(" ", prepared)
-    if not _WORD.search(unquoted):
-        unquoted = prepared  # a comment that is all quotes says them itself
-    for clause in _CLAUSE.split(unquoted):
-        tokens, commas = [], [0]  # the words, and where each part of the sentence starts
-        for match in _WORD_OR_COMMA.finditer(_MARKS.sub(" ", clause)):
-            word = match.group("word")
-            if word is None:
-                commas.append(len(tokens))
-            else:
-                tokens.append(word if word.isalpha() else word.translate(_LEET))
-        abusive, advertising = index.findings.in_(tokens), index.adverts.in_(tokens)
-        if abusive or advertising:
-            matches = _matches(tokens, index)
-            if abusive:
-                findings += _clause_findings(tokens, matches, commas)
-            adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
+    prepared = normalize(text)
+    if not _QUOTES.isdisjoint(prepared):
+        unquoted = _QUOTED.sub(" ", prepared)
+        if _LETTER.search(unquoted):
+            prepared = unquoted  # a comment that is all quotes says them itself
+    seen = index.seen
+    typed = "*" in prepared
+    tokens = seen.tokens(prepared)
+    finding_words, advert_words = seen.sort(set(tokens))
+    if not (finding_words or advert_words):
+        return Reading([], 0)
+    findings, adverts = [], 0
+    ends = [position for position, token in enumerate(tokens) if token == BREAK]
+    ends.append(len(tokens))
+    start = 0
+    for end in ends:
+        if len(findings) >= ENOUGH:
+            break  # a comment that says it this often is held already: no need to read the rest
+        clause = tokens[start:end]
+        start = end + 1
+        abusive = not finding_words.isdisjoint(clause)
+        if abusive:
+            words = set(clause)
+            abusive = index.findings.may_match(words, finding_words.intersection(words))
+        if not abusive and advert_words.isdisjoint(clause):
+            continue  # most clauses
+        commas = [0]  # where each part of the sentence starts
+        if COMMA in clause:
+            words = []
+            for token in clause:
+                if token == COMMA:
+                    commas.append(len(words))
+                else:
+                    words.append(token)
+            clause = words
+        matches = _matches(clause, index, typed)
+        if abusive:
+            findings += _clause_findings(clause, matches, commas)
+        adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
     return Reading(list(dict.fromkeys(findings)), adverts)
 
 
@@ -419,8 +826,8 @@ def find_advert(text, lexicon, links):
     return read(text, lexicon).is_advert(links)
 
 
-# Findings enough in one clause, and masked words enough in one comment: past these, reading on costs time
-# (hostile input) and changes nothing.
+# Findings enough in one comment, and masked words enough in one comment: past these, reading on costs time
+# (hostile input) and changes nothing but the list of what was found.
 ENOUGH = 10
 MASKED_WORDS_READ = 50
 
@@ -432,7 +839,7 @@ def _clause_findings(tokens, matches, commas=()):
         (end, _part_end(end, commas, len(tokens))) for _start, end, kind in matches if kind == Kind.REPORT
     ]
     matches = [match for match in matches if not any(a <= match[0] < b for a, b in reported)]
-    targets = [(start, kind) for start, _end, kind in matches if kind in TARGETS]
+    targets = [match for match in matches if match[2] in TARGETS]
     vocatives = [end for _start, end, kind in matches if kind == Kind.VOCATIVE]
     groups = [start for start, _end, kind in matches if kind == Kind.GROUP]
     people = [start for start, _end, kind in matches if kind in PEOPLE]
@@ -447,50 +854,215 @@ def _clause_findings(tokens, matches, commas=()):
         elif kind == Kind.EXCLUSION and (people or SECOND_PERSON.intersection(tokens[start:end])):
             # "You don't belong here", not "these files don't belong in the repository".
             findings.append(Finding(EXCLUSION, words))
-        elif kind == Kind.DEHUMANISING and _said_of(start, people, tokens):
+        elif kind == Kind.DEHUMANISING and _said_of(start, people, targets, tokens):
             findings.append(Finding(DEHUMANISING, words))
         elif kind == Kind.DEROGATORY and groups:
             findings.append(Finding(HATE, words))
-        elif kind in (Kind.PERSON_INSULT, Kind.INSULT):
+        elif kind in (Kind.PERSON_INSULT, Kind.INSULT) and not _denied(start, tokens):
             target = _target(start, end, kind, targets, vocatives, tokens, commas)
             if target in PEOPLE or (target is None and kind == Kind.PERSON_INSULT):
                 findings.append(Finding(HATE if target == Kind.GROUP and groups else INSULT, words))
     return findings
 
 
+# Words that start a new part of a sentence, with its own subject: "you're wrong and the article is crap".
+CONJUNCTIONS = frozenset(
+    {"and", "but", "so", "because", "cause", "while", "whereas", "though", "although", "yet"}
+    | {"et", "mais", "donc", "car", "parce", "puisque", "alors", "sauf", "quoique"}
+)
+# A thing named by a pronoun, then a verb that says what it is: "it's garbage", "c'est nul", "ça reste nul".
+THING_PRONOUNS = frozenset({"it", "this", "that", "c", "ca", "cela", "ceci"})
+THING_VERBS = frozenset(
+    {"s", "is", "was", "looks", "sounds", "seems", "feels", "reads"}
+    | {"est", "etait", "reste", "sonne", "semble", "parait"}
+)
+# Words after which a thing named by a pronoun starts what is said: "you know that it's crap", "franchement
+# c'est nul".
+THING_LEADS = frozenset(
+    {
+        "that",
+        "know",
+        "think",
+        "guess",
+        "sure",
+        "honestly",
+        "frankly",
+        "seriously",
+        "really",
+        "well",
+        "oh",
+        "ok",
+    }
+    | {"que", "qu", "sais", "pense", "franchement", "honnetement", "serieusement", "vraiment", "bon", "ca"}
+    | {"lol", "mdr", "ptn", "wow", "man", "bref"}
+)
+# Words between an idea and a name for a person that make the person someone else: "this article is written
+# by idiots", "a blog for morons", "écrit par un abruti".
+PREPOSITIONS = frozenset(
+    {"by", "for", "of", "from", "with", "among", "par", "pour", "avec", "parmi", "entre"}
+)
+# Words that may stand between an idea and the judging word after it: "une idée complètement débile".
+INTENSIFIERS = frozenset(
+    {"so", "really", "totally", "completely", "utterly", "very", "pretty", "just", "truly"}
+    | {
+        "vraiment",
+        "completement",
+        "totalement",
+        "tellement",
+        "trop",
+        "tres",
+        "bien",
+        "assez",
+        "super",
+        "franchement",
+    }
+)
+
+
 def _target(start, end, kind, targets, vocatives, tokens, commas):
     """What the insulting words at start:end (of `kind`) are aimed at: a kind of target, or None when the
-    clause names none."""
-    # What a judging word describes, named right after it: "a stupid idea", "brainless marketing plan",
-    # "garbage human being" (not "...idiotic and you know it").
+    clause names none. `targets` are (start, end, kind) in the order of the clause."""
+    # What it describes, named right after it in the same part of the sentence: "a stupid idea", "brainless
+    # marketing plan", "garbage human being", "c'est crétin comme règle" (not "...idiotic and you know it",
+    # nor "you idiot, the article is fine").
     after = [
         target
-        for position, target in targets
-        if end <= position <= end + 1 and target != Kind.SELF and tokens[position] not in PRONOUNS
+        for position, _end, target in targets
+        if end <= position <= end + 1
+        and target != Kind.SELF
+        and tokens[position] not in PRONOUNS
+        and not any(end <= comma <= position for comma in commas)
     ]
     if after and kind == Kind.INSULT:
         return after[0]
     # Called it just before, with nothing named in between: "espèce de gros nul", "you absolute moron".
     if any(start - 3 <= called <= start and not _between(targets, called, start) for called in vocatives):
         return Kind.PERSON
-    # The subject of its part of the sentence, after the last comma: "tu as tort, ton article est nul".
-    part = max((comma for comma in commas if comma <= start), default=0)
-    subject = [target for position, target in targets if part <= position < start and target != Kind.SELF]
+    # A name for a person used of a thing right after it: "a dumbass way to store knives".
+    if after and after[0] == Kind.IDEA:
+        return Kind.IDEA
+    # An idea it follows, as French adjectives do: "une erreur débile", "un conseil complètement idiot".
+    if any(
+        target == Kind.IDEA
+        and start - 1 <= target_end <= start
+        and all(token in INTENSIFIERS for token in tokens[target_end:start])
+        and not any(target_end <= comma <= start for comma in commas)
+        for _position, target_end, target in targets
+    ):
+        return Kind.IDEA
+    # Parts of the sentence, after a comma or a conjunction: each has its own subject.
+    boundaries = [comma for comma in commas if comma <= start]
+    boundaries += [position + 1 for position in range(start) if tokens[position] in CONJUNCTIONS]
+    part = max(boundaries, default=0)
+    # A thing named by a pronoun and a verb at the start of a part of the sentence or of what is said, with no
+    # person named between it and the word: "you know it's garbage", "vous avez tort, c'est nul" (not
+    # "whoever wrote this is a clown", where it is what the person did).
+    if kind == Kind.INSULT:
+        for position in range(start - 2, part - 1, -1):
+            if any(position < other < start and target in PEOPLE for other, _end, target in targets):
+                break
+            if tokens[position] in THING_PRONOUNS and tokens[position + 1] in THING_VERBS:
+                if position == part or tokens[position - 1] in THING_LEADS:
+                    return Kind.IDEA
+                break
+    # The subject of its part of the sentence: "tu as tort, ton article est nul", "you're wrong and the
+    # whole article is crap".
+    subject = [match for match in _subjects(targets, tokens) if part <= match[0] < start]
     if part and subject:
-        return subject[0]
+        return _named(subject[0], start, kind, tokens)
     # The subject: the first person or idea named before ("the author is...", "cet article est..."), after
     # the opinion that tells it if any ("some people think this plan is stupid"); the writer themselves only
     # when they name no one else ("j'suis trop con").
     told = max((position for position in range(start) if tokens[position] in OPINION), default=-1)
-    before = [target for position, target in targets if told < position < start]
-    if before and set(before) == {Kind.SELF}:  # "..., and I say this as calmly as I can, a total idiot"
-        before = [target for position, target in targets if position < start]
-    others = [target for target in before if target != Kind.SELF]
+    before = [match for match in _subjects(targets, tokens, self=True) if told < match[0] < start]
+    if before and {match[2] for match in before} == {
+        Kind.SELF
+    }:  # "..., and I say this calmly, a total idiot"
+        before = [match for match in _subjects(targets, tokens, self=True) if match[0] < start]
+    others = [match for match in before if match[2] != Kind.SELF]
     if others or before:
-        return (others or before)[0]
-    # The reader addressed just after: "what a moron you are", "quel naze tu fais".
-    later = [position for position, _target in targets if end <= position <= end + 3]
-    return Kind.PERSON if any(tokens[position] in SECOND_PERSON for position in later) else None
+        return _named((others or before)[0], start, kind, tokens)
+    # The reader addressed just after: "what a moron you are", "quel naze tu fais"; or the writer: "what an
+    # idiot I was", "quel idiot je fais".
+    later = [(position, target) for position, _end, target in targets if end <= position <= end + 3]
+    if later and later[0][1] == Kind.SELF and later[0][0] <= end + 1:
+        return Kind.SELF
+    if any(tokens[position] in SECOND_PERSON for position, _target in later):
+        return Kind.PERSON
+    # With no one named, what follows it is an action it judges: "assez idiot de conseiller ce sentier",
+    # "stupid to recommend it".
+    if end + 1 < len(tokens) and tokens[end] in ACTION_MARKS and _verb(end + 1, tokens, targets):
+        return Kind.IDEA
+    return None
+
+
+# Words after which an action is named: "idiot de conseiller", "stupid to say".
+ACTION_MARKS = frozenset({"de", "d", "to"})
+FRENCH_INFINITIVES = ("er", "ir", "re")
+
+
+def _verb(position, tokens, targets):
+    """Whether the word at `position` may be a verb: no pronoun, determiner or target ("d'auteur", "de
+    ce"), and in French, an infinitive."""
+    word = tokens[position]
+    if word in PRONOUNS or word in DETERMINERS or any(start == position for start, _end, _kind in targets):
+        return False
+    return tokens[position - 1] == "to" or word.endswith(FRENCH_INFINITIVES)
+
+
+def _subjects(targets, tokens, self=False):
+    """The targets that can be a subject, in order: not the writer (unless `self`), nor a person whose
+    possessive is followed by an idea, which is the subject ("the author's advice is stupid"), nor what
+    follows a preposition ("in my opinion you are an idiot", "the author of this post is an idiot")."""
+    subjects = []
+    for index, (position, end, target) in enumerate(targets):
+        if target == Kind.SELF and not self:
+            continue
+        following = targets[index + 1] if index + 1 < len(targets) else None
+        # "the author's advice": the entry "author s", or "the author" then "s"
+        owner_end = end + 1 if end < len(tokens) and tokens[end] == "s" else end
+        possessive = (
+            target == Kind.PERSON
+            and tokens[owner_end - 1] == "s"
+            and owner_end - position > 1
+            and tokens[position] not in PRONOUNS
+        )
+        if possessive and following and following[2] == Kind.IDEA and following[0] <= owner_end + 1:
+            continue
+        if _complement(position, tokens):
+            continue
+        subjects.append((position, end, target))
+    return subjects
+
+
+# Prepositions, and the determiners that may follow them, before a complement: "of this article", "dans
+# cet article", "in my opinion".
+COMPLEMENT_PREPOSITIONS = frozenset(
+    {"in", "of", "with", "for", "about", "on", "from", "by", "to", "at", "into", "after", "before", "under"}
+    | {"dans", "de", "d", "du", "sur", "avec", "pour", "par", "en", "au", "aux", "chez", "selon", "apres"}
+)
+DETERMINERS = frozenset(
+    {"the", "this", "that", "my", "your", "his", "her", "our", "their", "a", "an"}
+    | {"le", "la", "l", "les", "ce", "cet", "cette", "ces", "mon", "ma", "mes", "ton", "ta", "tes", "son"}
+    | {"sa", "ses", "votre", "vos", "notre", "nos", "un", "une"}
+)
+
+
+def _complement(position, tokens):
+    """Whether the target at `position` follows a preposition, with or without a determiner between."""
+    before = tokens[max(position - 2, 0) : position]
+    if before and before[-1] in COMPLEMENT_PREPOSITIONS:
+        return True
+    return len(before) == 2 and before[0] in COMPLEMENT_PREPOSITIONS and before[1] in DETERMINERS
+
+
+def _named(subject, start, kind, tokens):
+    """The subject found for the word at `start`; a name for a person that follows an idea across a
+    preposition names someone else ("this article is written by idiots")."""
+    position, end, target = subject
+    if target == Kind.IDEA and kind == Kind.PERSON_INSULT and PREPOSITIONS.intersection(tokens[end:start]):
+        return None
+    return target
 
 
 def _part_end(position, commas, length):
@@ -502,11 +1074,50 @@ def _part_end(position, commas, length):
 COPULAS = frozenset({"are", "is", "re", "s", "sont", "est", "es", "etes", "c"})
 
 
-def _said_of(start, people, tokens):
+def _said_of(start, people, targets, tokens):
     """Whether the word at `start` says what the people named before it are: "immigrants are parasites", not
-    "vous aimez les animaux"."""
-    return any(position < start and COPULAS.intersection(tokens[position:start]) for position in people)
+    "vous aimez les animaux", nor "you guys rock, the new layout is sick" (a thing named in between)."""
+    return any(
+        position < start
+        and COPULAS.intersection(tokens[position:start])
+        and not any(position < other < start and target == Kind.IDEA for other, _end, target in targets)
+        for position in people
+    )
+
+
+# Words that deny what follows them: "you're not stupid", "t'es pas si con".
+NEGATIONS = frozenset({"not", "never", "isnt", "arent", "wasnt", "werent", "aint", "dont", "pas", "jamais"})
+# Words that may stand between the denial and the word: "not that stupid", "pas un con".
+DENIAL_FILLERS = frozenset(
+    {
+        "be",
+        "a",
+        "an",
+        "so",
+        "that",
+        "this",
+        "such",
+        "as",
+        "un",
+        "une",
+        "si",
+        "aussi",
+        "tellement",
+        "du",
+        "tout",
+    }
+)
+
+
+def _denied(start, tokens):
+    """Whether the word at `start` is denied: a negation before it, with at most two filler words between."""
+    for position in range(start - 1, max(start - 4, -1), -1):
+        if tokens[position] in NEGATIONS:
+            return True
+        if tokens[position] not in DENIAL_FILLERS:
+            return False
+    return False
 
 
 def _between(targets, start, end):
-    return any(start <= position < end for position, _kind in targets)
+    return any(start <= position < end for position, _end, _kind in targets)

@@ -183,8 +183,12 @@ def count_links(text: str) -> int:
     A Markdown link counts once whatever its text; bare domains ("example.com") are not counted, since the
     comment renderer does not turn them into links.
     """
-    rest, markdown_links = _MARKDOWN_LINK.subn(" ", text)
-    return markdown_links + len(_URL.findall(rest))
+    markdown_links = 0
+    if "](" in text:
+        text, markdown_links = _MARKDOWN_LINK.subn(" ", text)
+    if "://" not in text and "www." not in text.lower():
+        return markdown_links  # most comments: two substring searches instead of a regular expression
+    return markdown_links + len(_URL.findall(text))
 
 
 # Letters and digits only: underscores are Markdown emphasis (__word__), apostrophes split elisions (l'idiot).

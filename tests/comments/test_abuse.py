@@ -1,6 +1,9 @@
 """comments.abuse: abuse aimed at people held, criticism of ideas published, with the seeded lexicon. The
 whole corpus is measured by benchmarks/moderation.py; these pin each family on a few examples of its own."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from comments import abuse
@@ -88,3 +91,129 @@ def test_advertising_with_a_link_is_found_and_a_reader_s_own_link_is_not():
 
 def test_an_empty_lexicon_finds_nothing():
     assert abuse.find_abuse("You idiot.", abuse.Lexicon()) == []
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # Each part of a sentence has its own subject: after a conjunction as after a comma.
+        ("The article is fine but you are an idiot.", abuse.INSULT),
+        ("Tu as raison sur les chiffres mais t'es vraiment nul.", abuse.INSULT),
+        # What follows a preposition is no subject: "in my opinion" does not make an idea of the reader.
+        ("In my opinion you are an idiot.", abuse.INSULT),
+        ("Dans cet article vous êtes ridicule, madame.", abuse.INSULT),
+        # A name for a person after an idea and a preposition names people.
+        ("This article is written by idiots.", abuse.INSULT),
+        ("Cet article a été écrit par un abruti.", abuse.INSULT),
+        ("The comment section is full of idiots.", abuse.INSULT),
+        # A pronoun that is what a person did is no subject.
+        ("Whoever wrote this is a total clown.", abuse.INSULT),
+        ("Celui qui a écrit ça est un guignol.", abuse.INSULT),
+        # Letters spaced out after a one-letter word.
+        ("what a r e t a r d the writer is", abuse.INSULT),
+        # Threats, exclusion and shame with no bad word.
+        ("Nobody would miss you if you disappeared.", abuse.THREAT),
+        ("Personne ne te regretterait, tu sais.", abuse.THREAT),
+        ("Someone should break your legs.", abuse.THREAT),
+        ("Quelqu'un devrait te frapper.", abuse.THREAT),
+        ("We know your face, see you at the match.", abuse.THREAT),
+        ("Go back to the kitchen where you belong.", abuse.EXCLUSION),
+        ("Les gens comme toi n'ont rien à faire ici.", abuse.HATE),
+        ("Women have no business refereeing football.", abuse.HATE),
+        ("Your parents must be ashamed of you.", abuse.INSULT),
+        ("Vous êtes d'une bêtise rare.", abuse.INSULT),
+    ],
+)
+def test_the_held_out_set_s_general_rules_hold_abuse(text, category):
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The subject of the part of the sentence where the word is: after a conjunction, a comma, or named by
+        # a pronoun and a verb.
+        "You're wrong and the whole article is crap.",
+        "You can't be serious about this plan, it's garbage.",
+        "Vous êtes à côté de la plaque, c'est nul.",
+        "Tu dis n'importe quoi, c'est complètement con.",
+        "You know it's garbage, right?",
+        # An idea before the word, as French adjectives follow nouns, or right after it.
+        "T'as fait une erreur débile dans la recette.",
+        "Tu donnes un conseil complètement idiot.",
+        "C'est complètement crétin comme règle.",
+        "That's a dumbass way to store knives.",
+        "You made a stupid mistake in step 3.",
+        # A person's possessive before an idea: the idea is the subject.
+        "The author's advice is stupid.",
+        # Denied.
+        "You're not stupid for asking, the instructions are confusing.",
+        "T'es pas si con, c'est la recette qui est mal écrite.",
+        # The writer's own circle, and the writer named after the word.
+        "My husband is an idiot about spice, but he loved this.",
+        "Mon mari est un boulet en cuisine mais il a réussi ce plat.",
+        "What an idiot I was to skip the resting step.",
+        "Quel idiot je fais, j'avais oublié le sel.",
+        # Animals are no people; "pros and cons" is no insult.
+        "Our cat is a complete idiot about the laser pointer.",
+        "Les pros et les cons de chaque outil sont bien expliqués.",
+        # A thing named between people and a dehumanising word.
+        "You guys are killing it, the new layout is sick.",
+        # " - " ends a clause like a full stop.
+        "You asked - the recipe is garbage, sorry.",
+    ],
+)
+def test_the_held_out_set_s_general_rules_publish_criticism(text):
+    assert abuse.find_abuse(text, LEXICON) == []
+
+
+def test_a_comment_without_any_word_of_the_lexicon_is_read_in_one_pass():
+    text = "Thanks, the sourdough rose beautifully this time. " * 100
+    reading = abuse.read(text, LEXICON)
+    assert reading.findings == [] and reading.adverts == 0
+    # The same comment read again, from the words kept by the lexicon's index, says the same.
+    assert abuse.read(text, LEXICON) == reading
+    assert categories(text + " You are an idiot.") == {abuse.INSULT}
+
+
+def test_a_hostile_comment_is_read_until_enough_is_found():
+    text = "You idiot. " * 500
+    assert len(abuse.find_abuse(text, LEXICON)) == 1  # the same finding, once
+    mixed = "You idiot. I know where you live. Immigrants are parasites. " * 100
+    assert categories(mixed) == {abuse.INSULT, abuse.THREAT, abuse.DEHUMANISING}
+
+
+def policy_page_examples(prefix):
+    """The examples the public policy page gives after `prefix` ("Held:"), in English."""
+    page = (Path(__file__).resolve().parents[2] / "templates" / "comments" / "policy.html").read_text()
+    examples = re.search(rf"{prefix} (.*?)\" %}}", page).group(1)
+    return [example.strip("“” ") for example in examples.split(" · ")]
+
+
+@pytest.mark.parametrize("text", policy_page_examples("Held:"))
+def test_what_the_policy_page_says_is_held_is_held(text):
+    assert abuse.find_abuse(text, LEXICON)
+
+
+@pytest.mark.parametrize("text", policy_page_examples("Published at once:"))
+def test_what_the_policy_page_says_is_published_is_published(text):
+    assert abuse.find_abuse(text, LEXICON) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A judging name followed by an action, with no one named: the action is judged.
+        ("Assez idiot de recommander ce col en plein été.", set()),
+        ("Bit idiotic to publish prices from last year.", set()),
+        # ... but not a person after it, nor the reader before it.
+        ("Pauvre idiot de blogueur.", {abuse.INSULT}),
+        ("T'es idiot de croire ça.", {abuse.INSULT}),
+        # Threats and dehumanising metaphors without a bad word; nationalities are groups.
+        ("Keep it up and I will come find you.", {abuse.THREAT}),
+        ("Ces gens-là sont un fléau.", {abuse.DEHUMANISING}),
+        ("Romanians ruin every market they touch.", {abuse.HATE}),
+    ],
+)
+def test_the_second_round_s_general_rules(text, expected):
+    assert categories(text) == expected
