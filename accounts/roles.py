@@ -79,6 +79,15 @@ def role_of(user):
     return next((role for role, group_name in ROLES.items() if group_name in names), "")
 
 
+def may_manage(actor, user):
+    """Whether `actor` may change `user`'s account, password and role: a superuser anyone's, others only the
+    accounts of those who are neither superuser nor Owner. Owners hold every permission but one another's
+    accounts, so that none takes over a peer's or a superuser's account (or makes one)."""
+    if actor.is_superuser:
+        return True
+    return not user.is_superuser and not user.groups.filter(name=OWNER).exists()
+
+
 @transaction.atomic
 def assign_role(user, role):
     """Give `user` the role named `role` ("owner", "editor", "moderator"), replacing any other role and making
