@@ -34,6 +34,9 @@ class User(AbstractUser):
     )
     # The day of the last daily mail (in the site's time zone): one a day, however often the jobs run.
     held_digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # Since when held comments went unmailed to them, past COMMENTS_HELD_MAILS_PER_HOUR: an hour later, the
+    # comment jobs send them the list of what still waits (comments.notifications.held_digests).
+    held_mail_overflow_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
