@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -100,9 +100,9 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(pk__in=queue).order_by(*QUEUE_ORDER)
 
     def speaking_for_article(self):
-        """Comments written by someone who speaks for their article: its author or staff. The same rule as
+        """Comments written by someone who speaks for their article: staff. The same rule as
         `Article.speaks_for()`, as a filter."""
-        return self.filter(Q(user__is_staff=True) | Q(user=F("article__author")))
+        return self.filter(user__is_staff=True)
 
     def answering(self, question):
         """The published answers to `question` (a comment, or `OuterRef("pk")` in a subquery): comments by
