@@ -303,6 +303,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+# Failed attempts are kept until the cool-off ends; successful logins' addresses are not kept at all.
+AXES_DISABLE_ACCESS_LOG = True
 # Password-reset requests per hour: mails to one address, requests from one network address.
 PASSWORD_RESET_PER_ADDRESS = env_int("CAUSERIE_PASSWORD_RESET_PER_ADDRESS", 3)
 PASSWORD_RESET_PER_CLIENT = env_int("CAUSERIE_PASSWORD_RESET_PER_CLIENT", 10)

@@ -3,12 +3,15 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from accounts import roles
 from accounts.models import ResetRequest
 from tests.factories import PASSWORD, delivered, make_user
 
@@ -104,3 +107,21 @@ def test_the_reset_link_is_made_from_the_site_address_never_from_the_host_header
     links = re.findall(r"https?://\S+", message.body)
     assert links and all(link.startswith(settings.SITE_URL + "/accounts/reset/") for link in links)
     assert "6666" not in message.body and "localhost" not in message.body
+
+
+def test_an_owner_unlocks_a_login_in_the_admin(client):
+    make_user("alice")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(Client(), reverse("login"), "alice", "guess", REMOTE_ADDR="198.51.100.40")
+    assert log_in(Client(), reverse("login"), "alice", PASSWORD).status_code == 429
+    # The Owner's group got django-axes' permissions from the migration, with no role given since.
+    owner = make_user("the-owner", is_staff=True)
+    owner.groups.add(Group.objects.get(name=roles.OWNER))
+    client.force_login(owner)
+    attempts = list(AccessAttempt.objects.filter(username="alice").values_list("pk", flat=True))
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert "alice" in client.get(changelist).content.decode()
+    data = {"action": "delete_selected", "_selected_action": attempts, "post": "yes"}
+    assert client.post(changelist, data).status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert log_in(Client(), reverse("login"), "alice", PASSWORD).status_code == 302
