@@ -145,6 +145,18 @@ PAGES = [
     Page("tag change", admin_url("blog_tag_change", make_tag), EDITORS),
     Page("user list", admin_url("accounts_user_changelist"), OWNER),
     Page("user change", admin_url("accounts_user_change", make_user), OWNER),
+    Page(
+        "user add",
+        admin_url("accounts_user_add"),
+        OWNER,
+        method="post",
+        data={
+            "username": "newcomer",
+            "password1": "a-new-long-password-77",
+            "password2": "a-new-long-password-77",
+        },
+        status=302,
+    ),
     # Owners may look at these pages; saving them is a superuser's (who gets the form back, incomplete).
     Page("save a superuser's page", admin_url("accounts_user_change", a_superuser), SUPERUSER, method="post"),
     Page("save another owner's page", admin_url("accounts_user_change", an_owner), SUPERUSER, method="post"),
