@@ -78,7 +78,7 @@ class UserAdmin(BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Nobody raises their own privileges, and only a superuser grants the superuser's, permissions one by
-        # one (which could add up to an Owner's) or the Owner role (get_field_queryset).
+        # one (which could add up to an Owner's) or the Owner role (formfield_for_manytomany).
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         readonly = ["is_superuser", "user_permissions"]
