@@ -1,12 +1,18 @@
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from blog import page_cache
 
 # What readers see of a user: the name on bylines, comments and the author's page, the Author badge of staff.
 SHOWN_TO_READERS = {"username", "first_name", "last_name", "bio", "is_staff"}
+# Password-reset requests are counted over this window (settings PASSWORD_RESET_PER_*).
+RESET_WINDOW = timedelta(hours=1)
 
 
 class User(AbstractUser):
@@ -28,6 +34,9 @@ class User(AbstractUser):
     )
     # The day of the last daily mail (in the site's time zone): one a day, however often the jobs run.
     held_digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # Since when held comments went unmailed to them, past COMMENTS_HELD_MAILS_PER_HOUR: an hour later, the
+    # comment jobs send them the list of what still waits (comments.notifications.held_digests).
+    held_mail_overflow_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -53,3 +62,25 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.get_full_name() or self.username
+
+
+class ResetRequestQuerySet(models.QuerySet):
+    def recent(self, now=None):
+        return self.filter(requested_at__gte=(now or timezone.now()) - RESET_WINDOW)
+
+
+class ResetRequest(models.Model):
+    """A password-reset request, kept for an hour so that requests can be counted per mail address and per
+    network address (each as a keyed hash, never the address itself), exactly across every worker."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ResetRequestQuerySet.as_manager()
+
+    def __str__(self):
+        return self.key[:12]
+
+    @staticmethod
+    def key_for(kind, value):
+        return salted_hmac(f"accounts.reset-{kind}", value.strip().lower(), algorithm="sha256").hexdigest()

@@ -79,6 +79,41 @@ def role_of(user):
     return next((role for role, group_name in ROLES.items() if group_name in names), "")
 
 
+def writers():
+    """Those an article may be signed by: active staff who may write articles (an Editor's or Owner's role,
+    the permission given directly, or a superuser)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__codename="add_article", user_permissions__content_type__app_label="blog")
+            | Q(
+                groups__permissions__codename="add_article",
+                groups__permissions__content_type__app_label="blog",
+            )
+        )
+        .distinct()
+    )
+
+
+def may_sign_for_others(user):
+    """Whether `user` may sign an article with another writer's name: superusers and Owners. Editors sign
+    with their own."""
+    return user.is_superuser or user.groups.filter(name=OWNER).exists()
+
+
+def may_manage(actor, user):
+    """Whether `actor` may change `user`'s account, password and role: a superuser anyone's, others only the
+    accounts of those who are neither superuser nor Owner. Owners hold every permission but one another's
+    accounts, so that none takes over a peer's or a superuser's account (or makes one)."""
+    if actor.is_superuser:
+        return True
+    return not user.is_superuser and not user.groups.filter(name=OWNER).exists()
+
+
 @transaction.atomic
 def assign_role(user, role):
     """Give `user` the role named `role` ("owner", "editor", "moderator"), replacing any other role and making

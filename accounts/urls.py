@@ -1,16 +1,12 @@
-from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from comments import reader_views
 
-from .forms import PasswordResetForm
+from .views import PasswordResetView
 
 # No app_name, unlike the other apps: Django's auth views and the admin reverse these views by their bare
 # names ("login", "password_reset_confirm", ...), which a namespace would break.
-reset = auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm, extra_email_context={"site_name": settings.SITE_NAME}
-)
+reset = PasswordResetView.as_view()
 
 urlpatterns = [
     # The reset mail names the site, not its host name (Django's default without the sites framework).

@@ -12,6 +12,8 @@ from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from accounts import roles
+
 from . import admin_views, revisions
 from .admin_filters import ImageUseFilter
 from .models import Article, BodyImage, Tag
@@ -147,6 +149,21 @@ class ArticleAdmin(MarkdownxModelAdmin):
                 "saved_at": autosave.created_at.isoformat(),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Editors write under their own name (save_model); an Owner chooses among the writers.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if roles.may_sign_for_others(request.user) else [*readonly, "author"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["queryset"] = roles.writers().order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not roles.may_sign_for_others(request.user):
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
 
     def get_changeform_initial_data(self, request):
         # The admin would take any field's initial value from the query string, and a malformed date or id

@@ -457,9 +457,10 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_published()
 
     def speaks_for(self, user):
-        """Whether `user` speaks for this article: its author, or any staff member. Their comments wear the
-        Author badge, skip the moderation policy and answer readers' questions."""
-        return user is not None and user.is_authenticated and (user.is_staff or user.pk == self.author_id)
+        """Whether `user` speaks for this article: any staff member (its author is one, chosen among the
+        writers). Their comments wear the Author badge, skip the moderation policy and answer readers'
+        questions. An author who left the staff speaks as a reader: the privileges are the staff's."""
+        return user is not None and user.is_authenticated and user.is_staff
 
     def was_updated(self):
         """Whether the article changed on a later day than it was published (worth telling readers)."""

@@ -176,9 +176,9 @@ class CommentQuerySet(models.QuerySet):
         return _queue(self.order_by(), ranked=True).order_by("rank", "created_at", "pk")
 
     def speaking_for_article(self):
-        """Comments written by someone who speaks for their article: its author or staff. The same rule as
+        """Comments written by someone who speaks for their article: staff. The same rule as
         `Article.speaks_for()`, as a filter."""
-        return self.filter(Q(user__is_staff=True) | Q(user=F("article__author")))
+        return self.filter(user__is_staff=True)
 
     def answering(self, question):
         """The published answers to `question` (a comment, or `OuterRef("pk")` in a subquery): comments by

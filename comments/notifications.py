@@ -40,6 +40,8 @@ MAX_ATTEMPTS = 12
 LONGEST_WAIT = timedelta(hours=6)
 # The daily list of held comments shows this many, the oldest first; the admin's queue has the rest.
 DIGEST_LENGTH = 50
+# COMMENTS_HELD_MAILS_PER_HOUR counts over this window.
+HELD_MAIL_HOUR = timedelta(hours=1)
 
 
 def site_url(path):
@@ -171,6 +173,14 @@ def comment_posted(comment):
     deciders = _moderators_by_address(recipients) if kind == "held" else {}
     for email in sorted(recipients):
         moderator = deciders.get(email)
+        if kind == "held" and _held_mails_this_hour(email) >= settings.COMMENTS_HELD_MAILS_PER_HOUR:
+            # A flood of held comments makes a bounded number of mails: the rest wait for the list that the
+            # comment jobs send an hour later (held_digests); without an account, for the admin's queue.
+            if moderator is not None:
+                get_user_model().objects.filter(pk=moderator.pk, held_mail_overflow_since=None).update(
+                    held_mail_overflow_since=timezone.now()
+                )
+            continue
         if moderator is None:
             _queue(email, f"comments/email/{kind}_comment", context, comment)
         elif moderator.held_comment_mail == moderator.HeldCommentMail.EACH:
@@ -182,37 +192,55 @@ def comment_posted(comment):
 def held_digests(now=None):
     """Once a day (in the site's time zone, from COMMENTS_HELD_DIGEST_HOUR), each moderator who chose the
     daily mail gets one listing the held comments still waiting that they would have had a mail about, each
-    with its decision links (the oldest DIGEST_LENGTH; the admin has the rest); none when nothing waits.
-    Returns how many were written to the outbox."""
+    with its decision links (the oldest DIGEST_LENGTH; the admin has the rest); none when nothing waits. So
+    does, an hour after it began, each moderator whose held-comment mails reached COMMENTS_HELD_MAILS_PER_HOUR
+    (`comment_posted`). Returns how many were written to the outbox."""
     now = now or timezone.now()
-    if timezone.localtime(now).hour < settings.COMMENTS_HELD_DIGEST_HOUR:
-        return 0
-    today = timezone.localdate(now)
-    not_yet_today = Q(held_digest_sent_on__isnull=True) | Q(held_digest_sent_on__lt=today)
-    daily = moderators().filter(not_yet_today, held_comment_mail="daily").exclude(email="")
     written = 0
-    for moderator in daily:
-        waiting = _held_for(moderator)
-        shown = list(waiting[:DIGEST_LENGTH])
-        if not shown:
-            continue
-        with transaction.atomic():
+    if timezone.localtime(now).hour >= settings.COMMENTS_HELD_DIGEST_HOUR:
+        today = timezone.localdate(now)
+        not_yet_today = Q(held_digest_sent_on__isnull=True) | Q(held_digest_sent_on__lt=today)
+        daily = moderators().filter(not_yet_today, held_comment_mail="daily").exclude(email="")
+        for moderator in daily:
             # Whoever marks the day first writes the mail: two job runs at once do not send it twice.
             marked = get_user_model().objects.filter(not_yet_today, pk=moderator.pk)
-            if not marked.update(held_digest_sent_on=today):
-                continue
-            total = waiting.count() if len(shown) == DIGEST_LENGTH else len(shown)
-            context = {
-                "comments": [_digest_item(comment, moderator) for comment in shown],
-                "total": total,
-                "more": total - len(shown),
-                "queue_url": site_url(reverse("admin:comments_comment_changelist")),
-                "decision_days": settings.COMMENTS_EMAIL_DECISION_DAYS,
-                **_preferences_link(moderator),
-            }
-            if _queue(moderator.email, "comments/email/held_digest", context, None):
-                written += 1
+            written += _write_digest(moderator, marked, held_digest_sent_on=today)
+    overflowed = moderators().filter(held_mail_overflow_since__lte=now - HELD_MAIL_HOUR).exclude(email="")
+    for moderator in overflowed:
+        marked = get_user_model().objects.filter(pk=moderator.pk, held_mail_overflow_since__isnull=False)
+        written += _write_digest(moderator, marked, held_mail_overflow_since=None, overflow=True)
     return written
+
+
+def _write_digest(moderator, marked, overflow=False, **mark):
+    """The list of what waits for `moderator`, written if `marked` (their row, as it must still be) takes
+    `mark` first. 1 if written, else 0."""
+    waiting = _held_for(moderator)
+    shown = list(waiting[:DIGEST_LENGTH])
+    with transaction.atomic():
+        if not shown:
+            if overflow:  # all decided meanwhile: nothing to send, and the next flood starts a new hour
+                marked.update(**mark)
+            return 0
+        if not marked.update(**mark):
+            return 0
+        total = waiting.count() if len(shown) == DIGEST_LENGTH else len(shown)
+        context = {
+            "comments": [_digest_item(comment, moderator) for comment in shown],
+            "total": total,
+            "more": total - len(shown),
+            "queue_url": site_url(reverse("admin:comments_comment_changelist")),
+            "decision_days": settings.COMMENTS_EMAIL_DECISION_DAYS,
+            "overflow": overflow,
+            "mails_per_hour": settings.COMMENTS_HELD_MAILS_PER_HOUR,
+            **_preferences_link(moderator),
+        }
+        return 1 if _queue(moderator.email, "comments/email/held_digest", context, None) else 0
+
+
+def _held_mails_this_hour(email):
+    since = timezone.now() - HELD_MAIL_HOUR
+    return OutgoingMail.objects.filter(to__iexact=email, kind="held_comment", created_at__gte=since).count()
 
 
 def _digest_item(comment, moderator):

@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from . import notifications, reader_data, services, threads, views
+from config.client_address import client_ip
+
+from . import notifications, reader_data, services, threads
 from .forms import EditForm, EraseForm, ReaderLinkForm
 from .models import READER_LINK_HOURS, Comment, ReaderLink, address_key
 
@@ -159,7 +161,7 @@ def ask_for_link(request):
     form = ReaderLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        client = address_key(views.client_ip(request) or "")
+        client = address_key(client_ip(request) or "")
         recent = ReaderLink.objects.recent()
         if recent.filter(client=client).count() >= LINKS_PER_CLIENT:
             context = {"form": form, "too_many": True}

@@ -1,5 +1,4 @@
 import contextlib
-import ipaddress
 import logging
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from blog.models import Article
 from blog.views import article_page
+from config.client_address import client_ip
 
 from . import metrics, moderation, notifications, reader_views, services, threads
 from .forms import CommentForm, RejectForm, ReportForm, StopMailForm
@@ -22,19 +22,6 @@ logger = logging.getLogger(__name__)
 
 # Tags the message that says a comment was saved: comments.js then forgets the draft it kept of its text.
 SAVED = "comment-saved"
-
-
-def client_ip(request):
-    """The reader's network address: behind our proxy, the last X-Forwarded-For entry (the one it added)."""
-    candidates = [request.META.get("REMOTE_ADDR", "")]
-    if settings.BEHIND_PROXY:
-        candidates.insert(0, request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 @require_POST

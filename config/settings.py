@@ -1,6 +1,7 @@
 """Causerie's one settings module, configured by environment variables (see .env.example)."""
 
 import os
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -238,7 +239,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Production hardening. The headers are always sent and the cookies are HTTPS-only whenever debug is off; the
 # HTTPS redirect and HSTS stay off until set: the proxy often redirects already, and browsers keep HSTS for as
 # long as it said, even after a mistake.
-# Behind a proxy, the reader's address is the last one the proxy added to X-Forwarded-For.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
@@ -355,3 +355,37 @@ COMMENTS_ADDRESS_RETENTION_DAYS = env_int("CAUSERIE_COMMENTS_ADDRESS_RETENTION_D
 # Accounts
 # Only staff have accounts (readers comment without one), so logging in on the site leads to the admin.
 LOGIN_REDIRECT_URL = "admin:index"
+
+# Hardening (issue 13): trusted client addresses, login and password-reset throttling, the secret key, and
+# held-comment mail that a flood cannot multiply. README, "Security".
+# Django's own warning (security.W009) made fatal: a short or repetitive key makes every signed link, session
+# and password-reset token guessable.
+WEAK_KEY = len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+if not DEBUG and WEAK_KEY:
+    raise SystemExit(
+        "Causerie cannot start: DJANGO_SECRET_KEY is too weak (it needs at least 50 characters, 5 of them "
+        'different): python -c "import secrets; print(secrets.token_urlsafe(50))" makes one.'
+    )
+# How many reverse proxies of ours stand in front of the site (config/client_address.py): 1 behind nginx,
+# 2 behind a CDN and nginx. 0 (the default) ignores X-Forwarded-For, which any client can write.
+TRUSTED_PROXIES = env_int("CAUSERIE_TRUSTED_PROXIES", 0)
+# Login throttling on every login form (the site's and the admin's): django-axes counts failures in the
+# database (shared by every worker), by username and by address; either reaching the limit locks it out until
+# the cool-off ends or the owner unlocks it (the admin's "Access attempts", or manage.py axes_reset_username).
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("CAUSERIE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CAUSERIE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+# Failed attempts are kept until the cool-off ends; successful logins' addresses are not kept at all.
+AXES_DISABLE_ACCESS_LOG = True
+# Password-reset requests per hour: mails to one address, requests from one network address.
+PASSWORD_RESET_PER_ADDRESS = env_int("CAUSERIE_PASSWORD_RESET_PER_ADDRESS", 3)
+PASSWORD_RESET_PER_CLIENT = env_int("CAUSERIE_PASSWORD_RESET_PER_CLIENT", 10)
+# A recipient gets this many held-comment mails an hour, one per comment; the rest wait for their daily list.
+COMMENTS_HELD_MAILS_PER_HOUR = env_int("CAUSERIE_COMMENTS_HELD_MAILS_PER_HOUR", 10)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+KEY = "k7Qe2-LwXb9Rt4ZsVm1NcYh8GdPa3UoJf6Ei0KxTq5Bn_Wl2Rz"  # 50 characters, as Django asks
 
 
 def start(**env):
@@ -28,9 +30,19 @@ def start(**env):
     ("env", "missing"),
     [
         ({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "blog.example.com"}, "DJANGO_SECRET_KEY"),
-        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS"),
-        ({"DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": KEY}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_SECRET_KEY": KEY}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_DEBUG": "1", "CAUSERIE_LANGUAGE": "de"}, "CAUSERIE_LANGUAGE"),
+        # A key Django's check calls weak (security.W009) stops production: every signed link hangs on it.
+        ({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "h", "DJANGO_SECRET_KEY": "s"}, "DJANGO_SECRET_KEY"),
+        (
+            {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "h", "DJANGO_SECRET_KEY": KEY[:49]},
+            "DJANGO_SECRET_KEY",
+        ),
+        (
+            {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "h", "DJANGO_SECRET_KEY": "abcd" * 20},
+            "DJANGO_SECRET_KEY",
+        ),
         ({"DJANGO_DEBUG": "1", "CAUSERIE_ARTICLES_PER_PAGE": "ten"}, "CAUSERIE_ARTICLES_PER_PAGE"),
     ],
 )
@@ -45,7 +57,7 @@ def test_start_fails_with_a_one_line_explanation(env, missing):
 def test_production_starts_with_its_secret_and_hosts(tmp_path):
     result = start(
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_SECRET_KEY=KEY,
         DJANGO_ALLOWED_HOSTS="blog.example.com",
         CAUSERIE_DATA_DIR=str(tmp_path),
     )
@@ -62,7 +74,7 @@ def production_settings(tmp_path, *names, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     environment.update(
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_SECRET_KEY=KEY,
         DJANGO_ALLOWED_HOSTS="blog.example.com",
         CAUSERIE_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -89,3 +101,40 @@ def test_production_cookies_are_https_only_while_redirect_and_hsts_wait_to_be_as
     assert production_settings(tmp_path, *names) == [True, True, False, 0]
     asked = production_settings(tmp_path, *names, DJANGO_SSL_REDIRECT="1", DJANGO_HSTS_SECONDS="3600")
     assert asked == [True, True, True, 3600]
+
+
+def environment_of_env_example(tmp_path):
+    """The variables .env.example sets, as bash reads it (`set -a; . ./.env.example`), with a real key."""
+    script = "set -a; . ./.env.example; set +a; env -0"
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    environment = dict(line.split("=", 1) for line in result.stdout.split("\0") if "=" in line)
+    assert environment["DEFAULT_FROM_EMAIL"] == "Causerie <noreply@blog.example.com>"
+    return {**environment, "DJANGO_SECRET_KEY": KEY, "CAUSERIE_DATA_DIR": str(tmp_path)}
+
+
+def test_env_example_is_read_by_bash_and_its_production_values_pass_the_deploy_check(tmp_path):
+    environment = {**os.environ, **environment_of_env_example(tmp_path)}
+    environment = {k: v for k, v in environment.items() if not k.startswith("DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # The only two warnings are the ones the README's "Security" section explains: HTTPS redirect and HSTS
+    # are left to the proxy and to the owner's decision.
+    warnings = sorted(re.findall(r"\(security\.(W\d+)\)", result.stderr + result.stdout))
+    assert warnings == ["W004", "W008"], result.stderr
+    readme = (ROOT / "README.md").read_text()
+    assert "security.W004" in readme and "security.W008" in readme
+
+
+def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(tmp_path):
+    assert production_settings(tmp_path, "TRUSTED_PROXIES") == [0]
+    assert production_settings(tmp_path, "TRUSTED_PROXIES", CAUSERIE_TRUSTED_PROXIES="2") == [2]

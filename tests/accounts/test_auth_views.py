@@ -230,7 +230,8 @@ def test_resetting_a_password_end_to_end(client, mailoutbox):
     assert "Your new password is set" in site_page(client.get(response["Location"]))
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
-    assert client.login(username="alice", password=NEW_PASSWORD)
+    client.post(LOGOUT)
+    assert client.post(LOGIN, {"username": "alice", "password": NEW_PASSWORD}).status_code == 302
 
 
 def test_a_reset_link_works_once(client, mailoutbox):

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,15 +20,17 @@ from blog import revisions
 from blog.models import Article, BodyImage
 from comments.models import Ban, Comment, HoldWord, Report
 from comments.moderation import RejectionReason
-from tests.factories import make_article, make_comment, make_image_file, make_tag, make_user
+from tests.factories import PASSWORD, make_article, make_comment, make_image_file, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "staff", "moderator", "editor", "owner"]  # "staff": a staff member without a role
-EVERY_STAFF_MEMBER = frozenset({"staff", "moderator", "editor", "owner"})
-MODERATORS = frozenset({"moderator", "editor", "owner"})
-EDITORS = frozenset({"editor", "owner"})
-OWNER = frozenset({"owner"})
+# "staff": a staff member without a role; "superuser": staff with every permission, the one above the Owner.
+ROLES = ["anonymous", "staff", "moderator", "editor", "owner", "superuser"]
+EVERY_STAFF_MEMBER = frozenset({"staff", "moderator", "editor", "owner", "superuser"})
+MODERATORS = frozenset({"moderator", "editor", "owner", "superuser"})
+EDITORS = frozenset({"editor", "owner", "superuser"})
+OWNER = frozenset({"owner", "superuser"})
+SUPERUSER = frozenset({"superuser"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Action:
     done: Callable[[object], bool]
     allowed: frozenset
     data: dict = field(default_factory=dict)  # more fields, such as a confirmation page's answer
+    offered_to: frozenset = frozenset()  # roles shown the action that it then leaves undone on this object
 
 
 def admin_url(name, make=None):
@@ -129,6 +134,23 @@ def user_with_a_role():
     user = make_user()
     roles.assign_role(user, "moderator")
     return user
+
+
+def an_owner():
+    user = make_user()
+    roles.assign_role(user, "owner")
+    return user
+
+
+def a_superuser():
+    return make_user(is_staff=True, is_superuser=True)
+
+
+def password_change(make):
+    return lambda: reverse("admin:auth_user_password_change", args=[make().pk])
+
+
+NEW_PASSWORD = {"password1": "a-new-long-password-77", "password2": "a-new-long-password-77"}
 
 
 PAGES = [
@@ -208,6 +230,45 @@ PAGES = [
     Page("tag change", admin_url("blog_tag_change", make_tag), EDITORS),
     Page("user list", admin_url("accounts_user_changelist"), OWNER),
     Page("user change", admin_url("accounts_user_change", make_user), OWNER),
+    Page(
+        "user add",
+        admin_url("accounts_user_add"),
+        OWNER,
+        method="post",
+        data={
+            "username": "newcomer",
+            "password1": "a-new-long-password-77",
+            "password2": "a-new-long-password-77",
+        },
+        status=302,
+    ),
+    # Owners may look at these pages; saving them is a superuser's (who gets the form back, incomplete).
+    Page("save a superuser's page", admin_url("accounts_user_change", a_superuser), SUPERUSER, method="post"),
+    Page("save another owner's page", admin_url("accounts_user_change", an_owner), SUPERUSER, method="post"),
+    Page(
+        "set a user's password",
+        password_change(make_user),
+        OWNER,
+        method="post",
+        data=NEW_PASSWORD,
+        status=302,
+    ),
+    Page(
+        "set a superuser's password",
+        password_change(a_superuser),
+        SUPERUSER,
+        method="post",
+        data=NEW_PASSWORD,
+        status=302,
+    ),
+    Page(
+        "set an owner's password",
+        password_change(an_owner),
+        SUPERUSER,
+        method="post",
+        data=NEW_PASSWORD,
+        status=302,
+    ),
     Page("group list", admin_url("auth_group_changelist"), OWNER),
     Page("comment list", admin_url("comments_comment_changelist"), MODERATORS),
     Page("comment page", admin_url("comments_comment_change", held_comment), MODERATORS),
@@ -365,10 +426,19 @@ ACTIONS = [
         OWNER,
         data={"post": "yes"},
     ),
-    Action("give_owner_role", "accounts_user_changelist", make_user, has_role_group("Owner"), OWNER),
+    Action("give_owner_role", "accounts_user_changelist", make_user, has_role_group("Owner"), SUPERUSER),
     Action("give_editor_role", "accounts_user_changelist", make_user, has_role_group("Editor"), OWNER),
     Action("give_moderator_role", "accounts_user_changelist", make_user, has_role_group("Moderator"), OWNER),
     Action("remove_roles", "accounts_user_changelist", user_with_a_role, has_no_role, OWNER),
+    Action("remove_roles", "accounts_user_changelist", an_owner, has_no_role, SUPERUSER, offered_to=OWNER),
+    Action(
+        "give_editor_role",
+        "accounts_user_changelist",
+        an_owner,
+        has_role_group("Editor"),
+        SUPERUSER,
+        offered_to=OWNER,
+    ),
 ]
 
 
@@ -385,7 +455,7 @@ def cells(rows):
 def client_as(client):
     def log_in(role):
         if role != "anonymous":
-            member = make_user(f"{role}-member", is_staff=True)
+            member = make_user(f"{role}-member", is_staff=True, is_superuser=role == "superuser")
             if role in roles.ROLES:
                 roles.assign_role(member, role)
             client.force_login(member)
@@ -427,4 +497,76 @@ def test_action(client_as, action, role):
         assert_sent_to_the_admin_login(response)
     elif role in action.allowed:
         assert response.status_code == 302
-    assert offered == action.done(target) == (role in action.allowed)
+    assert offered == (role in action.allowed | action.offered_to)
+    assert action.done(target) == (role in action.allowed)
+
+
+# Raising one's own privileges, through the user change form: nobody can.
+
+
+def own_page_with_every_privilege(user):
+    """What a user posts on their own change page to make themselves superuser, Owner and holder of every
+    permission: every field of Django's form, the privileges all set."""
+    return {
+        "username": user.username,
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "groups": [roles.role_group(roles.OWNER).pk],
+        "user_permissions": list(Permission.objects.values_list("pk", flat=True)),
+        "bio": "",
+        "held_comment_mail": "each",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "10:00:00",
+    }
+
+
+@pytest.mark.parametrize("role", ["staff", "moderator", "editor", "owner"])
+def test_nobody_raises_their_own_privileges_on_their_own_page(client_as, role):
+    client = client_as(role)
+    user = get_user_model().objects.get(username=f"{role}-member")
+    groups_before = set(user.groups.values_list("name", flat=True))
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]), own_page_with_every_privilege(user)
+    )
+    assert response.status_code in {302, 200, 403}
+    user.refresh_from_db()
+    assert not user.is_superuser
+    assert set(user.groups.values_list("name", flat=True)) == groups_before
+    assert not user.user_permissions.exists()
+
+
+def test_an_owner_cannot_make_another_user_superuser_or_owner_from_the_change_form(client_as):
+    client = client_as("owner")
+    other = make_user("someone", is_staff=True)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[other.pk]), own_page_with_every_privilege(other)
+    )
+    other.refresh_from_db()
+    assert not other.is_superuser
+    assert not other.groups.filter(name=roles.OWNER).exists()
+    assert not other.user_permissions.exists()
+    assert response.status_code in {200, 302}
+
+
+def test_a_superuser_makes_an_owner_and_a_superuser(client_as):
+    client = client_as("superuser")
+    other = make_user("someone", is_staff=True)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[other.pk]), own_page_with_every_privilege(other)
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.is_superuser and other.groups.filter(name=roles.OWNER).exists()
+
+
+def test_an_owner_cannot_take_over_a_superuser_by_setting_their_password(client_as):
+    root = make_user("root", is_staff=True, is_superuser=True)
+    client = client_as("owner")
+    url = reverse("admin:auth_user_password_change", args=[root.pk])
+    assert client.post(url, NEW_PASSWORD).status_code == 403
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD)

@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accounts import roles
 from blog.models import Article, BodyImage, Tag
 from comments import tasks
 from comments.models import AbuseTerm, Ban, HoldWord, MailOptOut, OutgoingMail, address_key
-from tests.factories import make_article, make_comment, make_image_file, make_tag, with_renditions
+from tests.factories import make_article, make_comment, make_image_file, make_tag, make_user, with_renditions
+from tests.html import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +26,21 @@ READ_ONLY_IN_ADMIN = {
     "comments.unansweredquestion",
     "comments.mailoptout",
     "blog.bodyimage",  # uploaded from the article editor, which re-encodes them
+    # django-axes' records of logins: the owner looks at them and deletes an attempt to unlock a login.
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
 }
 
 NOT_DELETED_IN_ADMIN = {"comments.unansweredquestion", "django_tasks_database.dbtaskresult"}
+
+
+LOGIN = {
+    "username": "root",
+    "ip_address": "198.51.100.1",
+    "user_agent": "Firefox",
+    "path_info": "/admin/login/",
+}
 
 
 def registered_models():
@@ -51,6 +66,9 @@ def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(o
         "comments.outgoingmail": lambda: OutgoingMail.objects.create(
             to="x@example.com", subject="s", body="b"
         ),
+        "axes.accessattempt": lambda: AccessAttempt.objects.create(failures_since_start=5, **LOGIN),
+        "axes.accesslog": lambda: AccessLog.objects.create(**LOGIN),
+        "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(**LOGIN),
         "django_tasks_database.dbtaskresult": lambda: DBTaskResult.objects.get(
             pk=tasks.send_mail.enqueue(0).id
         ),
@@ -172,3 +190,66 @@ def test_body_too_dense_to_render_is_explained_on_the_form_and_kept(owner_client
     assert "Split it into two articles" in content
     assert "kept words" in content
     assert not Article.objects.exists()
+
+
+# Authorship: an article is signed by a writer; an Editor signs with their own name.
+
+
+def staff_with_role(username, role):
+    user = make_user(username, is_staff=True)
+    roles.assign_role(user, role)
+    return user
+
+
+def test_the_author_field_offers_only_those_who_write(owner_client, owner):
+    editor = staff_with_role("editor", "editor")
+    staff_with_role("moderator", "moderator")
+    make_user("reader")
+    make_user("plain-staff", is_staff=True)
+    make_user("gone", is_staff=True, is_active=False).groups.add(roles.role_group(roles.EDITOR))
+    page = Document(owner_client.get(reverse("admin:blog_article_add")).content.decode())
+    offered = {
+        option.text for option in page.find("select", name="author").find_all("option") if option["value"]
+    }
+    assert offered == {owner.username, editor.username}
+
+
+def test_an_owner_signs_an_article_with_another_writers_name_but_not_a_readers(client):
+    owner = staff_with_role("the-owner", "owner")
+    editor = staff_with_role("editor", "editor")
+    client.force_login(owner)
+    assert add_article(client, editor).status_code == 302
+    assert Article.objects.get(slug="from-the-admin").author == editor
+    response = add_article(client, make_user("reader"), slug="by-a-reader")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Article.objects.filter(slug="by-a-reader").exists()
+
+
+def test_an_editor_signs_with_their_own_name_whatever_the_form_says(client):
+    owner = staff_with_role("the-owner", "owner")
+    editor = staff_with_role("editor", "editor")
+    client.force_login(editor)
+    page = Document(client.get(reverse("admin:blog_article_add")).content.decode())
+    assert page.find_all("select", name="author") == []
+    assert add_article(client, owner).status_code == 302
+    article = Article.objects.get(slug="from-the-admin")
+    assert article.author == editor
+    # Editing an owner's article keeps the owner's name.
+    article.author = owner
+    article.save()
+    response = client.post(
+        reverse("admin:blog_article_change", args=[article.pk]),
+        {
+            "title": "Edited",
+            "slug": article.slug,
+            "author": editor.pk,
+            "language": "en",
+            "summary": "S",
+            "body": "B",
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.author) == ("Edited", owner)

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from blog import demo
@@ -21,6 +21,8 @@ from tests.factories import with_renditions
 pytestmark = pytest.mark.django_db
 
 THREAD = "how-comment-moderation-works"
+# Logging in goes through django-axes, which counts attempts per request.
+LOGIN_REQUEST = RequestFactory().post("/accounts/login/")
 
 
 def load_demo(**options):
@@ -86,7 +88,7 @@ def thread(slug=THREAD):
 
 
 def test_load_demo_creates_an_owner_who_can_log_in_to_the_admin(first_run):
-    owner = authenticate(username="owner", password="causerie-demo")
+    owner = authenticate(LOGIN_REQUEST, username="owner", password="causerie-demo")
     assert owner is not None
     assert owner.is_staff
     assert owner.is_superuser
@@ -166,7 +168,7 @@ def test_running_load_demo_again_keeps_the_owners_edits():
 
     load_demo()
 
-    assert authenticate(username="owner", password="the-owners-own-password") == owner
+    assert authenticate(LOGIN_REQUEST, username="owner", password="the-owners-own-password") == owner
     assert Article.objects.get(slug=first).title == "Edited by the owner"
 
 

@@ -154,7 +154,7 @@ def test_no_held_comment_gives_no_decision_time():
 
 @pytest.fixture
 def author(db):
-    return make_user("author")
+    return make_user("author", is_staff=True)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """One rule, one place: each business word of the comments is defined once, and every place using it agrees.
 
-- "speaks for the article" (`Article.speaks_for`, `CommentQuerySet.speaking_for_article`): the article's
-  author or staff. Their comments skip the policy, wear the Author badge and answer questions.
+- "speaks for the article" (`Article.speaks_for`, `CommentQuerySet.speaking_for_article`): staff (the
+  article's author among them; an author who left the staff speaks as a reader). Their comments skip the
+  policy, wear the Author badge and answer questions.
 - "an answer to a question" (`CommentQuerySet.answering`, `Comment.questions_answered`): a published comment
   by someone who speaks for the article, replying to the question or sitting right under it in the thread.
   The unanswered list, the metrics and the mail to the asker all follow it.
@@ -50,13 +51,21 @@ def authorship(article, user):
 
 @pytest.mark.parametrize(
     ("who", "speaks"),
-    [("author", True), ("staff", True), ("signed-in reader", False), ("anonymous reader", False)],
+    [
+        ("author", True),
+        ("staff", True),
+        ("author who left the staff", False),
+        ("signed-in reader", False),
+        ("anonymous reader", False),
+    ],
 )
 def test_every_place_agrees_on_who_speaks_for_the_article(who, speaks):
-    author = make_user("author")
-    article = make_article(author=author)
+    author = make_user("author", is_staff=True)
+    former = make_user("former", is_staff=False)
+    article = make_article(author=former if who == "author who left the staff" else author)
     user = {
         "author": author,
+        "author who left the staff": former,
         "staff": make_user("staff", is_staff=True),
         "signed-in reader": make_user("reader"),
         "anonymous reader": AnonymousUser(),

@@ -286,7 +286,7 @@ def test_the_network_address_and_browser_are_kept_for_moderation(client, article
 
 
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(client, article, settings):
-    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = 1
     client.post(
         reverse("comments:post", args=[article.slug]),
         form_data(article),
