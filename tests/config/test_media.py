@@ -48,8 +48,9 @@ def test_an_editor_upload_is_stored_and_served_from_its_address(media_storage, m
     assert response.status_code == 200
     url = re.fullmatch(r"!\[\]\((.+)\)", response.json()["image_code"])[1]
     assert url.startswith("/media/uploads/")  # an address that never expires, for the article's Markdown
-    [name] = stored_names(media_storage, media_root)
-    assert url.endswith(name)
+    # The upload, and the smaller copy readers get in its place (blog.models.BodyImage).
+    names = stored_names(media_storage, media_root)
+    assert len(names) == 2 and url.removeprefix("/media/") in names
     with Image.open(io.BytesIO(fetch(Client(), url))) as image:
         assert image.format == "PNG" and image.size == (2400, 800)  # re-encoded, scaled down
 
@@ -59,7 +60,7 @@ def test_a_refused_upload_stores_nothing(media_storage, media_root, owner_client
     bad = owner_client.post(UPLOAD, {"image": io.BytesIO(b"GIF89a and then nothing")})
     assert response.status_code == 200 and bad.status_code == 400
     assert bad.json()["image"] == ["This image is damaged or incomplete. Try exporting it again."]
-    assert len(stored_names(media_storage, media_root)) == 1
+    assert len(stored_names(media_storage, media_root)) == 2  # the good upload and its smaller copy only
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
