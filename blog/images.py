@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -140,6 +141,14 @@ def make_renditions(file, widths=(480, 960, 1600)):
         scaled.save(buffer, "WEBP", **_ENCODER_OPTIONS["WEBP"])
         renditions.append((size[0], ContentFile(buffer.getvalue(), name=unguessable_name("webp"))))
     return renditions
+
+
+def store_picture(file):
+    """Re-encode ``file``'s image (``process_image``) and store it with the pictures dropped into the editor,
+    under uploads/<year>/<month>/. Returns its name in storage. ``file`` must have passed ``validate_image``.
+    """
+    processed = process_image(file)
+    return default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + processed.name, processed)
 
 
 def unguessable_name(extension):

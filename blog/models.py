@@ -217,6 +217,9 @@ class Article(models.Model):
         help_text=_("Every new comment waits for a moderator, whatever it says (for a heated topic)."),
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    # Where an imported article came from ("wordpress:123", the post's id there): importing the same export
+    # again finds it instead of making a second copy.
+    import_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -334,3 +337,21 @@ class Article(models.Model):
             with translation.override(self.language):
                 self._rendering = (source, markup.render_article_or_none(self.body))
         return self._rendering[1]
+
+
+class OldAddress(models.Model):
+    """An address an article had on the blog it was imported from (WordPress's /2024/05/its-slug/, or
+    /?p=123): readers and search engines that follow an old link are sent on to the article
+    (blog.middleware.OldAddressMiddleware)."""
+
+    path = models.CharField(_("old address"), max_length=500, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="old_addresses", verbose_name=_("article")
+    )
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return self.path

@@ -169,6 +169,5 @@ def editor_upload(request):
         images.validate_image(upload)
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    processed = images.process_image(upload)
-    name = default_storage.save(timezone.now().strftime("uploads/%Y/%m/") + processed.name, processed)
+    name = images.store_picture(upload)
     return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
