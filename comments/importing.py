@@ -141,6 +141,12 @@ def from_wordpress(post, users, skipped):
     """The comments of WordPress's `post` to import (see the module's docstring for which, and their
     statuses); those left out are counted in `skipped` by reason."""
     by_id = {c.id: c for c in post.comments}
+    # Those imported before are not converted again: running an import twice costs little the second time.
+    before = set(
+        Comment.objects.filter(import_key__in=[f"wordpress:{c.id}" for c in post.comments]).values_list(
+            "import_key", flat=True
+        )
+    )
     kept = {}
     for c in post.comments:
         status, reasons, rejection = _wordpress_status(c)
@@ -152,6 +158,8 @@ def from_wordpress(post, users, skipped):
             kept[c.id] = (c, status, reasons, rejection)
     incoming = []
     for c, status, reasons, rejection in kept.values():
+        if f"wordpress:{c.id}" in before:
+            continue
         parent = by_id.get(c.parent)
         while parent is not None and parent.id not in kept:  # the nearest ancestor imported
             parent = by_id.get(parent.parent) if parent.parent != parent.id else None
