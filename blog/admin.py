@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Article, Tag
+from .models import Article, OldAddress, Tag
 
 
 @admin.register(Tag)
@@ -73,3 +73,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
             ngettext("%d article moved back to draft.", "%d articles moved back to draft.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(OldAddress)
+class OldAddressAdmin(admin.ModelAdmin):
+    """The addresses imported articles had on their old blog, each redirecting to its article."""
+
+    list_display = ["path", "article"]
+    list_select_related = ["article"]
+    search_fields = ["path", "article__title"]
+    autocomplete_fields = ["article"]

@@ -23,6 +23,7 @@ Comments are the comments app's (``comments/importing.py``): the blog knows noth
 import html
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -465,6 +466,17 @@ class Images:
                 self.stored[path] = images.store_picture(File(file, name=path.name))
         return default_storage.url(self.stored[path])
 
+    @contextmanager
+    def kept_if_committed(self):
+        """Around a post's transaction: if it fails, the pictures stored for it are deleted again."""
+        before = set(self.stored)
+        try:
+            yield
+        except BaseException:
+            for path in set(self.stored) - before:
+                default_storage.delete(self.stored.pop(path))
+            raise
+
     def attachment(self, attachment_id):
         attachment = self.export.attachments.get(attachment_id)
         if attachment is None:
@@ -519,7 +531,8 @@ def shortcode_replacer(export, post, notes):
 
 def import_post(post, export, *, users, pictures, notes):
     """The article for WordPress's `post`, made unless an earlier import made it. Returns (article, made).
-    Raises Skip for a post that is not imported. Must run inside a transaction, with its comments."""
+    Raises Skip for a post that is not imported. Must run inside a transaction, with its comments (within
+    `pictures.kept_if_committed()`)."""
     key = f"wordpress:{post.id}"
     existing = Article.objects.filter(import_key=key).first()
     if existing is not None:

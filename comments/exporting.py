@@ -13,7 +13,9 @@ from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 
 from blog import markup, wordpress
@@ -80,7 +82,9 @@ def write_export(out):
     _add(channel, "wp:base_site_url", site)
     _add(channel, "wp:base_blog_url", site)
     articles = list(Article.objects.with_relations().order_by("pk"))
-    for author in {article.author_id: article.author for article in articles}.values():
+    # The articles' authors, and the accounts that wrote comments (an editor's answers).
+    writers = get_user_model().objects.filter(Q(articles__isnull=False) | Q(comments__isnull=False))
+    for author in writers.distinct().order_by("pk"):
         element = _add(channel, "wp:author")
         _add(element, "wp:author_id", author.pk)
         _add(element, "wp:author_login", author.username)

@@ -255,6 +255,20 @@ def test_an_image_that_is_not_one_is_refused_by_the_image_validation(export):
     assert "This file is not an image." in summary
 
 
+def test_a_post_that_cannot_be_imported_leaves_nothing_behind(export, media_root):
+    too_long = "<p>" + "words " * 20_000 + "</p>"
+    export.write_text(export.read_text().replace("<h2>Planting</h2>", too_long))
+
+    summary = run("import_wordpress", str(export))
+
+    assert not Article.objects.filter(slug="tomatoes-and-friends").exists()
+    assert not Comment.objects.filter(article__slug="tomatoes-and-friends").exists()
+    assert not list((media_root / "uploads").rglob("*.png"))
+    assert "Skipped 1 posts: body: Ensure this value has at most 100000 characters" in summary
+    assert "Skipped 6 comments: their post was skipped" in summary
+    assert Article.objects.filter(slug="cafe-au-jardin").exists()  # the others are imported
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             self._progress(number, total)
             skipped = Counter()
             try:
-                with transaction.atomic():
+                with pictures.kept_if_committed(), transaction.atomic():
                     article, made = wordpress.import_post(
                         post, data, users=users, pictures=pictures, notes=summary.notes
                     )
