@@ -341,7 +341,10 @@ def html_to_markdown(text, *, shortcodes=None, picture=None):
                 for attribute in ("srcset", "sizes", "width", "height", "class"):
                     image.attrs.pop(attribute, None)
     source = str(soup)
-    converted = _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
+    try:
+        converted = _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
+    except RecursionError:  # markdownify recurses into nested tags: hostile nesting keeps only the text
+        converted = "\n\n".join(" ".join(line.split()) for line in soup.get_text("\n").split("\n\n"))
     return re.sub(r"\n{3,}", "\n\n", converted).strip(), source
 
 

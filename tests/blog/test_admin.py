@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from blog.models import Article, Tag
+from blog.models import Article, OldAddress, Tag
 from comments import tasks
 from comments.models import AbuseTerm, Ban, HoldWord, MailOptOut, OutgoingMail, address_key
 from tests.factories import make_article, make_comment, make_image_file, make_tag, with_renditions
@@ -38,6 +38,7 @@ def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(o
     instances = {
         "blog.article": lambda: article,
         "blog.tag": lambda: article.tags.get(),
+        "blog.oldaddress": lambda: OldAddress.objects.create(path="/2024/05/old/", article=article),
         "accounts.user": lambda: owner,
         "auth.group": lambda: Group.objects.create(name="Editors"),
         "comments.comment": lambda: comment,

@@ -269,6 +269,17 @@ def test_a_post_that_cannot_be_imported_leaves_nothing_behind(export, media_root
     assert Article.objects.filter(slug="cafe-au-jardin").exists()  # the others are imported
 
 
+def test_html_nested_too_deeply_to_convert_keeps_its_text(export):
+    nested = "<div>" * 5000 + "deep words" + "</div>" * 5000
+    export.write_text(export.read_text().replace("Thanks, planting some tomorrow.", nested))
+
+    run("import_wordpress", str(export))
+
+    comment = Comment.objects.get(import_key="wordpress:102")
+    assert comment.body == "deep words"
+    assert comment.body_html == "<p>deep words</p>"
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
