@@ -269,6 +269,17 @@ def test_a_post_that_cannot_be_imported_leaves_nothing_behind(export, media_root
     assert Article.objects.filter(slug="cafe-au-jardin").exists()  # the others are imported
 
 
+def test_control_characters_are_stripped_from_what_is_imported(export):
+    # XML 1.0 refuses most control characters outright; DEL is one it lets through.
+    text = export.read_text().replace("<wp:comment_author><![CDATA[Bob]]>", "<wp:comment_author>B&#127;ob")
+    export.write_text(text.replace("Tomatoes &amp; their friends", "Tomatoes&#127; &amp; their friends"))
+
+    run("import_wordpress", str(export))
+
+    assert Comment.objects.get(import_key="wordpress:103").author_name == "Bob"
+    assert Article.objects.filter(title="Tomatoes & their friends").exists()
+
+
 def test_html_nested_too_deeply_to_convert_keeps_its_text(export):
     nested = "<div>" * 5000 + "deep words" + "</div>" * 5000
     export.write_text(export.read_text().replace("Thanks, planting some tomorrow.", nested))
