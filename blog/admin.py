@@ -26,7 +26,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     readonly_fields = ["cover_preview", "reading_time", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "language", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "author", "language", "summary", "body", "body_is_html"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_preview"]}),
         (
             _("Publication"),

@@ -311,9 +311,16 @@ def render_article_or_none(text: str) -> str | None:
     return html.replace("<table>", '<table tabindex="0">')
 
 
-def sanitise_article_html(fragment: str) -> str:
-    """HTML from elsewhere (an imported blog's) through the articles' allow-list: what it would show here."""
-    return _clean(fragment, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+def sanitise_article_html(fragment: str) -> str | None:
+    """HTML from elsewhere (an imported blog's) through the articles' allow-list, shaped as rendered Markdown
+    is (no <h1>: the title is the page's; tables scroll). None, like render_article_or_none, for a fragment
+    too long or with too many tags to clean quickly."""
+    fragment = fragment.translate(_CONTROL_CHARS)
+    if len(fragment) > ARTICLE_MAX_CHARS or too_costly_to_clean(fragment):
+        return None
+    html = _clean(fragment, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
+    return html.replace("<table>", '<table tabindex="0">')
 
 
 def _comment_or_none(text):

@@ -220,6 +220,15 @@ class Article(models.Model):
     # Where an imported article came from ("wordpress:123", the post's id there): importing the same export
     # again finds it instead of making a second copy.
     import_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    # An imported article whose HTML Markdown could not carry (a table with merged cells, superscripts):
+    # its body is that HTML, shown through the same allow-list as rendered Markdown (markup.py).
+    body_is_html = models.BooleanField(
+        _("body is imported HTML"),
+        default=False,
+        help_text=_(
+            "Imported HTML that Markdown could not carry: untick once the body is rewritten as Markdown."
+        ),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -323,19 +332,22 @@ class Article(models.Model):
     def cover_srcset(self):
         return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.cover_renditions)
 
-    _rendering = (None, None)  # ((language, body), what _rendered_body made of them)
+    _rendering = (None, None)  # ((language, body, body_is_html), what _rendered_body made of them)
 
     def _rendered_body(self):
         """`markup.render_article_or_none` of the body, in the article's language (link titles that Markdown
-        writes into the HTML are in it).
+        writes into the HTML are in it); `markup.sanitise_article_html` of an imported HTML body.
 
         Kept with the language and text it was made from, so that validating then saving an article renders it
         once, and a body or language changed in between is rendered again.
         """
-        source = (self.language, self.body)
+        source = (self.language, self.body, self.body_is_html)
         if self._rendering[0] != source:
-            with translation.override(self.language):
-                self._rendering = (source, markup.render_article_or_none(self.body))
+            if self.body_is_html:
+                self._rendering = (source, markup.sanitise_article_html(self.body))
+            else:
+                with translation.override(self.language):
+                    self._rendering = (source, markup.render_article_or_none(self.body))
         return self._rendering[1]
 
 

@@ -6,7 +6,9 @@ imported. Posts are then imported one by one (the caller makes each one a transa
 
 - authors become users without a usable password, unless they match an existing user by login or email, or
   the owner maps them (``--author wordpress_login=username``);
-- the post's HTML becomes Markdown (markdownify), rendered by ``blog.markup`` like any article; WordPress's
+- the post's HTML becomes Markdown (markdownify), rendered by ``blog.markup`` like any article, unless the
+  Markdown would lose words or formatting the allow-list keeps (a table, a superscript): then the HTML is
+  the body, shown through the same allow-list (``Article.body_is_html``); WordPress's
   shortcodes become what they show: ``[caption]`` an image followed by its caption in italics, ``[gallery]``
   the gallery's images, ``[embed]`` a link; other shortcodes stay as text, and are counted in the summary;
 - publish becomes published, future a scheduled article, draft, pending and private a draft (nothing private
@@ -56,6 +58,7 @@ WP_NAMESPACE = re.compile(r"\{(http://wordpress\.org/export/1\.[012]/)\}")
 # WordPress keeps these as hidden custom fields.
 MARKDOWN_META = "_causerie_markdown"
 LANGUAGE_META = "_causerie_language"
+HTML_META = "_causerie_html"  # the body of an article kept as imported HTML
 UNCATEGORIZED = "uncategorized"
 
 STATUSES = {
@@ -348,11 +351,21 @@ def html_to_markdown(text, *, shortcodes=None, picture=None):
     return re.sub(r"\n{3,}", "\n\n", converted).strip(), source
 
 
-def same_text(source_html, markdown_text):
-    """Whether the Markdown reads as the HTML did: the same words, once both are through markup.py."""
-    source = markup.to_plain_text(markup.sanitise_article_html(source_html))
-    converted = markup.to_plain_text(markup.render_article(markdown_text))
-    return source.split() == converted.split()
+def converts_cleanly(source_html, markdown_text):
+    """Whether the Markdown shows what the HTML did: the same words, and none of the formatting the
+    allow-list keeps (a superscript, a table's cells, a definition list) lost on the way."""
+    source = markup.sanitise_article_html(source_html)
+    converted = markup.render_article_or_none(markdown_text)
+    if source is None or converted is None:
+        return converted is not None
+    if markup.to_plain_text(source).split() != markup.to_plain_text(converted).split():
+        return False
+    kept, made = _tag_counts(source), _tag_counts(converted)
+    return all(made[tag] >= count for tag, count in kept.items() if tag not in {"p", "br", "div"})
+
+
+def _tag_counts(fragment):
+    return Counter(element.name for element in BeautifulSoup(fragment, "html.parser").find_all(True))
 
 
 # Authors and tags
@@ -553,21 +566,24 @@ def import_post(post, export, *, users, pictures, notes):
     if post.password or post.type == "page":
         status = Article.Status.DRAFT
         notes["password-protected posts imported as drafts" if post.password else "pages as drafts"] += 1
-    if MARKDOWN_META in post.meta:
-        body = post.meta[MARKDOWN_META]
+    body_is_html = HTML_META in post.meta
+    if MARKDOWN_META in post.meta or body_is_html:
+        body = post.meta[HTML_META if body_is_html else MARKDOWN_META]
     else:
         body, source = html_to_markdown(
             post.content, shortcodes=shortcode_replacer(export, post, notes), picture=pictures.picture_url
         )
-        if not same_text(source, body):
-            notes["posts whose Markdown reads differently from their HTML (check them)"] += 1
+        if not converts_cleanly(source, body):
+            body, body_is_html = source, True
+            notes["posts kept as HTML, which Markdown could not carry (“body is imported HTML”)"] += 1
     title = html.unescape(post.title).strip() or Truncator(markup.to_plain_text(post.content)).words(8)
     article = Article(
         title=title[:200],
         slug=_free_slug(post, title),
         author=author,
-        summary=_summary(post, body),
+        summary=_summary(post, body, body_is_html),
         body=body,
+        body_is_html=body_is_html,
         status=status,
         published_at=post.date if status == Article.Status.PUBLISHED else None,
         comments_enabled=post.comment_status != "closed",
@@ -607,9 +623,12 @@ def _free_slug(post, title):
     return slug
 
 
-def _summary(post, body):
-    excerpt = markup.to_plain_text(markup.sanitise_article_html(post.excerpt)) if post.excerpt else ""
-    text = excerpt or markup.to_plain_text(markup.render_article(body))
+def _summary(post, body, body_is_html):
+    def text_of(html):
+        return markup.to_plain_text(markup.sanitise_article_html(html) or "")
+
+    text = text_of(post.excerpt) or (text_of(body) if body_is_html else "")
+    text = text or markup.to_plain_text(markup.render_article(body))
     return Truncator(text).chars(300) or post.title[:300]
 
 

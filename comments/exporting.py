@@ -140,7 +140,12 @@ def _article_item(channel, article, site):
     _add(item, "wp:is_sticky", 0)
     for tag in article.tags.all():
         _add(item, "category", tag.name, domain="post_tag", nicename=tag.slug)
-    _meta(item, "wp:postmeta", wordpress.MARKDOWN_META, article.body)
+    _meta(
+        item,
+        "wp:postmeta",
+        wordpress.HTML_META if article.body_is_html else wordpress.MARKDOWN_META,
+        article.body,
+    )
     _meta(item, "wp:postmeta", wordpress.LANGUAGE_META, article.language)
     return item
 

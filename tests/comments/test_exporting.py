@@ -52,6 +52,7 @@ def seed():
     )
     make_article(author=other, tags=[food], published_at=now - timedelta(days=1), comments_enabled=False)
     make_article(author=author, status=Article.Status.DRAFT, title="Unfinished")
+    make_article(author=author, title="Kept as HTML", body="<p>E = mc<sup>2</sup></p>", body_is_html=True)
     make_article(author=author, title="Tomorrow", published_at=now + timedelta(days=1), language="fr")
     question = make_comment(first, body="A question?", is_question=True, created_at=now - timedelta(days=2))
     answer = make_comment(
@@ -104,6 +105,8 @@ def snapshot():
         a.slug: (
             a.title,
             a.body,
+            a.body_is_html,
+            a.body_html,
             a.summary,
             a.status,
             a.published_at and a.published_at.replace(microsecond=0),

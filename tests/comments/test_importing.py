@@ -90,6 +90,24 @@ def test_html_becomes_markdown_and_the_page_shows_only_what_the_allow_list_lets_
     assert "alert(" not in page.all_text
 
 
+def test_html_that_markdown_cannot_carry_is_kept_and_shown_through_the_allow_list(export, client):
+    kept = 'Water is H<sub>2</sub>O, says <abbr title="Water">H2O</abbr>. <span onclick="steal()">Hi</span>'
+    export.write_text(export.read_text().replace("Worms like them too.", kept))
+
+    summary = run("import_wordpress", str(export))
+
+    article = Article.objects.get(slug="cafe-au-jardin")
+    assert article.body_is_html and "<sub>2</sub>" in article.body
+    assert not Article.objects.get(slug="tomatoes-and-friends").body_is_html
+    assert "Note: 1 posts kept as HTML" in summary
+    body = read(client, article.get_absolute_url()).find("div", class_="article-body")
+    assert body.find("sub").text == "2"
+    assert body.find("abbr")["title"] == "Water"
+    assert not body.find_all("span") and "onclick" not in article.body_html
+    assert body.text.startswith("Coffee grounds feed the compost. Water is H")
+    assert body.text.endswith("Hi")
+
+
 def test_the_featured_image_becomes_the_cover_with_its_renditions(export, client):
     run("import_wordpress", str(export))
     run_tasks()
