@@ -217,7 +217,7 @@ class Article(models.Model):
         help_text=_("Every new comment waits for a moderator, whatever it says (for a heated topic)."),
     )
     search_vector = SearchVectorField(null=True, editable=False)
-    # Where an imported article came from ("wordpress:123", the post's id there): importing the same export
+    # Where an imported article came from ("wordpress:old.example:123", Export.key): importing the same export
     # again finds it instead of making a second copy.
     import_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     # An imported article whose HTML Markdown could not carry (a table with merged cells, superscripts):

@@ -137,9 +137,10 @@ class Export:
     posts: list  # posts and pages, in the file's order
     attachments: dict  # id -> Post
 
-    @property
-    def comment_count(self):
-        return sum(len(post.comments) for post in self.posts)
+    def key(self, wordpress_id):
+        """What an imported post or comment remembers of where it came from: the blog's host and its id
+        there (two blogs imported into one each have their post 10)."""
+        return f"wordpress:{urlsplit(self.site_url).netloc[:60]}:{wordpress_id}"
 
 
 def parse_xml(path, max_bytes=DEFAULT_MAX_BYTES):
@@ -549,7 +550,7 @@ def import_post(post, export, *, users, pictures, notes):
     """The article for WordPress's `post`, made unless an earlier import made it. Returns (article, made).
     Raises Skip for a post that is not imported. Must run inside a transaction, with its comments (within
     `pictures.kept_if_committed()`)."""
-    key = f"wordpress:{post.id}"
+    key = export.key(post.id)
     existing = Article.objects.filter(import_key=key).first()
     if existing is not None:
         return existing, False

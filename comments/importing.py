@@ -137,13 +137,13 @@ def _address(value):
 # WordPress
 
 
-def from_wordpress(post, users, skipped):
+def from_wordpress(export, post, users, skipped):
     """The comments of WordPress's `post` to import (see the module's docstring for which, and their
     statuses); those left out are counted in `skipped` by reason."""
     by_id = {c.id: c for c in post.comments}
     # Those imported before are not converted again: running an import twice costs little the second time.
     before = set(
-        Comment.objects.filter(import_key__in=[f"wordpress:{c.id}" for c in post.comments]).values_list(
+        Comment.objects.filter(import_key__in=[export.key(c.id) for c in post.comments]).values_list(
             "import_key", flat=True
         )
     )
@@ -158,7 +158,7 @@ def from_wordpress(post, users, skipped):
             kept[c.id] = (c, status, reasons, rejection)
     incoming = []
     for c, status, reasons, rejection in kept.values():
-        if f"wordpress:{c.id}" in before:
+        if export.key(c.id) in before:
             continue
         parent = by_id.get(c.parent)
         while parent is not None and parent.id not in kept:  # the nearest ancestor imported
@@ -169,8 +169,8 @@ def from_wordpress(post, users, skipped):
             continue
         incoming.append(
             Incoming(
-                key=f"wordpress:{c.id}",
-                parent_key=f"wordpress:{parent.id}" if parent else None,
+                key=export.key(c.id),
+                parent_key=export.key(parent.id) if parent else None,
                 author_name=c.author or "Anonymous",
                 author_email=c.email,
                 author_url=c.url,
@@ -282,9 +282,13 @@ def article_for(thread):
         old = OldAddress.objects.filter(path__in=[path, f"{path}?{query}"]).select_related("article").first()
         if old is not None:
             return old.article
-    first_word = thread.identifier.split(" ")[0]
-    if first_word.isdigit():
-        return Article.objects.filter(import_key=f"wordpress:{first_word}").first()
+    first_word, _, url = thread.identifier.partition(" ")
+    if first_word.isdigit():  # the WordPress plugin's: the post's id, then its guid on that blog
+        imported = Article.objects.filter(
+            import_key__startswith="wordpress:", import_key__endswith=f":{first_word}"
+        )
+        host = urlsplit(url).netloc
+        return (imported.filter(import_key__contains=f":{host}:") if host else imported).first()
     slug = first_word.strip("/").rsplit("/", 1)[-1]
     return Article.objects.filter(slug=slug).first() if slug else None
 

@@ -258,7 +258,8 @@ class Comment(models.Model):
     # the same form with the same text, so a double click or a resent post shows the first one.
     submission = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
-    # Where an imported comment came from ("wordpress:123", "disqus:456"): importing again skips it.
+    # Where an imported comment came from ("wordpress:old.example:123", "disqus:456"): importing it again
+    # skips it.
     import_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(

@@ -125,7 +125,9 @@ def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(expo
     run("import_wordpress", str(export))
 
     article = Article.objects.get(slug="tomatoes-and-friends")
-    alice, marie, thanks = (Comment.objects.get(import_key=f"wordpress:{n}") for n in (100, 101, 102))
+    alice, marie, thanks = (
+        Comment.objects.get(import_key=f"wordpress:old.example:{n}") for n in (100, 101, 102)
+    )
     assert (alice.author_name, alice.author_email, alice.author_url) == (
         "Alice",
         "alice@example.com",
@@ -136,10 +138,10 @@ def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(expo
     assert alice.body == "Lovely post! Do marigolds *really* keep pests away?"
     assert (marie.reply_to, marie.parent, thanks.reply_to, thanks.root) == (alice, alice, marie, alice)
     assert marie.user == article.author  # the author's own reply wears the Author badge
-    pending = Comment.objects.get(import_key="wordpress:103")
+    pending = Comment.objects.get(import_key="wordpress:old.example:103")
     assert pending.status == Comment.Status.HELD
     assert pending.policy_reasons == [Reason.IMPORTED_PENDING]
-    assert Comment.objects.get(import_key="wordpress:104").status == Comment.Status.SPAM
+    assert Comment.objects.get(import_key="wordpress:old.example:104").status == Comment.Status.SPAM
     assert set(CommentEvent.objects.values_list("note", flat=True)) == {"Imported from WordPress."}
 
     page = read(client, article.get_absolute_url())
@@ -227,7 +229,22 @@ def test_importing_again_doubles_nothing_and_adds_what_is_new(export):
     export.write_text(newer)
     run("import_wordpress", str(export))
     assert Comment.objects.count() == counts[1] + 1
-    assert Comment.objects.get(import_key="wordpress:106").reply_to.import_key == "wordpress:101"
+    assert (
+        Comment.objects.get(import_key="wordpress:old.example:106").reply_to.import_key
+        == "wordpress:old.example:101"
+    )
+
+
+def test_a_second_blog_with_the_same_ids_is_imported_beside_the_first(export):
+    run("import_wordpress", str(export))
+    other = export.parent / "other.xml"
+    other.write_text(export.read_text().replace("https://old.example", "https://other.example"))
+
+    run("import_wordpress", str(other))
+
+    assert Article.objects.filter(title="Tomatoes & their friends").count() == 2
+    assert Comment.objects.count() == 10
+    assert Article.objects.filter(slug="tomatoes-and-friends-2").exists()
 
 
 def test_authors_can_be_mapped_to_existing_users(export):
@@ -294,7 +311,7 @@ def test_control_characters_are_stripped_from_what_is_imported(export):
 
     run("import_wordpress", str(export))
 
-    assert Comment.objects.get(import_key="wordpress:103").author_name == "Bob"
+    assert Comment.objects.get(import_key="wordpress:old.example:103").author_name == "Bob"
     assert Article.objects.filter(title="Tomatoes & their friends").exists()
 
 
@@ -304,7 +321,7 @@ def test_html_nested_too_deeply_to_convert_keeps_its_text(export):
 
     run("import_wordpress", str(export))
 
-    comment = Comment.objects.get(import_key="wordpress:102")
+    comment = Comment.objects.get(import_key="wordpress:old.example:102")
     assert comment.body == "deep words"
     assert comment.body_html == "<p>deep words</p>"
 

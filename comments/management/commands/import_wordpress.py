@@ -55,7 +55,7 @@ class Command(BaseCommand):
                         post, data, users=users, pictures=pictures, notes=summary.notes
                     )
                     saved = importing.save(
-                        article, importing.from_wordpress(post, by_id, skipped), source="WordPress"
+                        article, importing.from_wordpress(data, post, by_id, skipped), source="WordPress"
                     )
             except wordpress.Skip as reason:
                 summary.skipped[(post.type + "s", str(reason))] += 1
