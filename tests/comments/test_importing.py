@@ -68,6 +68,40 @@ def test_posts_become_articles_with_their_status_dates_authors_and_tags(export):
     assert "Note: 1 shortcode [contact-form-7] kept as text" in summary
 
 
+@pytest.mark.parametrize(
+    ("status", "post_type", "password", "expected"),
+    [
+        ("future", "post", "", "scheduled"),
+        ("private", "post", "", Article.Status.DRAFT),
+        ("pending", "post", "", Article.Status.DRAFT),
+        ("publish", "post", "secret", Article.Status.DRAFT),
+        ("publish", "page", "", Article.Status.DRAFT),
+    ],
+)
+def test_what_each_wordpress_status_becomes(export, client, status, post_type, password, expected):
+    text = export.read_text().replace("2024-06-01 07:00:00", "2099-06-01 07:00:00")
+    text = text.replace(
+        "<wp:status><![CDATA[publish]]></wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t"
+        "<wp:menu_order>0</wp:menu_order>\n\t\t<wp:post_type><![CDATA[post]]></wp:post_type>\n\t\t"
+        "<wp:post_password><![CDATA[]]></wp:post_password>\n\t\t<wp:is_sticky>0</wp:is_sticky>\n\t\t"
+        '<category domain="category" nicename="vegetables"><![CDATA[Vegetables]]></category>\n\t\t'
+        '<category domain="post_tag" nicename="compost">',
+        f"<wp:status>{status}</wp:status><wp:post_type>{post_type}</wp:post_type>"
+        f"<wp:post_password>{password}</wp:post_password>"
+        '<category domain="post_tag" nicename="compost">',
+    )
+    export.write_text(text)
+
+    run("import_wordpress", str(export))
+
+    article = Article.objects.get(slug="cafe-au-jardin")
+    if expected == "scheduled":
+        assert article.is_scheduled() and article.published_at.year == 2099
+    else:
+        assert article.status == expected
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
 def test_html_becomes_markdown_and_the_page_shows_only_what_the_allow_list_lets_through(export, client):
     run("import_wordpress", str(export))
 
