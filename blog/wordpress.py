@@ -339,6 +339,8 @@ def html_to_markdown(text, *, shortcodes=None, picture=None):
         element.decompose()
     if picture:
         for image in soup.find_all("img"):
+            if not (image.get("alt") or "").strip():
+                image["alt"] = _alt_from(image.get("src", ""))
             new_src = picture(image.get("src", ""))
             if new_src:
                 image["src"] = new_src
@@ -350,6 +352,13 @@ def html_to_markdown(text, *, shortcodes=None, picture=None):
     except RecursionError:  # markdownify recurses into nested tags: hostile nesting keeps only the text
         converted = "\n\n".join(" ".join(line.split()) for line in soup.get_text("\n").split("\n\n"))
     return re.sub(r"\n{3,}", "\n\n", converted).strip(), source
+
+
+def _alt_from(src):
+    """A description for a picture that had none, from its file's name ("seedlings-300x200.png" reads
+    "seedlings"): a reader who cannot see it hears at least that."""
+    stem = Path(unquote(urlsplit(src).path)).stem
+    return " ".join(re.sub(r"-\d+x\d+$", "", stem).replace("_", " ").replace("-", " ").split()) or "picture"
 
 
 def converts_cleanly(source_html, markdown_text):

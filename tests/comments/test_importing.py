@@ -119,6 +119,11 @@ def test_html_becomes_markdown_and_the_page_shows_only_what_the_allow_list_lets_
     pictures = [img["src"] for img in body.find_all("img") if "/uploads/" in img["src"]]
     assert len(pictures) == 2 and all(src.startswith("/media/uploads/") for src in pictures)
     assert body.find("em").text == "Seedlings in April"
+    # A picture without a description gets one from its file's name.
+    assert [img["alt"] for img in body.find_all("img") if "/uploads/" in img["src"]] == [
+        "seedlings",
+        "Seedlings in pots",
+    ]
     assert not any((a.get("href") or "").startswith("javascript") for a in page.find_all("a"))
     assert "Water <every> evening" in page.all_text
     assert "alert(" not in page.all_text
