@@ -16,7 +16,7 @@ from accounts import roles
 
 from . import admin_views, revisions
 from .admin_filters import ImageUseFilter
-from .models import Article, BodyImage, Tag
+from .models import Article, BodyImage, OldAddress, Tag
 
 
 class WritingWidget(AdminMarkdownxWidget):
@@ -97,7 +97,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     formfield_overrides = {MarkdownxField: {"widget": WritingWidget}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "language", "summary"]}),
-        (None, {"fields": ["body"], "classes": ["writing-fields"]}),
+        (None, {"fields": ["body", "body_is_html"], "classes": ["writing-fields"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_preview"]}),
         (
             _("Publication"),
@@ -250,3 +250,13 @@ class BodyImageAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ", '<a href="{}">{}</a>', ((article.get_absolute_url(), article.title) for article in articles)
         )
+
+
+@admin.register(OldAddress)
+class OldAddressAdmin(admin.ModelAdmin):
+    """The addresses imported articles had on their old blog, each redirecting to its article."""
+
+    list_display = ["path", "article"]
+    list_select_related = ["article"]
+    search_fields = ["path", "article__title"]
+    autocomplete_fields = ["article"]

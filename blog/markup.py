@@ -246,6 +246,12 @@ def _clean(rendered, tags, attributes, link_filter):
 _CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
+def strip_control_characters(text: str) -> str:
+    """The text without C0 control characters other than tab and newline (nor DEL): what imported text is
+    saved as."""
+    return text.translate(_CONTROL_CHARS)
+
+
 def _render(text, render_or_none):
     html_fragment = render_or_none(text)
     return plain_paragraphs(text) if html_fragment is None else html_fragment
@@ -303,6 +309,18 @@ def render_article_or_none(text: str) -> str | None:
     # title, so "# A heading" becomes an <h2> like "## A heading"; a wide table scrolls sideways inside its
     # own box on a phone, and keyboard users must be able to reach it to scroll it.
     html = html.replace("<h1 ", "<h2 ").replace("</h1>", "</h2>")
+    return html.replace("<table>", '<table tabindex="0">')
+
+
+def sanitise_article_html(fragment: str) -> str | None:
+    """HTML from elsewhere (an imported blog's) through the articles' allow-list, shaped as rendered Markdown
+    is (no <h1>: the title is the page's; tables scroll). None, like render_article_or_none, for a fragment
+    too long or with too many tags to clean quickly."""
+    fragment = fragment.translate(_CONTROL_CHARS)
+    if len(fragment) > ARTICLE_MAX_CHARS or too_costly_to_clean(fragment):
+        return None
+    html = _clean(fragment, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
     return html.replace("<table>", '<table tabindex="0">')
 
 

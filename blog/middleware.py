@@ -1,6 +1,6 @@
 from urllib.parse import unquote
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
 
 
 class RejectNullCharactersMiddleware:
@@ -17,3 +17,37 @@ class RejectNullCharactersMiddleware:
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             return HttpResponseBadRequest("Bad request: the address contains a NUL character.")
         return self.get_response(request)
+
+
+class OldAddressMiddleware:
+    """Send a reader who follows an address an imported article had on its old blog on to the article, with
+    a permanent redirect: a path this site does not know (/2024/05/its-slug/), or WordPress's /?p=123.
+
+    A query only for pages not found and for the home page asked for a ?p= or ?page_id=: every other page
+    costs nothing more.
+    """
+
+    PARAMETERS = ("p", "page_id")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/":
+            for name in self.PARAMETERS:
+                if request.GET.get(name, "").isdigit():
+                    redirect = self._redirect(f"/?{name}={int(request.GET[name])}")
+                    if redirect:
+                        return redirect
+        response = self.get_response(request)
+        if response.status_code == 404:
+            return self._redirect(request.path) or response
+        return response
+
+    def _redirect(self, path):
+        from .models import OldAddress  # the models are not ready when the middleware is loaded
+
+        old = OldAddress.objects.filter(path=path).select_related("article").first()
+        if old is None or not old.article.is_published():
+            return None
+        return HttpResponsePermanentRedirect(old.article.get_absolute_url())

@@ -344,6 +344,18 @@ class Article(models.Model):
     # shared, and every link given before is dead.
     share_key = models.CharField(max_length=32, blank=True, default="", editable=False)
     shared_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where an imported article came from ("wordpress:old.example:123", Export.key): importing the same export
+    # again finds it instead of making a second copy.
+    import_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    # An imported article whose HTML Markdown could not carry (a table with merged cells, superscripts):
+    # its body is that HTML, shown through the same allow-list as rendered Markdown (markup.py).
+    body_is_html = models.BooleanField(
+        _("body is imported HTML"),
+        default=False,
+        help_text=_(
+            "Imported HTML that Markdown could not carry: untick once the body is rewritten as Markdown."
+        ),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -480,19 +492,22 @@ class Article(models.Model):
     def cover_srcset(self):
         return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.cover_renditions)
 
-    _rendering = (None, None)  # ((language, body), what _rendered_body made of them)
+    _rendering = (None, None)  # ((language, body, body_is_html), what _rendered_body made of them)
 
     def _rendered_body(self):
         """`markup.render_article_or_none` of the body, in the article's language (link titles that Markdown
-        writes into the HTML are in it).
+        writes into the HTML are in it); `markup.sanitise_article_html` of an imported HTML body.
 
         Kept with the language and text it was made from, so that validating then saving an article renders it
         once, and a body or language changed in between is rendered again.
         """
-        source = (self.language, self.body)
+        source = (self.language, self.body, self.body_is_html)
         if self._rendering[0] != source:
-            with translation.override(self.language):
-                self._rendering = (source, markup.render_article_or_none(self.body))
+            if self.body_is_html:
+                self._rendering = (source, markup.sanitise_article_html(self.body))
+            else:
+                with translation.override(self.language):
+                    self._rendering = (source, markup.render_article_or_none(self.body))
         return self._rendering[1]
 
 
@@ -586,3 +601,21 @@ class Revision(models.Model):
 
     def words_differ_from(self, title, summary, body):
         return (self.title, self.summary, self.body) != (title, summary, body)
+
+
+class OldAddress(models.Model):
+    """An address an article had on the blog it was imported from (WordPress's /2024/05/its-slug/, or
+    /?p=123): readers and search engines that follow an old link are sent on to the article
+    (blog.middleware.OldAddressMiddleware)."""
+
+    path = models.CharField(_("old address"), max_length=500, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="old_addresses", verbose_name=_("article")
+    )
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return self.path

@@ -45,7 +45,7 @@ Status = Comment.Status
 ANSWER_DEADLINE = timedelta(hours=48)
 DECISIONS = [Action.APPROVED, Action.REJECTED, Action.MARKED_SPAM]
 # In the policy's order (that of REASON_LABELS). Appeals are counted from their own history rows, since they
-# happen to comments posted earlier.
+# happen to comments posted earlier. Comments imported as pending were held by another blog, not the policy.
 STATUSES = [Status.PUBLISHED, Status.HELD, Status.SPAM]  # a comment's outcome at posting
 ACTION_FIGURES = {
     Action.APPEALED: "appealed",
@@ -53,7 +53,8 @@ ACTION_FIGURES = {
     Action.REJECTED: "rejected",
     Action.MARKED_SPAM: "marked_spam",
 }
-HOLD_CODES = [code for code in REASON_LABELS if code in moderation.HOLD_REASONS - {moderation.Reason.APPEAL}]
+NOT_POLICY_HOLDS = {moderation.Reason.APPEAL, moderation.Reason.IMPORTED_PENDING}
+HOLD_CODES = [code for code in REASON_LABELS if code in moderation.HOLD_REASONS - NOT_POLICY_HOLDS]
 SPAM_CODES = [code for code in REASON_LABELS if code in moderation.SPAM_REASONS]
 
 

@@ -338,6 +338,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     # Set when its author changed the text within COMMENTS_EDIT_WINDOW_MINUTES: the thread says "edited".
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Where an imported comment came from ("wordpress:old.example:123", "disqus:456"): importing it again
+    # skips it.
+    import_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -43,6 +43,8 @@ class Reason:
     EXCLUSION = "exclusion"
     DEHUMANISING = "dehumanising"
     ADVERT = "advert"
+    # Waiting for review on the blog it was imported from (comments/importing.py).
+    IMPORTED_PENDING = "imported_pending"
 
 
 SPAM_REASONS = frozenset({Reason.HONEYPOT, Reason.TOO_FAST, Reason.BAD_TOKEN})
@@ -61,6 +63,7 @@ HOLD_REASONS = frozenset(
         Reason.EXCLUSION,
         Reason.DEHUMANISING,
         Reason.ADVERT,
+        Reason.IMPORTED_PENDING,
     }
 )
 # What belongs to the act of posting, not to the words: an edit of a held comment keeps these.
@@ -90,6 +93,7 @@ REASON_LABELS = {
     Reason.EXCLUSION: _("it tells someone they do not belong here"),
     Reason.DEHUMANISING: _("it speaks of people as vermin or things"),
     Reason.ADVERT: _("it reads like an advertisement"),
+    Reason.IMPORTED_PENDING: _("it was imported as pending: it was waiting for review on the old blog"),
 }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts import roles
-from blog.models import Article, BodyImage, Tag
+from blog.models import Article, BodyImage, OldAddress, Tag
 from comments import tasks
 from comments.models import AbuseTerm, Ban, HoldWord, MailOptOut, OutgoingMail, address_key
 from tests.factories import make_article, make_comment, make_image_file, make_tag, make_user, with_renditions
@@ -55,6 +55,7 @@ def test_every_admin_list_add_change_history_and_delete_page_answers_the_owner(o
         "blog.article": lambda: article,
         "blog.tag": lambda: article.tags.get(),
         "blog.bodyimage": lambda: BodyImage.objects.upload(make_image_file(), by=owner),
+        "blog.oldaddress": lambda: OldAddress.objects.create(path="/2024/05/old/", article=article),
         "accounts.user": lambda: owner,
         "auth.group": lambda: Group.objects.create(name="Editors"),
         "comments.comment": lambda: comment,

@@ -82,6 +82,7 @@ def test_a_covers_renditions_are_made_by_the_worker_and_deleted_with_it(media_st
     assert stored_names(media_storage, media_root) == []
 
 
+@pytest.mark.django_db  # a 404 looks for an old address of an imported article
 def test_with_a_public_address_pages_link_straight_to_it(s3_server, settings):
     bucket = s3_server.new_bucket()
     s3_server.make_public(bucket)
