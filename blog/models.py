@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from . import images, markup, page_cache, search
+from . import forms, images, markup, page_cache, search
 
 WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
@@ -148,6 +148,15 @@ def cover_upload_to(instance, filename):
     return timezone.now().strftime("covers/%Y/%m/") + filename
 
 
+class ImageUploadField(models.ImageField):
+    """An ImageField whose only judge is ``blog.images.validate_image`` (see ``blog.forms.ImageUploadField``)."""
+
+    default_validators = []  # Django's list of every extension Pillow knows, most of which the site refuses
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.ImageUploadField, **kwargs})
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -172,7 +181,7 @@ class Article(models.Model):
         help_text=_("Markdown. Drop images into the editor to upload them."),
     )
     body_html = models.TextField(editable=False, default="")
-    cover = models.ImageField(
+    cover = ImageUploadField(
         _("cover image"),
         upload_to=cover_upload_to,
         width_field="cover_width",

@@ -240,6 +240,13 @@ SITE_URL = env("CAUSERIE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 IMAGE_MAX_BYTES = env_int("CAUSERIE_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("CAUSERIE_IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_MAX_SIDE = env_int("CAUSERIE_IMAGE_MAX_SIDE", 2400)
+# Hardening (issue 13, uploads): an animation's frames, and their pixels together, are capped below what a
+# still image may have (each frame is held in memory to be written again); and every decoding and re-encoding
+# runs in a child process allowed this much time and memory (blog/images.py, within_budget).
+IMAGE_MAX_FRAMES = env_int("CAUSERIE_IMAGE_MAX_FRAMES", 300)
+IMAGE_MAX_ANIMATION_PIXELS = env_int("CAUSERIE_IMAGE_MAX_ANIMATION_PIXELS", 8_000_000)
+IMAGE_MAX_SECONDS = env_int("CAUSERIE_IMAGE_MAX_SECONDS", 10)
+IMAGE_MAX_MEMORY_MB = env_int("CAUSERIE_IMAGE_MAX_MEMORY_MB", 400)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
