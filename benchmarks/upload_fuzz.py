@@ -1,5 +1,5 @@
-"""Upload fuzzing at length: thousands of generated GIF, PNG, WebP and JPEG files (tests/image_variants.py, the
-same generator as tests/blog/test_upload_fuzz.py, with larger pictures and animations) validated and
+"""Upload fuzzing at length: thousands of generated GIF, PNG, WebP and JPEG files (tests/image_variants.py,
+the same generator as tests/blog/test_upload_fuzz.py, with larger pictures and animations) validated and
 re-encoded as an upload is, each in its budgeted child process. Prints how many were stored and refused (by
 reason), and the slowest and hungriest variants: wall time of the whole check, and the child's peak resident
 memory above what it started with.
@@ -51,10 +51,10 @@ def main():
     print(f"memory above the child's start: max {max(row[1] for row in rows) / 2**20:.0f} MiB")
     print("slowest:")
     for elapsed, memory, size, label, key in sorted(rows, reverse=True)[:5]:
-        print(f"  {elapsed * 1000:7.0f} ms {memory / 2**20:6.0f} MiB {size / 1024:8.0f} KB  {key:<16} {label}")
+        print(f"  {elapsed * 1000:7.0f} ms {memory / 2**20:6.0f} MiB {size / 1024:8.0f} KB {key:<16} {label}")
     print("hungriest:")
     for elapsed, memory, size, label, key in sorted(rows, key=lambda row: -row[1])[:5]:
-        print(f"  {elapsed * 1000:7.0f} ms {memory / 2**20:6.0f} MiB {size / 1024:8.0f} KB  {key:<16} {label}")
+        print(f"  {elapsed * 1000:7.0f} ms {memory / 2**20:6.0f} MiB {size / 1024:8.0f} KB {key:<16} {label}")
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ def cover_upload_to(instance, filename):
 
 
 class ImageUploadField(models.ImageField):
-    """An ImageField whose only judge is ``blog.images.validate_image`` (see ``blog.forms.ImageUploadField``)."""
+    """An ImageField judged by ``blog.images.validate_image`` alone (see ``blog.forms.ImageUploadField``)."""
 
     default_validators = []  # Django's list of every extension Pillow knows, most of which the site refuses
 

@@ -1,6 +1,7 @@
-"""Generated image files for the upload fuzz test and benchmark: GIF, PNG, WebP and JPEG made with Pillow, in
-many modes, sizes, palettes, frame counts and delays, some truncated or with bytes changed, and GIFs written by
-hand where Pillow would refuse to write what an attacker can (delays at their maximum, many identical frames).
+"""Generated image files for the upload fuzz test and benchmark: GIF, PNG, WebP and JPEG made with Pillow,
+in many modes, sizes, palettes, frame counts and delays, some truncated or with bytes changed, and GIFs
+written by hand where Pillow would refuse to write what an attacker can (delays at their maximum, many
+identical frames).
 
 ``variants(count, seed)`` yields ``(label, bytes)``; the same seed gives the same files.
 """

@@ -1,6 +1,6 @@
-"""Generated GIF, PNG, WebP and JPEG files (frames, delays, palettes, modes, sizes, truncations, changed bytes)
-sent to both upload paths: the admin's cover field and the editor's upload. None may answer 500; each is
-stored or refused with one of the site's messages, and what is stored opens as an image. The work on each
+"""Generated GIF, PNG, WebP and JPEG files (frames, delays, palettes, modes, sizes, truncations, changed
+bytes) sent to both upload paths: the admin's cover field and the editor's upload. None may answer 500; each
+is stored or refused with one of the site's messages, and what is stored opens as an image. The work on each
 runs within a budget of one second and 200 MB (benchmarks/upload_fuzz.py runs thousands and prints times)."""
 
 import io
