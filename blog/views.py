@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
+from django.views.static import serve
 
 from . import images, markup, page_cache, search
 from .models import Article, Tag
@@ -135,6 +136,19 @@ def search_view(request):
 def favicon(request):
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+# The longest file name Linux and most file systems take, in bytes: asking the file system for a longer one
+# raises OSError ("File name too long") instead of saying it is not there.
+_NAME_MAX = 255
+
+
+@require_safe
+def serve_media(request, path):
+    """A file of MEDIA_ROOT, when the site serves its uploads itself (CAUSERIE_SERVE_MEDIA)."""
+    if any(len(part.encode("utf-8", "surrogatepass")) > _NAME_MAX for part in path.split("/")):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @require_safe

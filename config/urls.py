@@ -3,7 +3,8 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from blog.views import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +17,4 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # Django's static() helper only works with DEBUG on; a small site may serve its uploads itself.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", serve_media))
