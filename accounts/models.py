@@ -4,12 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blog import page_cache
+from blog.control_characters import WithoutControlCharacters
 
 # What readers see of a user: the name on bylines, comments and the author's page, the Author badge of staff.
 SHOWN_TO_READERS = {"username", "first_name", "last_name", "bio", "is_staff"}
 
 
-class User(AbstractUser):
+class User(WithoutControlCharacters, AbstractUser):
     """The site's user: authors, editors and moderators log in; readers comment without an account."""
 
     class HeldCommentMail(models.TextChoices):

@@ -28,6 +28,7 @@ from markdown.inlinepatterns import (
     SimpleTagInlineProcessor,
 )
 
+from .control_characters import without_control_characters
 from .markdown_cost import CostGuard, too_costly_to_clean
 
 ARTICLE_MAX_CHARS = 100_000
@@ -242,7 +243,6 @@ def _clean(rendered, tags, attributes, link_filter):
 # Rendering
 
 # C0 controls other than tab and newline have no place in text, and STX and ETX are Markdown's placeholders.
-_CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def _render(text, render_or_none):
@@ -252,12 +252,12 @@ def _render(text, render_or_none):
 
 def plain_paragraphs(text: str) -> str:
     """The fallback of every renderer: the text escaped, in ``<p>`` paragraphs with ``<br>`` line breaks."""
-    return _as_plain_paragraphs(text.translate(_CONTROL_CHARS))
+    return _as_plain_paragraphs(without_control_characters(text))
 
 
 def _render_markdown(text, make_markdown, tags, attributes, link_filter):
     """The cleaned HTML, or None where the text must fall back to escaped paragraphs."""
-    text = text.translate(_CONTROL_CHARS)
+    text = without_control_characters(text)
     if len(text) > ARTICLE_MAX_CHARS:
         return None
     try:

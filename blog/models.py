@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from . import forms, images, markup, page_cache, search
+from .control_characters import WithoutControlCharacters
 
 WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
@@ -39,7 +40,7 @@ class TagQuerySet(models.QuerySet):
         return deleted
 
 
-class Tag(models.Model):
+class Tag(WithoutControlCharacters):
     name = models.CharField(_("name"), max_length=50, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=False)
 
@@ -157,7 +158,7 @@ class ImageUploadField(models.ImageField):
         return super().formfield(**{"form_class": forms.ImageUploadField, **kwargs})
 
 
-class Article(models.Model):
+class Article(WithoutControlCharacters):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
