@@ -27,6 +27,7 @@ from markdown.inlinepatterns import (
     ShortReferenceInlineProcessor,
     SimpleTagInlineProcessor,
 )
+from markdown.treeprocessors import Treeprocessor
 
 from .control_characters import without_control_characters
 from .markdown_cost import CostGuard, too_costly_to_clean
@@ -122,6 +123,32 @@ class _Strikethrough(Extension):
         md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~{2})(.+?)~{2}", "del"), "del", 65)
 
 
+# Headings' ids begin with this, so that none can take an id the page itself uses ("respond", "comments").
+HEADING_ID_PREFIX = "h-"
+
+
+def _heading_id(value, separator):
+    return HEADING_ID_PREFIX + slugify_unicode(value, separator)
+
+
+class _HeadingAnchors(Treeprocessor):
+    """A link to "#a-heading" written in the body goes to that heading's prefixed id: writers link to the
+    heading's name as Markdown readers know it."""
+
+    def run(self, root):
+        ids = {element.get("id") for element in root.iter() if element.get("id")}
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            target = href.removeprefix("#")
+            if href.startswith("#") and target not in ids and HEADING_ID_PREFIX + target in ids:
+                link.set("href", f"#{HEADING_ID_PREFIX}{target}")
+
+
+class _PrefixedHeadingAnchors(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_HeadingAnchors(md), "heading_anchors", 1)  # after the toc's, at 5
+
+
 class _CommentSubset(Extension):
     """No headings (a `# title` line stays a paragraph); an image (`![alt](url)`) is a link reading alt."""
 
@@ -147,6 +174,7 @@ def _article_markdown():
             "sane_lists",
             "tables",
             "toc",
+            _PrefixedHeadingAnchors(),
         ],
         extension_configs={
             # An align attribute rather than a style one, so that no style attribute is ever allowed.
@@ -154,7 +182,7 @@ def _article_markdown():
             # Titles in the language active while rendering (Article.save renders in the article's language).
             "toc": {
                 "permalink": True,
-                "slugify": slugify_unicode,
+                "slugify": _heading_id,
                 "permalink_title": gettext("Permanent link"),
             },
             "footnotes": {"BACKLINK_TITLE": gettext("Jump back to footnote %d in the text")},
