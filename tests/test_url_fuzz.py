@@ -145,3 +145,24 @@ def test_no_admin_path_or_query_answers_a_server_error_to_the_owner(owner_client
         if template.endswith("/") and "{" not in template:
             for query in ADMIN_QUERIES:
                 answered(owner_client, f"/{template}?{query}")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/blog/article/?published_at__year=1",
+        "/admin/blog/article/?published_at__year=9999",
+        "/admin/comments/comment/?created_at__gte=0001-01-01",
+        "/admin/comments/comment/?moderated_at__year=1",
+        "/admin/blog/article/99999999999999999999/change/",
+    ],
+)
+def test_the_admin_urls_that_answered_500_are_told_apart_from_a_good_filter(owner_client, site, url):
+    response = owner_client.get(url)
+    # A wrong filter: the admin's list again, with ?e=1; a missing object: back to the list with a message.
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1") or response.url == "/admin/"
+
+
+def test_a_media_name_longer_than_a_file_name_may_be_is_not_found(client):
+    assert client.get("/media/covers/" + "x" * 300 + ".jpg").status_code == 404
