@@ -8,6 +8,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from blog import page_cache
+from blog.control_characters import WithoutControlCharacters
 
 # What readers see of a user: the name on bylines, comments and the author's page, the Author badge of staff.
 SHOWN_TO_READERS = {"username", "first_name", "last_name", "bio", "is_staff"}
@@ -15,7 +16,7 @@ SHOWN_TO_READERS = {"username", "first_name", "last_name", "bio", "is_staff"}
 RESET_WINDOW = timedelta(hours=1)
 
 
-class User(AbstractUser):
+class User(WithoutControlCharacters, AbstractUser):
     """The site's user: authors, editors and moderators log in; readers comment without an account."""
 
     class HeldCommentMail(models.TextChoices):

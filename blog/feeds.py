@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from .control_characters import without_control_characters
 from .models import Article, Tag
 
 FEED_LENGTH = 20
@@ -16,7 +17,36 @@ RELATIVE_URL = re.compile(r'(?P<attribute>\b(?:href|src))="/(?!/)')
 SRCSET = re.compile(r'\bsrcset="([^"]*)"')
 
 
+def _printable(value):
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_printable(item) for item in value)
+    return value
+
+
+class _Printable:
+    """A feed writer that drops control characters from every text it is given: XML 1.0 cannot hold them,
+    and rows stored before they were refused may still have some."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_printable(args), **{key: _printable(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_printable(args), **{key: _printable(value) for key, value in kwargs.items()})
+
+
+class PrintableRssFeed(_Printable, Rss201rev2Feed):
+    pass
+
+
+class PrintableAtomFeed(_Printable, Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
+    feed_type = PrintableRssFeed
+
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request: give this request a copy that knows the site's address,
         # so that feed readers get absolute links to images and pages.
@@ -62,7 +92,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtomFeed
     subtitle = LatestArticlesFeed.description
 
 
@@ -81,5 +111,5 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtomFeed
     subtitle = TagFeed.description

@@ -8,8 +8,13 @@ write of the article's row and queues its renditions for the task worker (``blog
 files the row no longer names, and ``delete_cover_files`` deletes them with the article.
 """
 
+import ctypes
 import functools
 import io
+import itertools
+import math
+import multiprocessing
+import resource
 import secrets
 import warnings
 from contextlib import contextmanager, suppress
@@ -51,18 +56,32 @@ _MESSAGES = {
     ),
     "too_many_pixels": _("This image has too many pixels: at most %(limit)s megapixels are accepted."),
     "corrupt": _("This image is damaged or incomplete. Try exporting it again."),
+    "too_many_frames": _("This animation has too many frames: at most %(limit)s are accepted."),
+    "too_costly": _(
+        "This image takes too much time or memory to process. Try a smaller size or, for an animation, "
+        "fewer frames."
+    ),
 }
 _ANIMATION_TOO_MANY_PIXELS = _(
     "This animation has too many pixels: its frames may add up to at most %(limit)s megapixels."
 )
+# A frame shown longer than a minute is a still picture; and Pillow adds up the delays of identical frames
+# it merges, which a GIF stores in 16 bits of hundredths of a second.
+_MAX_FRAME_MS = 60_000
+_MAX_ANIMATION_MS = {"GIF": 655_350}
 
 
 def validate_image(file):
     """Raise ValidationError unless ``file`` holds a complete JPEG, PNG, GIF or WebP image within the limits.
 
     Codes: ``too_large`` (IMAGE_MAX_BYTES), ``not_an_image``, ``unsupported_format``, ``too_many_pixels``
-    (IMAGE_MAX_PIXELS, judged from the header before decoding; for an animation, all its frames together) and
-    ``corrupt``. Nothing else is raised whatever the bytes are. Leaves ``file`` at position 0.
+    (IMAGE_MAX_PIXELS, judged from the header before decoding; for an animation, its frames together against
+    IMAGE_MAX_ANIMATION_PIXELS), ``too_many_frames`` (IMAGE_MAX_FRAMES), ``corrupt`` and ``too_costly`` (the
+    work took more than IMAGE_MAX_SECONDS or IMAGE_MAX_MEMORY_MB). Nothing else is raised whatever the bytes
+    are. Leaves ``file`` at position 0.
+
+    Validating is re-encoding: the image is decoded and written again as ``process_image`` returns it, so
+    what passes can be stored, and the result is kept with the file for ``process_image``.
 
     A model's file already in storage passes unread: it was checked when it arrived, and checking it again on
     every save of its model would download it each time and, once the limits are lowered, refuse edits that
@@ -70,22 +89,7 @@ def validate_image(file):
     """
     if isinstance(file, FieldFile) and file._committed:
         return
-    max_bytes = settings.IMAGE_MAX_BYTES
-    data = _read(file, max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _invalid("too_large", limit=f"{max_bytes / _MB:.3g}")
-    try:
-        _decode_all(data, settings.IMAGE_MAX_PIXELS)
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _too_many_pixels() from error
-    except UnidentifiedImageError as error:
-        raise _unreadable(data) from error
-    except Exception as error:
-        # Malformed data makes Pillow's decoders raise OSError, ValueError, SyntaxError, EOFError,
-        # struct.error and more; by now the format is known to be an allowed one, so the file is damaged.
-        raise _invalid("corrupt") from error
+    _processed(file)
 
 
 def process_image(file):
@@ -93,10 +97,71 @@ def process_image(file):
 
     The result is upright (EXIF orientation applied), fits in IMAGE_MAX_SIDE on both sides, is in sRGB and
     carries no metadata: no EXIF, GPS, XMP, comment or colour profile. Animated GIF, PNG and WebP images stay
-    animated. ``file`` must have passed ``validate_image``. Leaves ``file`` at position 0.
+    animated, each frame shown for at most a minute. Raises what ``validate_image`` raises (and costs nothing
+    more after it). Leaves ``file`` at position 0.
     """
-    data = _read(file)
-    max_side = settings.IMAGE_MAX_SIDE
+    return _processed(file)
+
+
+def _processed(file):
+    # A model's FieldFile wraps the upload the form field already judged: the result is kept on the upload.
+    holder = file.file if isinstance(file, FieldFile) else file
+    done = getattr(holder, "_causerie_processed", None)
+    if done is None:
+        max_bytes = settings.IMAGE_MAX_BYTES
+        data = _read(file, max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _invalid("too_large", limit=f"{max_bytes / _MB:.3g}")
+        outcome = within_budget(_examine, data, _limits())
+        if outcome is None:
+            raise _invalid("too_costly")
+        if outcome[0] == "refused":
+            raise _refusal(*outcome[1:])
+        done = outcome[1:]
+        holder._causerie_processed = done
+    extension, content = done
+    return ContentFile(content, name=unguessable_name(extension))
+
+
+def _limits():
+    return {
+        "max_pixels": settings.IMAGE_MAX_PIXELS,
+        "max_animation_pixels": _max_animation_pixels(),
+        "max_frames": settings.IMAGE_MAX_FRAMES,
+        "max_side": settings.IMAGE_MAX_SIDE,
+    }
+
+
+def _max_animation_pixels():
+    return min(settings.IMAGE_MAX_ANIMATION_PIXELS, settings.IMAGE_MAX_PIXELS)
+
+
+def _examine(data, limits):
+    """Validate and re-encode ``data``: ``("ok", extension, bytes)`` or ``("refused", code, params)``."""
+    try:
+        _decode_all(data, limits)
+    except _Refused as refused:
+        return ("refused", refused.code, refused.params)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return ("refused", "too_many_pixels", {})
+    except UnidentifiedImageError:
+        return ("refused", *_unreadable(data))
+    except MemoryError:
+        return None
+    except Exception:
+        # Malformed data makes Pillow's decoders raise OSError, ValueError, SyntaxError, EOFError,
+        # struct.error and more; by now the format is known to be an allowed one, so the file is damaged.
+        return ("refused", "corrupt", {})
+    try:
+        return ("ok", *_reencode(data, limits["max_side"]))
+    except MemoryError:
+        return None
+    except Exception:
+        # What decoded but cannot be written again (a frame or palette no encoder takes) is no use either.
+        return ("refused", "corrupt", {})
+
+
+def _reencode(data, max_side):
     with _open(data) as im:
         format_ = _format(im)
         if _is_animated(im, format_):
@@ -108,7 +173,54 @@ def process_image(file):
             options = {}
         buffer = io.BytesIO()
         image.save(buffer, format_, **_ENCODER_OPTIONS[format_], **options)
-    return ContentFile(buffer.getvalue(), name=unguessable_name(_EXTENSIONS[format_]))
+    return _EXTENSIONS[format_], buffer.getvalue()
+
+
+def within_budget(function, *args):
+    """Return ``function(*args)`` run in a child process, or None if it needed more than IMAGE_MAX_SECONDS
+    or more than IMAGE_MAX_MEMORY_MB of memory.
+
+    Whatever the bytes make Pillow do, the worker or request that asked is held that long at most and keeps
+    its own memory. The child is a fork of this process (a few milliseconds) whose address space may grow by
+    the budget (memory this process freed but kept may be reused on top of it); the result comes back
+    through a pipe, so it must pickle.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    extra_bytes = settings.IMAGE_MAX_MEMORY_MB * _MB
+    child = context.Process(target=_run_limited, args=(sender, extra_bytes, function, args), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(settings.IMAGE_MAX_SECONDS):
+            return receiver.recv()
+        return None
+    except (EOFError, OSError):  # the child died: out of memory as the kernel saw it
+        return None
+    finally:
+        child.kill()
+        child.join()
+        receiver.close()
+
+
+def _run_limited(sender, extra_bytes, function, args):
+    with suppress(OSError, AttributeError):  # glibc: large blocks mapped anew, so the limit below sees them
+        # instead of their reusing memory the parent freed (M_MMAP_THRESHOLD is -3).
+        ctypes.CDLL(None).mallopt(-3, 64 * 1024)
+    with suppress(OSError, ValueError):  # no /proc (not Linux): the time limit still holds
+        with open("/proc/self/statm") as statm:
+            address_space = int(statm.read().split()[0]) * resource.getpagesize()
+        limit = address_space + extra_bytes
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        result = function(*args)
+    except MemoryError:
+        result = None
+    sender.send(result)
+    sender.close()
 
 
 def make_renditions(file, widths=(480, 960, 1600)):
@@ -118,12 +230,19 @@ def make_renditions(file, widths=(480, 960, 1600)):
     width when that is below the largest requested width, so there is always at least one. Animations give
     their first frame. The width returned is the rendition's real one: it is smaller than asked only for an
     image so tall that WebP's 16383-pixel limit on height applies. ``file`` must have passed
-    ``validate_image``. Leaves ``file`` at position 0.
+    ``validate_image``. Runs within the budget of ``within_budget``, raising ValidationError (``too_costly``)
+    beyond it. Leaves ``file`` at position 0.
     """
     if not widths:
         return []
+    encoded = within_budget(_renditions, _read(file), widths)
+    if encoded is None:
+        raise _invalid("too_costly")
+    return [(width, ContentFile(content, name=unguessable_name("webp"))) for width, content in encoded]
+
+
+def _renditions(data, widths):
     largest = max(widths)
-    data = _read(file)
     with _open(data) as im:
         _draft(im, _format(im), (largest, largest))
         image = _prepare(_upright(im), None, "WEBP")
@@ -138,7 +257,7 @@ def make_renditions(file, widths=(480, 960, 1600)):
         scaled = image if size == image.size else _resize(image, size)
         buffer = io.BytesIO()
         scaled.save(buffer, "WEBP", **_ENCODER_OPTIONS["WEBP"])
-        renditions.append((size[0], ContentFile(buffer.getvalue(), name=unguessable_name("webp"))))
+        renditions.append((size[0], buffer.getvalue()))
     return renditions
 
 
@@ -255,10 +374,15 @@ def _invalid(code, **params):
     return ValidationError(_MESSAGES[code], code=code, params=params or None)
 
 
-def _too_many_pixels(animated=False):
-    message = _ANIMATION_TOO_MANY_PIXELS if animated else _MESSAGES["too_many_pixels"]
-    limit = f"{settings.IMAGE_MAX_PIXELS / 1e6:.3g}"
-    return ValidationError(message, code="too_many_pixels", params={"limit": limit})
+def _refusal(code, params):
+    if code in {"too_many_pixels", "too_many_animation_pixels"}:
+        message = _ANIMATION_TOO_MANY_PIXELS if code == "too_many_animation_pixels" else None
+        setting = _max_animation_pixels() if message else settings.IMAGE_MAX_PIXELS
+        limit = f"{setting / 1e6:.3g}"
+        return ValidationError(
+            message or _MESSAGES["too_many_pixels"], code="too_many_pixels", params={"limit": limit}
+        )
+    return _invalid(code, **params)
 
 
 def _read(file, size=-1):
@@ -280,30 +404,48 @@ def _open(data):
             yield im
 
 
-def _decode_all(data, max_pixels):
+class _Refused(Exception):
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _decode_all(data, limits):
     with _open(data) as im:
         format_ = _format(im)
         animated = _is_animated(im, format_)
+        max_pixels = limits["max_animation_pixels" if animated else "max_pixels"]
         total = 0
-        for index in range(im.n_frames if animated else 1):
-            im.seek(index)
+        # Frames are counted as they are read, never from the file's own count: Pillow finds a GIF's count by
+        # reading every frame, and an APNG's is whatever its header claims.
+        for index in itertools.count() if animated else [0]:
+            if index == limits["max_frames"]:
+                with suppress(EOFError):
+                    im.seek(index)
+                    raise _Refused("too_many_frames", limit=limits["max_frames"])
+                break
+            if index:
+                try:
+                    im.seek(index)
+                except EOFError:
+                    break
             # A GIF frame may enlarge the canvas, so each frame is measured before it is decoded.
             total += im.width * im.height
             if total > max_pixels:
-                raise _too_many_pixels(animated)
+                raise _Refused("too_many_animation_pixels" if animated else "too_many_pixels")
             # Decoding at an eighth of the size still reads every byte, which is what finds truncation.
             _draft(im, format_, (1, 1))
             im.load()
 
 
 def _unreadable(data):
-    """Return the refusal for bytes that Pillow's allowed readers could not open."""
+    """Return the refusal (code, params) for bytes that Pillow's allowed readers could not open."""
     format_ = _sniff(data[:16])
     if format_ is None:
-        return _invalid("not_an_image")
+        return "not_an_image", {}
     if _FORMAT_ALIASES.get(format_, format_) in ALLOWED_FORMATS:
-        return _invalid("corrupt")
-    return _invalid("unsupported_format", format=format_)
+        return "corrupt", {}
+    return "unsupported_format", {"format": format_}
 
 
 def _sniff(prefix):
@@ -408,12 +550,26 @@ def _to_srgb(image):
     return image
 
 
+def _durations(frames, format_):
+    """Each frame's delay in whole milliseconds, at most a minute, scaled down together where the format
+    could not store their total (Pillow merges identical frames into one, adding up their delays)."""
+    durations = []
+    for frame in frames:
+        duration = frame.info.get("duration", 0)
+        valid = isinstance(duration, int | float) and math.isfinite(duration)
+        durations.append(int(min(max(duration, 0), _MAX_FRAME_MS)) if valid else 0)
+    total, limit = sum(durations), _MAX_ANIMATION_MS.get(format_)
+    if limit and total > limit:
+        durations = [duration * limit // total for duration in durations]
+    return durations
+
+
 def _animation(im, format_, max_side):
     """Return the first frame of ``im``, prepared, and the options that save all its frames after it."""
     loop = im.info.get("loop")
     # Copies: the next frame is drawn over this one, so turning this one in place would spoil it.
     frames = [_upright(frame.copy()) for frame in ImageSequence.Iterator(im)]
-    durations = [frame.info.get("duration", 0) for frame in frames]
+    durations = _durations(frames, format_)
     # A GIF frame may enlarge the canvas; every frame must have the first one's size.
     first = frames[0].size
     frames = [frame if frame.size == first else frame.crop((0, 0, *first)) for frame in frames]

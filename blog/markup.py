@@ -28,7 +28,9 @@ from markdown.inlinepatterns import (
     ShortReferenceInlineProcessor,
     SimpleTagInlineProcessor,
 )
+from markdown.treeprocessors import Treeprocessor
 
+from .control_characters import without_control_characters
 from .markdown_cost import CostGuard, too_costly_to_clean
 
 ARTICLE_MAX_CHARS = 100_000
@@ -122,6 +124,32 @@ class _Strikethrough(Extension):
         md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~{2})(.+?)~{2}", "del"), "del", 65)
 
 
+# Headings' ids begin with this, so that none can take an id the page itself uses ("respond", "comments").
+HEADING_ID_PREFIX = "h-"
+
+
+def _heading_id(value, separator):
+    return HEADING_ID_PREFIX + slugify_unicode(value, separator)
+
+
+class _HeadingAnchors(Treeprocessor):
+    """A link to "#a-heading" written in the body goes to that heading's prefixed id: writers link to the
+    heading's name as Markdown readers know it."""
+
+    def run(self, root):
+        ids = {element.get("id") for element in root.iter() if element.get("id")}
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            target = href.removeprefix("#")
+            if href.startswith("#") and target not in ids and HEADING_ID_PREFIX + target in ids:
+                link.set("href", f"#{HEADING_ID_PREFIX}{target}")
+
+
+class _PrefixedHeadingAnchors(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_HeadingAnchors(md), "heading_anchors", 1)  # after the toc's, at 5
+
+
 class _CommentSubset(Extension):
     """No headings (a `# title` line stays a paragraph); an image (`![alt](url)`) is a link reading alt."""
 
@@ -147,6 +175,7 @@ def _article_markdown():
             "sane_lists",
             "tables",
             "toc",
+            _PrefixedHeadingAnchors(),
         ],
         extension_configs={
             # An align attribute rather than a style one, so that no style attribute is ever allowed.
@@ -154,7 +183,7 @@ def _article_markdown():
             # Titles in the language active while rendering (Article.save renders in the article's language).
             "toc": {
                 "permalink": True,
-                "slugify": slugify_unicode,
+                "slugify": _heading_id,
                 "permalink_title": gettext("Permanent link"),
             },
             "footnotes": {"BACKLINK_TITLE": gettext("Jump back to footnote %d in the text")},
@@ -242,15 +271,6 @@ def _clean(rendered, tags, attributes, link_filter):
 
 # Rendering
 
-# C0 controls other than tab and newline have no place in text, and STX and ETX are Markdown's placeholders.
-_CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-
-
-def strip_control_characters(text: str) -> str:
-    """The text without C0 control characters other than tab and newline (nor DEL): what imported text is
-    saved as."""
-    return text.translate(_CONTROL_CHARS)
-
 
 def _render(text, render_or_none):
     html_fragment = render_or_none(text)
@@ -259,12 +279,12 @@ def _render(text, render_or_none):
 
 def plain_paragraphs(text: str) -> str:
     """The fallback of every renderer: the text escaped, in ``<p>`` paragraphs with ``<br>`` line breaks."""
-    return _as_plain_paragraphs(text.translate(_CONTROL_CHARS))
+    return _as_plain_paragraphs(without_control_characters(text))
 
 
 def _render_markdown(text, make_markdown, tags, attributes, link_filter):
     """The cleaned HTML, or None where the text must fall back to escaped paragraphs."""
-    text = text.translate(_CONTROL_CHARS)
+    text = without_control_characters(text)
     if len(text) > ARTICLE_MAX_CHARS:
         return None
     try:
@@ -316,7 +336,7 @@ def sanitise_article_html(fragment: str) -> str | None:
     """HTML from elsewhere (an imported blog's) through the articles' allow-list, shaped as rendered Markdown
     is (no <h1>: the title is the page's; tables scroll). None, like render_article_or_none, for a fragment
     too long or with too many tags to clean quickly."""
-    fragment = fragment.translate(_CONTROL_CHARS)
+    fragment = without_control_characters(fragment)
     if len(fragment) > ARTICLE_MAX_CHARS or too_costly_to_clean(fragment):
         return None
     html = _clean(fragment, _ARTICLE_TAGS, _article_attribute, _ArticleLinks)

@@ -17,7 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from . import images, markup, page_cache, search
+from . import forms, images, markup, page_cache, search
+from .control_characters import WithoutControlCharacters
 
 WORDS_PER_MINUTE = 220
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR"}
@@ -50,7 +51,7 @@ class TagQuerySet(models.QuerySet):
         return deleted
 
 
-class Tag(models.Model):
+class Tag(WithoutControlCharacters):
     name = models.CharField(_("name"), max_length=50, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=False)
 
@@ -268,7 +269,16 @@ def cover_upload_to(instance, filename):
     return timezone.now().strftime("covers/%Y/%m/") + filename
 
 
-class Article(models.Model):
+class ImageUploadField(models.ImageField):
+    """An ImageField judged by ``blog.images.validate_image`` alone (see ``blog.forms.ImageUploadField``)."""
+
+    default_validators = []  # Django's list of every extension Pillow knows, most of which the site refuses
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.ImageUploadField, **kwargs})
+
+
+class Article(WithoutControlCharacters):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -292,7 +302,7 @@ class Article(models.Model):
         help_text=_("Markdown. Drop images into the editor to upload them."),
     )
     body_html = models.TextField(editable=False, default="")
-    cover = models.ImageField(
+    cover = ImageUploadField(
         _("cover image"),
         upload_to=cover_upload_to,
         width_field="cover_width",

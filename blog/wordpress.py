@@ -44,6 +44,7 @@ from django.utils.text import Truncator, slugify
 from markdownify import MarkdownConverter
 
 from . import images, markup
+from .control_characters import without_control_characters
 from .models import Article, BodyImage, OldAddress, Tag
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -216,7 +217,7 @@ def _namespaces_in(root):
 
 
 def _text(element, name, ns):
-    return markup.strip_control_characters((element.findtext(name, "", ns) or "").strip())
+    return without_control_characters((element.findtext(name, "", ns) or "").strip())
 
 
 def _int(text):
@@ -231,7 +232,7 @@ def _post(item, ns):
         return _text(item, name, ns)
 
     meta = {
-        _text(m, "wp:meta_key", ns): markup.strip_control_characters(m.findtext("wp:meta_value", "", ns))
+        _text(m, "wp:meta_key", ns): without_control_characters(m.findtext("wp:meta_value", "", ns))
         for m in item.findall("wp:postmeta", ns)
     }
     post = Post(
@@ -243,7 +244,7 @@ def _post(item, ns):
         status=text("wp:status"),
         date=_date(text("wp:post_date_gmt"), text("wp:post_date")),
         modified=_date(text("wp:post_modified_gmt"), text("wp:post_modified")),
-        content=markup.strip_control_characters(item.findtext("content:encoded", "", ns)),
+        content=without_control_characters(item.findtext("content:encoded", "", ns)),
         excerpt=text("excerpt:encoded"),
         creator=text("dc:creator"),
         password=text("wp:post_password"),
@@ -267,12 +268,12 @@ def _post(item, ns):
                 ip=_text(element, "wp:comment_author_IP", ns),
                 date=_date(_text(element, "wp:comment_date_gmt", ns), _text(element, "wp:comment_date", ns))
                 or timezone.now(),
-                content=markup.strip_control_characters(element.findtext("wp:comment_content", "", ns)),
+                content=without_control_characters(element.findtext("wp:comment_content", "", ns)),
                 approved=_text(element, "wp:comment_approved", ns),
                 type=_text(element, "wp:comment_type", ns) or "comment",
                 user_id=_int(_text(element, "wp:comment_user_id", ns)),
                 meta={
-                    _text(m, "wp:meta_key", ns): markup.strip_control_characters(
+                    _text(m, "wp:meta_key", ns): without_control_characters(
                         m.findtext("wp:meta_value", "", ns)
                     )
                     for m in element.findall("wp:commentmeta", ns)

@@ -18,7 +18,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
-from blog import markup, wordpress
+from blog import wordpress
+from blog.control_characters import without_control_characters
 from blog.models import Article, Tag
 
 from . import importing
@@ -49,7 +50,7 @@ def _tag(name):
 def _add(parent, name, text="", **attributes):
     element = ET.SubElement(parent, _tag(name), attributes)
     # XML 1.0 has no room for most control characters: what cannot be written is dropped.
-    element.text = markup.strip_control_characters(str(text))
+    element.text = without_control_characters(str(text))
     return element
 
 

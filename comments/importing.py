@@ -21,6 +21,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from blog import markup, page_cache, wordpress
+from blog.control_characters import without_control_characters
 from blog.models import Article, OldAddress
 
 from .models import Comment, CommentEvent
@@ -224,7 +225,7 @@ def read_disqus(path, max_bytes=wordpress.DEFAULT_MAX_BYTES):
         raise wordpress.Refused(f"{path} is not a Disqus export: nothing was imported.")
 
     def text(element, name):
-        return markup.strip_control_characters((element.findtext(DISQUS + name) or "").strip())
+        return without_control_characters((element.findtext(DISQUS + name) or "").strip())
 
     threads = {}
     for element in root.findall(f"{DISQUS}thread"):
@@ -239,7 +240,7 @@ def read_disqus(path, max_bytes=wordpress.DEFAULT_MAX_BYTES):
         post = {
             "id": element.get(DISQUS_ID, ""),
             "parent": parent.get(DISQUS_ID) if parent is not None else None,
-            "message": markup.strip_control_characters(element.findtext(f"{DISQUS}message") or ""),
+            "message": without_control_characters(element.findtext(f"{DISQUS}message") or ""),
             "created_at": _disqus_date(text(element, "createdAt")),
             "deleted": text(element, "isDeleted") == "true",
             "spam": text(element, "isSpam") == "true",

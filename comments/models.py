@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from blog import markup, page_cache
+from blog.control_characters import WithoutControlCharacters
 
 from . import abuse, moderation
 from .moderation import RejectionReason
@@ -259,7 +260,7 @@ def _open_reports():
     return Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True).order_by()
 
 
-class Comment(models.Model):
+class Comment(WithoutControlCharacters):
     class Status(models.TextChoices):
         PUBLISHED = moderation.PUBLISHED, _("Published")
         HELD = moderation.HELD, _("Waiting for review")
@@ -600,7 +601,7 @@ def _queue(comments, ranked=False):
 QUEUE_ORDER = [Case(When(status=Comment.Status.HELD, then=Value(0)), default=Value(1)), "created_at", "id"]
 
 
-class CommentEvent(models.Model):
+class CommentEvent(WithoutControlCharacters):
     """One line of a comment's history: who did what, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
@@ -654,7 +655,7 @@ class CommentEvent(models.Model):
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class Report(models.Model):
+class Report(WithoutControlCharacters):
     """A reader's report. It puts the comment in front of moderators; it never hides it by itself."""
 
     # The published reasons for removing a comment, and one more for whatever a reader cannot name.
@@ -680,7 +681,7 @@ class Report(models.Model):
         return self.get_reason_display()
 
 
-class HoldWord(models.Model):
+class HoldWord(WithoutControlCharacters):
     """A word or phrase that holds a comment for review (never rejects it): insults, slurs, threats."""
 
     word = models.CharField(
@@ -725,7 +726,7 @@ def _lexicon(version):
     return abuse.Lexicon.of(AbuseTerm.objects.values_list("kind", "entry"))
 
 
-class AbuseTerm(models.Model):
+class AbuseTerm(WithoutControlCharacters):
     """A word or phrase the abuse signal reads, by what it says about a comment: a name for a person, a word
     that judges, a threat, who or what is aimed at (comments/abuse.py). Seeded in English and French
     (default_abuse_lexicon.py); the owner extends it here."""
@@ -791,7 +792,7 @@ class BanQuerySet(models.QuerySet):
         return self.active().filter(who)
 
 
-class Ban(models.Model):
+class Ban(WithoutControlCharacters):
     """A time-boxed ban: the person's new comments are held with the reason "banned", never dropped."""
 
     email = models.EmailField(_("email"), blank=True)

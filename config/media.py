@@ -20,6 +20,8 @@ from django.views import static
 from django.views.decorators.http import require_safe
 from storages.backends.s3 import S3Storage
 
+NAME_MAX = 255  # bytes in a file name's part, on Linux file systems
+
 
 class MediaStorage(S3Storage):
     # Never overwrite: uploads have unguessable names, and a clash must not replace another article's file.
@@ -61,5 +63,8 @@ def serve(request, path):
         response["Cache-Control"] = f"private, max-age={default_storage.querystring_expire // 2}"
         return response
     if settings.SERVE_MEDIA and not hasattr(default_storage, "bucket_name"):
+        # No stored name has a part that long (they are generated); the file system would raise on it.
+        if any(len(part.encode("utf-8", "surrogatepass")) > NAME_MAX for part in path.split("/")):
+            raise Http404
         return static.serve(request, path, document_root=settings.MEDIA_ROOT)
     raise Http404

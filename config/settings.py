@@ -76,6 +76,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Hardening (issue 13, headers): on every response, static files and media included.
+    "blog.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "blog.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -250,6 +253,45 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
 
+# Hardening (issue 13, headers): a strict Content Security Policy (django-csp) and a Permissions-Policy
+# (django-permissions-policy). Every script is one of the site's own static files: no inline script, no
+# eval, anywhere. Styles are the site's own files too, except in the admin, whose Django templates carry a few
+# inline styles (blog.middleware.ContentSecurityPolicyMiddleware adds 'unsafe-inline' for styles there only).
+# Images may come from any https address (an article may show one). CAUSERIE_CSP_REPORT_ONLY=1 sends the
+# policy as Content-Security-Policy-Report-Only, to try it on a live site; CAUSERIE_CSP_REPORT_URI names where
+# browsers report violations.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "https:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env("CAUSERIE_CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [env("CAUSERIE_CSP_REPORT_URI")]
+CSP_REPORT_ONLY = env_bool("CAUSERIE_CSP_REPORT_ONLY")
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES} if CSP_REPORT_ONLY else None
+# No page uses the camera, microphone, location, payment or sensors; the share button writes to the clipboard.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "clipboard-write": ["self"],
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -308,6 +350,13 @@ SITE_URL = env("CAUSERIE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 IMAGE_MAX_BYTES = env_int("CAUSERIE_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("CAUSERIE_IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_MAX_SIDE = env_int("CAUSERIE_IMAGE_MAX_SIDE", 2400)
+# Hardening (issue 13, uploads): an animation's frames, and their pixels together, are capped below what a
+# still image may have (each frame is held in memory to be written again); and every decoding and re-encoding
+# runs in a child process allowed this much time and memory (blog/images.py, within_budget).
+IMAGE_MAX_FRAMES = env_int("CAUSERIE_IMAGE_MAX_FRAMES", 300)
+IMAGE_MAX_ANIMATION_PIXELS = env_int("CAUSERIE_IMAGE_MAX_ANIMATION_PIXELS", 8_000_000)
+IMAGE_MAX_SECONDS = env_int("CAUSERIE_IMAGE_MAX_SECONDS", 10)
+IMAGE_MAX_MEMORY_MB = env_int("CAUSERIE_IMAGE_MAX_MEMORY_MB", 400)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

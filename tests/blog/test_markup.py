@@ -196,14 +196,14 @@ def test_article_footnote_reference_links_to_the_note_and_back():
 def test_article_headings_get_an_id_and_a_permalink():
     out = render_article("## Café terrace")
 
-    assert out.startswith('<h2 id="café-terrace">Café terrace<a class="headerlink" href="#café-terrace"')
+    assert out.startswith('<h2 id="h-café-terrace">Café terrace<a class="headerlink" href="#h-café-terrace"')
 
 
 def test_article_toc_marker_places_a_table_of_contents():
     out = render_article("[TOC]\n\n# One\n\n## Two")
 
     assert '<div class="toc">' in out
-    assert '<a href="#two">Two</a>' in out
+    assert '<a href="#h-two">Two</a>' in out
 
 
 def test_article_abbreviations_and_definition_lists_render():
@@ -540,7 +540,7 @@ def test_plain_text_of_empty_html_is_empty():
 def test_a_level_one_heading_in_the_body_becomes_an_h2_since_the_title_is_the_pages_h1():
     out = render_article("# Part one\n\n## Detail")
     assert "<h1" not in out
-    assert out.startswith('<h2 id="part-one">') and '<h2 id="detail">' in out
+    assert out.startswith('<h2 id="h-part-one">') and '<h2 id="h-detail">' in out
 
 
 def test_tables_can_be_reached_by_keyboard_to_scroll_them():

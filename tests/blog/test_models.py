@@ -231,4 +231,4 @@ def test_saving_after_validation_stores_exactly_what_render_article_makes():
     article.save()
     stored = Article.objects.get(pk=article.pk).body_html
     assert stored == markup.render_article(article.body)
-    assert '<h2 id="part-one">' in stored and '<table tabindex="0">' in stored
+    assert '<h2 id="h-part-one">' in stored and '<table tabindex="0">' in stored

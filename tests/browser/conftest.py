@@ -105,19 +105,41 @@ def browser_settings(settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 
 
+# Every page tells its console of each Content Security Policy violation, whatever Chromium itself logs.
+# (Playwright's init scripts run outside the page's policy.)
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
+    + `(${event.sourceFile}:${event.lineNumber})`);
+});
+"""
+
+
+def csp_violation(message):
+    """Whether a console message reports a Content Security Policy violation (ours, or Chromium's own)."""
+    return message.text.startswith("CSP violation") or "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def new_context(browser, live_server):
     """Open a browser context (a separate visitor): English, desktop-sized unless told otherwise. A script
-    error on any of its pages fails the test."""
-    contexts, errors = [], []
+    error or a Content Security Policy violation on any of its pages fails the test."""
+    contexts, errors, violations = [], [], []
+
+    def watch(page):
+        def on_console(message):
+            if csp_violation(message):
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("console", on_console)
 
     def open_context(**options):
         options = {"base_url": live_server.url, "locale": "en-GB", **DESKTOP, **options}
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        context.on(
-            "page", lambda page: page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
@@ -125,6 +147,7 @@ def new_context(browser, live_server):
     for context in contexts:
         context.close()
     assert not errors, "JavaScript errors on the site's pages:\n" + "\n".join(errors)
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
