@@ -103,9 +103,10 @@ def test_production_cookies_are_https_only_while_redirect_and_hsts_wait_to_be_as
     assert asked == [True, True, True, 3600]
 
 
-def environment_of_env_example(tmp_path):
-    """The variables .env.example sets, as bash reads it (`set -a; . ./.env.example`), with a real key."""
-    script = "set -a; . ./.env.example; set +a; env -0"
+def environment_of_env_example(tmp_path, edits=""):
+    """The variables .env.example sets, as bash reads it (`set -a; . ./.env.example`), then `edits` (lines of
+    bash assignments), with a real key."""
+    script = f"set -a; . ./.env.example\n{edits}\nset +a; env -0"
     result = subprocess.run(
         ["bash", "-c", script], cwd=ROOT, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True
     )
@@ -138,3 +139,31 @@ def test_env_example_is_read_by_bash_and_its_production_values_pass_the_deploy_c
 def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(tmp_path):
     assert production_settings(tmp_path, "TRUSTED_PROXIES") == [0]
     assert production_settings(tmp_path, "TRUSTED_PROXIES", CAUSERIE_TRUSTED_PROXIES="2") == [2]
+
+
+def test_the_readmes_production_steps_leave_only_the_warnings_it_explains(tmp_path):
+    # Step 6: .env.example copied, then the values the README says to set (the key, the folders, the database
+    # and Redis replaced by this machine's: the check connects to neither).
+    readme = (ROOT / "README.md").read_text()
+    step_6 = re.search(r"Set at least[^\n]*\n\n```sh\n(.*?)```", readme, re.DOTALL)[1]
+    # systemd's EnvironmentFile takes a comment after a value as part of the value: comments have own lines.
+    assert not [line for line in step_6.splitlines() if "#" in line and not line.startswith("#")]
+    environment = environment_of_env_example(tmp_path, step_6)
+    environment.update(MEDIA_ROOT=str(tmp_path / "media"), DATABASE_URL="", REDIS_URL="")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = sorted(re.findall(r"\(security\.(W\d+)\)", result.stderr + result.stdout))
+    assert warnings == ["W005", "W021"], result.stderr
+    step_7 = readme[readme.index("**7. Prepare.**") : readme.index("**8. Services.**")]
+    assert "`security.W005`" in step_7 and "`security.W021`" in step_7
+    # The client's address: one trusted proxy, nginx, which appends it once (deploy/nginx.conf).
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+    assert environment["CAUSERIE_TRUSTED_PROXIES"] == "1"
