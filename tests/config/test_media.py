@@ -2,6 +2,7 @@
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -20,6 +21,7 @@ from tests.html import Document
 
 UPLOAD = reverse("blog:editor_upload")
 ROOT = Path(__file__).resolve().parent.parent.parent
+DATA = ROOT / "tests" / "data"
 
 
 def fetch(client, url):
@@ -132,6 +134,34 @@ def test_with_a_public_address_and_a_folder_body_images_get_their_renditions(s3_
     [source] = Document(article.body_html).find_all("source", type="image/webp")
     assert source["srcset"].startswith("https://media.example.com/blog/uploads/renditions/")
     assert list(article.body_images.all()) == [image]
+
+
+@pytest.mark.django_db
+def test_pictures_imported_from_wordpress_are_shown_from_the_storage(
+    media_storage, media_root, tmp_path, django_capture_on_commit_callbacks
+):
+    shutil.copy(DATA / "wordpress.xml", tmp_path)
+    uploads = tmp_path / "uploads" / "2024" / "05"
+    uploads.mkdir(parents=True)
+    Image.new("RGB", (600, 400), (30, 160, 60)).save(uploads / "seedlings.png")
+    Image.new("RGB", (300, 200), (30, 160, 60)).save(uploads / "seedlings-300x200.png")
+    call_command("import_wordpress", str(tmp_path / "wordpress.xml"), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    article = Article.objects.get(slug="tomatoes-and-friends")
+    page = Document(Client().get(article.get_absolute_url()).content.decode())
+    pictures = page.find("div", class_="article-body").find_all("picture")
+    assert len(pictures) == 2
+    for picture in pictures:
+        for entry in picture.find("source")["srcset"].split(", "):
+            address, width = entry.split()
+            with Image.open(io.BytesIO(fetch(Client(), address))) as image:
+                assert image.format == "WEBP" and f"{image.width}w" == width
+        with Image.open(io.BytesIO(fetch(Client(), picture.find("img")["src"]))) as image:
+            assert image.format == "PNG"
+    stored = stored_names(media_storage, media_root)
+    for image in article.body_images.all():
+        assert {image.file.name, image.fallback, *(r["name"] for r in image.renditions)} <= set(stored)
 
 
 @pytest.mark.django_db  # a 404 looks for an old address of an imported article
