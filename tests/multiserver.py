@@ -5,7 +5,8 @@ what a reader and the owner would see:
 
 - a comment posted on server A is on B's article page at the next request, through B's page cache;
 - a comment approved on B is on A's page;
-- an image uploaded on A is served from the storage through B;
+- an image uploaded on A is served from the storage through B, and once in an article, B's page shows it
+  through the smaller copy and the WebP renditions a worker made, all served from the storage;
 - every mail is delivered once, though both workers run, and the periodic jobs asked for by two hosts at once
   run without sending anything twice;
 - /readyz/ answers 200 on both, 503 while the storage server or Redis is stopped, and 200 again once back;
@@ -40,6 +41,7 @@ import requests
 from gunicorn import version_info as gunicorn_version
 from PIL import Image
 
+from tests.html import Document
 from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY, S3Server
 from tests.smtp import SMTPServer
 
@@ -256,11 +258,12 @@ def main():
 
         django.setup()
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP server's line for every command
+        from django.core.files.storage import default_storage as storage
         from django.utils import timezone
         from django_tasks_db.models import DBTaskResult
 
         from accounts.models import User
-        from blog.models import Article
+        from blog.models import Article, BodyImage
         from comments.models import Comment, OutgoingMail
 
         owner = User.objects.create_superuser("owner", "owner@example.com", PASSWORD)
@@ -358,13 +361,47 @@ def main():
         )
         check(upload.status_code == 200, "the owner uploads an image on A")
         address = re.fullmatch(r"!\[\]\((.+)\)", upload.json()["image_code"])[1]
-        [key] = s3.keys(bucket)
-        check(address.endswith(key), "the image is in the bucket, not on A's disk")
+        image = BodyImage.objects.get()
+        check(
+            address == image.file.url and set(s3.keys(bucket)) == {image.file.name, image.fallback},
+            "the image and its smaller copy are in the bucket, not on A's disk",
+        )
         served = b.reader().get(b.url(address), timeout=30)
-        with Image.open(BytesIO(served.content)) as image:
+        with Image.open(BytesIO(served.content)) as opened:
             check(
-                served.history and served.history[0].status_code == 302 and image.size == (1200, 800),
+                served.history and served.history[0].status_code == 302 and opened.size == (1200, 800),
                 "B redirects to the storage, which serves the image",
+            )
+        # In an article's body: readers get the smaller copy, then the WebP renditions a worker makes from the
+        # bucket, through B's page cache.
+        pictured = Article.objects.get(slug="shared")
+        pictured.body += f"\n\n![A blue picture]({address})"
+        pictured.save()
+        wait_for(
+            lambda: BodyImage.objects.exclude(renditions=[]).exists(), "a worker to make the renditions", 60
+        )
+        image.refresh_from_db()
+        page = Document(b.reader().get(b.url(article), timeout=30).text)
+        [source] = page.find_all("source", type="image/webp")
+        [shown] = [img for img in page.find_all("img") if img.get("alt") == "A blue picture"]
+        made = [f"{storage.url(rendition['name'])} {rendition['width']}w" for rendition in image.renditions]
+        check(
+            source["srcset"] == ", ".join(made) and len(made) == 3,
+            "B's page shows the image through the three renditions a worker made",
+        )
+        srcset = [entry.split() for entry in made]
+        for url, width in srcset:
+            served = b.reader().get(b.url(url), timeout=30)
+            with Image.open(BytesIO(served.content)) as opened:
+                check(
+                    served.history and opened.format == "WEBP" and f"{opened.width}w" == width,
+                    f"B serves the {width} rendition from the storage",
+                )
+        served = b.reader().get(b.url(shown["src"]), timeout=30)
+        with Image.open(BytesIO(served.content)) as opened:
+            check(
+                shown["src"] != address and served.history and opened.size == (960, 640),
+                "B serves the smaller copy from the storage",
             )
 
         # The flood limit, across both servers: every comment so far came from 127.0.0.1

@@ -103,9 +103,10 @@ def test_production_cookies_are_https_only_while_redirect_and_hsts_wait_to_be_as
     assert asked == [True, True, True, 3600]
 
 
-def environment_of_env_example(tmp_path):
-    """The variables .env.example sets, as bash reads it (`set -a; . ./.env.example`), with a real key."""
-    script = "set -a; . ./.env.example; set +a; env -0"
+def environment_of_env_example(tmp_path, edits=""):
+    """The variables .env.example sets, as bash reads it (`set -a; . ./.env.example`), then `edits` (lines of
+    bash assignments), with a real key."""
+    script = f"set -a; . ./.env.example\n{edits}\nset +a; env -0"
     result = subprocess.run(
         ["bash", "-c", script], cwd=ROOT, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True
     )
@@ -115,8 +116,9 @@ def environment_of_env_example(tmp_path):
     return {**environment, "DJANGO_SECRET_KEY": KEY, "CAUSERIE_DATA_DIR": str(tmp_path)}
 
 
-def test_env_example_is_read_by_bash_and_its_production_values_pass_the_deploy_check(tmp_path):
-    environment = {**os.environ, **environment_of_env_example(tmp_path)}
+def deploy_warnings(environment):
+    """The ids of the warnings `manage.py check --deploy` prints in `environment` (over this process's)."""
+    environment = {**os.environ, **environment}
     environment = {k: v for k, v in environment.items() if not k.startswith("DATABASE_URL")}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
@@ -127,10 +129,13 @@ def test_env_example_is_read_by_bash_and_its_production_values_pass_the_deploy_c
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    return sorted(re.findall(r"\(security\.(W\d+)\)", result.stderr + result.stdout))
+
+
+def test_env_example_is_read_by_bash_and_its_production_values_pass_the_deploy_check(tmp_path):
     # The only two warnings are the ones the README's "Security" section explains: HTTPS redirect and HSTS
     # are left to the proxy and to the owner's decision.
-    warnings = sorted(re.findall(r"\(security\.(W\d+)\)", result.stderr + result.stdout))
-    assert warnings == ["W004", "W008"], result.stderr
+    assert deploy_warnings(environment_of_env_example(tmp_path)) == ["W004", "W008"]
     readme = (ROOT / "README.md").read_text()
     assert "security.W004" in readme and "security.W008" in readme
 
@@ -138,3 +143,21 @@ def test_env_example_is_read_by_bash_and_its_production_values_pass_the_deploy_c
 def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(tmp_path):
     assert production_settings(tmp_path, "TRUSTED_PROXIES") == [0]
     assert production_settings(tmp_path, "TRUSTED_PROXIES", CAUSERIE_TRUSTED_PROXIES="2") == [2]
+
+
+def test_the_readmes_production_steps_leave_only_the_warnings_it_explains(tmp_path):
+    # Step 6: .env.example copied, then the values the README says to set (the key, the folders, the database
+    # and Redis replaced by this machine's: the check connects to neither).
+    readme = (ROOT / "README.md").read_text()
+    step_6 = re.search(r"Set at least[^\n]*\n\n```sh\n(.*?)```", readme, re.DOTALL)[1]
+    # systemd's EnvironmentFile takes a comment after a value as part of the value: comments have own lines.
+    assert not [line for line in step_6.splitlines() if "#" in line and not line.startswith("#")]
+    environment = environment_of_env_example(tmp_path, step_6)
+    environment.update(MEDIA_ROOT=str(tmp_path / "media"), REDIS_URL="")
+    assert deploy_warnings(environment) == ["W005", "W021"]
+    step_7 = readme[readme.index("**7. Prepare.**") : readme.index("**8. Services.**")]
+    assert "`security.W005`" in step_7 and "`security.W021`" in step_7
+    # The client's address: one trusted proxy, nginx, which appends it once (deploy/nginx.conf).
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+    assert environment["CAUSERIE_TRUSTED_PROXIES"] == "1"

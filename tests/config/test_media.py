@@ -2,6 +2,7 @@
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -14,11 +15,13 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from blog.models import Article
-from tests.factories import make_article, make_image_file
+from blog.models import Article, BodyImage
+from tests.factories import make_article, make_image_file, run_tasks
+from tests.html import Document
 
 UPLOAD = reverse("blog:editor_upload")
 ROOT = Path(__file__).resolve().parent.parent.parent
+DATA = ROOT / "tests" / "data"
 
 
 def fetch(client, url):
@@ -80,6 +83,85 @@ def test_a_covers_renditions_are_made_by_the_worker_and_deleted_with_it(media_st
         assert image.format == "WEBP" and image.width == 480
     Article.objects.get(pk=article.pk).delete()
     assert stored_names(media_storage, media_root) == []
+
+
+def test_an_image_in_a_body_is_shown_from_the_renditions_the_worker_stores(
+    media_storage, media_root, owner_client, django_capture_on_commit_callbacks
+):
+    response = owner_client.post(UPLOAD, {"image": make_image_file("wide.jpg", size=(1200, 600))})
+    url = re.fullmatch(r"!\[\]\((.+)\)", response.json()["image_code"])[1]
+    article = make_article(body=f"Look:\n\n![A wide field]({url})")
+    page = Document(Client().get(article.get_absolute_url()).content.decode())
+    [before] = page.find_all("img", alt="A wide field")
+    with Image.open(io.BytesIO(fetch(Client(), before["src"]))) as image:
+        assert image.size == (960, 480)  # the smaller copy, until the worker has made the renditions
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's transaction: the page cache
+        run_tasks()
+    page = Document(Client().get(article.get_absolute_url()).content.decode())
+    [source] = page.find_all("source", type="image/webp")
+    widths = []
+    for entry in source["srcset"].split(", "):
+        address, width = entry.split()
+        with Image.open(io.BytesIO(fetch(Client(), address))) as image:
+            assert image.format == "WEBP" and f"{image.width}w" == width
+        widths.append(width)
+    assert widths == ["480w", "960w", "1200w"]
+    assert len(stored_names(media_storage, media_root)) == 5  # the upload, its smaller copy, 3 renditions
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()  # an image an article shows cannot be deleted
+        BodyImage.objects.get().delete()
+    assert stored_names(media_storage, media_root) == []
+
+
+@pytest.mark.django_db
+def test_with_a_public_address_and_a_folder_body_images_get_their_renditions(s3_server, settings):
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_server.storage_options(
+            bucket,
+            signed_urls=False,
+            url_protocol="https:",
+            custom_domain="media.example.com",
+            location="blog",
+        ),
+    }
+    image = BodyImage.objects.upload(make_image_file(size=(1200, 600)), by=None)
+    assert image.file.url == f"https://media.example.com/blog/{image.file.name}"
+    assert s3_server.keys(bucket) == sorted(f"blog/{name}" for name in (image.file.name, image.fallback))
+    run_tasks()
+    article = make_article(body=f"![A wide field]({image.file.url})")
+    [source] = Document(article.body_html).find_all("source", type="image/webp")
+    assert source["srcset"].startswith("https://media.example.com/blog/uploads/renditions/")
+    assert list(article.body_images.all()) == [image]
+
+
+@pytest.mark.django_db
+def test_pictures_imported_from_wordpress_are_shown_from_the_storage(
+    media_storage, media_root, tmp_path, django_capture_on_commit_callbacks
+):
+    shutil.copy(DATA / "wordpress.xml", tmp_path)
+    uploads = tmp_path / "uploads" / "2024" / "05"
+    uploads.mkdir(parents=True)
+    Image.new("RGB", (600, 400), (30, 160, 60)).save(uploads / "seedlings.png")
+    Image.new("RGB", (300, 200), (30, 160, 60)).save(uploads / "seedlings-300x200.png")
+    call_command("import_wordpress", str(tmp_path / "wordpress.xml"), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    article = Article.objects.get(slug="tomatoes-and-friends")
+    page = Document(Client().get(article.get_absolute_url()).content.decode())
+    pictures = page.find("div", class_="article-body").find_all("picture")
+    assert len(pictures) == 2
+    for picture in pictures:
+        for entry in picture.find("source")["srcset"].split(", "):
+            address, width = entry.split()
+            with Image.open(io.BytesIO(fetch(Client(), address))) as image:
+                assert image.format == "WEBP" and f"{image.width}w" == width
+        with Image.open(io.BytesIO(fetch(Client(), picture.find("img")["src"]))) as image:
+            assert image.format == "PNG"
+    stored = stored_names(media_storage, media_root)
+    for image in article.body_images.all():
+        assert {image.file.name, image.fallback, *(r["name"] for r in image.renditions)} <= set(stored)
 
 
 @pytest.mark.django_db  # a 404 looks for an old address of an imported article
