@@ -710,7 +710,9 @@ def concurrent_scenario(run, *, kill):
     allowed = {
         mail_key(row.to, row.subject, row.body) for row in OutgoingMail.objects.filter(pk__in=held_mails)
     }
-    sent_before_kill = {key for key, at in run.mail.received[first:] if at <= killed_at}
+    # A message the killed worker had written to the socket reaches the server just after the kill (a moment
+    # longer on a loaded machine): it was sent before it.
+    sent_before_kill = {key for key, at in run.mail.received[first:] if at <= killed_at + 2}
     allowed &= sent_before_kill
     print(
         f"  db_worker killed by SIGKILL while sending (holding mail {held_mails or 'none'}); restarted "
