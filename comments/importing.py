@@ -33,6 +33,7 @@ REASONS_META = "_causerie_policy_reasons"
 REJECTION_META = "_causerie_rejection_reason"
 QUESTION_META = "_causerie_question"
 
+ERASED_SINCE = "erased by their authors since an earlier import"
 WORDPRESS_STATUSES = {"1": Comment.Status.PUBLISHED, "0": Comment.Status.HELD, "spam": Comment.Status.SPAM}
 _URL = URLValidator(schemes=["http", "https"])
 
@@ -61,11 +62,14 @@ def save(article, incoming, *, source):
     few queries per level of the thread. Returns how many were saved."""
     keys = [item.key for item in incoming] + [item.parent_key for item in incoming if item.parent_key]
     known = {c.import_key: c for c in Comment.objects.filter(import_key__in=keys)}
-    waiting = [item for item in incoming if item.key not in known]
+    gone = erased(keys)
+    waiting = [item for item in incoming if item.key not in known and item.key not in gone]
     saved = []
     while waiting:
-        # A generation: the comments whose parent is saved already, or that have none (or one not imported).
-        generation = [item for item in waiting if item.parent_key in known or item.parent_key not in keys]
+        # A generation: the comments whose parent is saved already, or that have none (or one not imported,
+        # or erased by its author: the reply then starts its own conversation).
+        coming = {item.key for item in waiting}
+        generation = [item for item in waiting if item.parent_key in known or item.parent_key not in coming]
         if not generation:  # a loop of parents in a broken export: the rest start their own conversations
             generation, waiting = waiting, []
             for item in generation:
@@ -92,6 +96,13 @@ def save(article, incoming, *, source):
     if saved:
         page_cache.content_changed()
     return len(saved)
+
+
+def erased(keys):
+    """Those of the import `keys` whose comment was erased by its author (or for them) since it was imported:
+    importing the same export again must not bring their words back."""
+    erasures = CommentEvent.objects.filter(action=CommentEvent.Action.ERASED, import_key__in=keys)
+    return set(erasures.values_list("import_key", flat=True))
 
 
 def _comment(article, item, reply_to):
@@ -142,11 +153,9 @@ def from_wordpress(export, post, users, skipped):
     statuses); those left out are counted in `skipped` by reason."""
     by_id = {c.id: c for c in post.comments}
     # Those imported before are not converted again: running an import twice costs little the second time.
-    before = set(
-        Comment.objects.filter(import_key__in=[export.key(c.id) for c in post.comments]).values_list(
-            "import_key", flat=True
-        )
-    )
+    keys = [export.key(c.id) for c in post.comments]
+    before = set(Comment.objects.filter(import_key__in=keys).values_list("import_key", flat=True))
+    gone = erased(keys) - before
     kept = {}
     for c in post.comments:
         status, reasons, rejection = _wordpress_status(c)
@@ -159,6 +168,9 @@ def from_wordpress(export, post, users, skipped):
     incoming = []
     for c, status, reasons, rejection in kept.values():
         if export.key(c.id) in before:
+            continue
+        if export.key(c.id) in gone:
+            skipped[ERASED_SINCE] += 1
             continue
         parent = by_id.get(c.parent)
         while parent is not None and parent.id not in kept:  # the nearest ancestor imported
@@ -298,9 +310,13 @@ def from_disqus(thread, skipped):
     by_id = {post["id"]: post for post in thread.posts}
     kept = {post["id"] for post in thread.posts if not post["deleted"]}
     skipped["deleted on Disqus"] += len(thread.posts) - len(kept)
+    gone = erased([f"disqus:{post_id}" for post_id in kept])
     incoming = []
     for post in thread.posts:
         if post["id"] not in kept:
+            continue
+        if f"disqus:{post['id']}" in gone:
+            skipped[ERASED_SINCE] += 1
             continue
         parent = by_id.get(post["parent"])
         seen = set()

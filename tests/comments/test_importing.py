@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from blog.models import Article, OldAddress, Tag
+from comments import reader_data
 from comments.models import Comment, CommentEvent, OutgoingMail
 from comments.moderation import Reason
 from tests.comments.test_views import comment_parents, read
@@ -272,6 +273,58 @@ def test_importing_again_doubles_nothing_and_adds_what_is_new(export):
         Comment.objects.get(import_key="wordpress:old.example:106").reply_to.import_key
         == "wordpress:old.example:101"
     )
+
+
+def test_what_a_reader_erased_is_not_brought_back_by_importing_again(export, client):
+    run("import_wordpress", str(export))
+    # Alice's first comment has a reply (it stays as a placeholder); her second has none (it goes).
+    counts = reader_data.erase(email="alice@example.com", note="request by mail")
+    assert counts == {"deleted": 1, "anonymised": 1, "mails": 0}
+    # A later export with a reply to the comment that went, and a reply to that reply.
+    newer = export.read_text().replace("</wp:comment>", REPLIES_TO_102 + "</wp:comment>", 1)
+    export.write_text(newer)
+
+    summary = run("import_wordpress", str(export))
+
+    assert not Comment.objects.filter(author_email="alice@example.com").exists()
+    assert not Comment.objects.filter(import_key="wordpress:old.example:102").exists()
+    placeholder = Comment.objects.get(import_key="wordpress:old.example:100")
+    assert placeholder.status == Comment.Status.DELETED and placeholder.body == ""
+    assert "Skipped 1 comments: erased by their authors since an earlier import" in summary
+    # The new replies are imported, threaded as far as they can be: the first one answered a comment that
+    # is gone and starts its own conversation; the second still answers the first.
+    first = Comment.objects.get(import_key="wordpress:old.example:108")
+    second = Comment.objects.get(import_key="wordpress:old.example:109")
+    assert first.reply_to is None and first.parent is None
+    assert second.reply_to == first
+    page = read(client, first.article.get_absolute_url()).all_text
+    assert "Lovely post!" not in page and "I agree with the comment above." in page
+    assert "Comment deleted by its author" in page
+
+
+# Two replies (to comment 102, then to the first of them) added to the test export's first comment's item.
+REPLIES_TO_102 = """
+		</wp:comment>
+		<wp:comment>
+			<wp:comment_id>108</wp:comment_id>
+			<wp:comment_author><![CDATA[Dan]]></wp:comment_author>
+			<wp:comment_author_email><![CDATA[dan@example.com]]></wp:comment_author_email>
+			<wp:comment_date_gmt><![CDATA[2024-05-09 10:00:00]]></wp:comment_date_gmt>
+			<wp:comment_content><![CDATA[I agree with the comment above.]]></wp:comment_content>
+			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+			<wp:comment_type><![CDATA[comment]]></wp:comment_type>
+			<wp:comment_parent>102</wp:comment_parent>
+		</wp:comment>
+		<wp:comment>
+			<wp:comment_id>109</wp:comment_id>
+			<wp:comment_author><![CDATA[Eve]]></wp:comment_author>
+			<wp:comment_author_email><![CDATA[eve@example.com]]></wp:comment_author_email>
+			<wp:comment_date_gmt><![CDATA[2024-05-09 11:00:00]]></wp:comment_date_gmt>
+			<wp:comment_content><![CDATA[So do I, Dan.]]></wp:comment_content>
+			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+			<wp:comment_type><![CDATA[comment]]></wp:comment_type>
+			<wp:comment_parent>108</wp:comment_parent>
+"""
 
 
 def test_a_second_blog_with_the_same_ids_is_imported_beside_the_first(export):
