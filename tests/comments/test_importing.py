@@ -2,7 +2,7 @@
 through the site as readers see it."""
 
 import shutil
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
@@ -11,12 +11,14 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from blog.models import Article, OldAddress, Tag
+from blog.models import Article, BodyImage, OldAddress, Tag
 from comments import reader_data
 from comments.models import Comment, CommentEvent, OutgoingMail
 from comments.moderation import Reason
 from tests.comments.test_views import comment_parents, read
+from tests.config.test_media import fetch
 from tests.factories import make_user, run_tasks
+from tests.s3 import S3Server
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +221,10 @@ def test_old_addresses_redirect_to_the_articles(export, client):
     assert client.get("/?p=30").status_code == 200
     assert client.get("/?p=30").get("Location") is None
     assert client.get("/2019/01/never-here/").status_code == 404
+    # Ids that are not ASCII digits, or too long for int(), are the home page, not a server error.
+    client.raise_request_exception = False
+    for odd in ["²", "١٠", "9" * 5000, "-10"]:
+        assert client.get("/", {"p": odd}).status_code == 200, odd
 
 
 def test_tag_and_author_pages_list_the_imported_articles(export, client):
@@ -394,6 +400,43 @@ def test_a_post_that_cannot_be_imported_leaves_nothing_behind(export, media_root
     assert "Skipped 1 posts: body: Ensure this value has at most 100000 characters" in summary
     assert "Skipped 6 comments: their post was skipped" in summary
     assert Article.objects.filter(slug="cafe-au-jardin").exists()  # the others are imported
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    with S3Server(port=9150) as server:
+        yield server
+
+
+def test_with_the_uploads_in_a_bucket_the_pictures_and_their_renditions_go_there(
+    export, s3_server, settings, client
+):
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_options(bucket)}
+
+    run("import_wordpress", str(export))
+    run_tasks()
+
+    article = Article.objects.get(slug="tomatoes-and-friends")
+    stored = set(s3_server.keys(bucket))
+    names = [article.cover.name, *(r["name"] for r in article.cover_renditions)]
+    for picture in BodyImage.objects.filter(articles=article):
+        names += [picture.file.name, picture.fallback, *(r["name"] for r in picture.renditions)]
+    assert len(names) >= 6 and set(names) <= stored
+    page = read(client, article.get_absolute_url())
+    sources = [img.get("src") for img in page.find_all("img")]
+    assert len(sources) == 3  # the cover and the two pictures of the body, each from the bucket
+    for src in sources:
+        assert Image.open(BytesIO(fetch(client, src))).width > 0
+    # A post that fails leaves no picture in the bucket either.
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_options(s3_server.new_bucket())}
+    Article.objects.all().delete()
+    too_long = "<p>" + "words " * 20_000 + "</p>"
+    export.write_text(export.read_text().replace("<h2>Planting</h2>", too_long))
+    run("import_wordpress", str(export))
+    bucket = settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
+    assert not Article.objects.filter(slug="tomatoes-and-friends").exists()
+    assert [key for key in s3_server.keys(bucket) if key.endswith(".png")] == []
 
 
 def test_control_characters_are_stripped_from_what_is_imported(export):
