@@ -175,15 +175,20 @@ def from_wordpress(export, post, users, skipped):
         parent = by_id.get(c.parent)
         while parent is not None and parent.id not in kept:  # the nearest ancestor imported
             parent = by_id.get(parent.parent) if parent.parent != parent.id else None
-        body = c.meta.get(wordpress.MARKDOWN_META) or wordpress.html_to_markdown(c.content)[0]
-        if not body.strip():
+        placeholder = status == Comment.Status.DELETED  # erased by its author on a Causerie site
+        body = (
+            ""
+            if placeholder
+            else c.meta.get(wordpress.MARKDOWN_META) or wordpress.html_to_markdown(c.content)[0]
+        )
+        if not body.strip() and not placeholder:
             skipped["empty"] += 1
             continue
         incoming.append(
             Incoming(
                 key=export.key(c.id),
                 parent_key=export.key(parent.id) if parent else None,
-                author_name=c.author or "Anonymous",
+                author_name="" if placeholder else c.author or "Anonymous",
                 author_email=c.email,
                 author_url=c.url,
                 ip_address=c.ip,
