@@ -12,9 +12,10 @@ says each was imported.
 import ipaddress
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.urls import Resolver404, resolve
@@ -59,12 +60,15 @@ class Incoming:
 
 def save(article, incoming, *, source):
     """Save the `incoming` comments of `article` that were not imported before, threaded as they were, in a
-    few queries per level of the thread. Returns how many were saved."""
+    few queries per level of the thread. The network addresses of those older than
+    COMMENTS_ADDRESS_RETENTION_DAYS are left behind, as the retention job would erase them. Returns how many
+    were saved."""
     keys = [item.key for item in incoming] + [item.parent_key for item in incoming if item.parent_key]
     known = {c.import_key: c for c in Comment.objects.filter(import_key__in=keys)}
     gone = erased(keys)
     waiting = [item for item in incoming if item.key not in known and item.key not in gone]
     saved = []
+    cutoff = timezone.now() - timedelta(days=settings.COMMENTS_ADDRESS_RETENTION_DAYS)
     while waiting:
         # A generation: the comments whose parent is saved already, or that have none (or one not imported,
         # or erased by its author: the reply then starts its own conversation).
@@ -75,7 +79,7 @@ def save(article, incoming, *, source):
             for item in generation:
                 item.parent_key = None
         waiting = [item for item in waiting if item not in generation]
-        comments = [_comment(article, item, known.get(item.parent_key)) for item in generation]
+        comments = [_comment(article, item, known.get(item.parent_key), cutoff) for item in generation]
         Comment.objects.bulk_create(comments, batch_size=500)
         known.update((c.import_key, c) for c in comments)
         saved += comments
@@ -105,7 +109,7 @@ def erased(keys):
     return set(erasures.values_list("import_key", flat=True))
 
 
-def _comment(article, item, reply_to):
+def _comment(article, item, reply_to, cutoff):
     parent = _thread_parent(reply_to)
     body = item.body
     return Comment(
@@ -124,7 +128,7 @@ def _comment(article, item, reply_to):
         status=item.status,
         policy_reasons=item.policy_reasons,
         rejection_reason=item.rejection_reason,
-        ip_address=_address(item.ip_address),
+        ip_address=_address(item.ip_address) if item.created_at >= cutoff else None,
         created_at=item.created_at,
         import_key=item.key,
     )

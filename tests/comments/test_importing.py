@@ -2,6 +2,7 @@
 through the site as readers see it."""
 
 import shutil
+from datetime import timedelta
 from io import BytesIO, StringIO
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from PIL import Image
 
 from blog.models import Article, BodyImage, OldAddress, Tag
@@ -163,7 +165,8 @@ def test_the_featured_image_becomes_the_cover_with_its_renditions(export, client
     assert any(article.cover.url == img.get("src") for img in page.find_all("img"))
 
 
-def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(export, client):
+def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(export, client, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 365 * 100  # the export's comments are from 2024
     run("import_wordpress", str(export))
 
     article = Article.objects.get(slug="tomatoes-and-friends")
@@ -191,6 +194,19 @@ def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(expo
     assert "Waiting for the moderator" not in page.all_text
     assert "cheap pills" not in page.all_text
     assert "alice@example.com" not in page.all_text
+
+
+def test_addresses_older_than_the_retention_period_are_not_imported(export, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 90
+    recent = (timezone.now() - timedelta(days=10)).strftime("%Y-%m-%d %H:%M:%S")
+    export.write_text(export.read_text().replace("2024-05-06 11:00:00", recent))
+
+    run("import_wordpress", str(export))
+
+    marie = Comment.objects.get(import_key="wordpress:old.example:101")  # ten days old: kept
+    assert marie.ip_address == "2001:db8::1"
+    assert set(Comment.objects.exclude(pk=marie.pk).values_list("ip_address", flat=True)) == {None}
+    assert Comment.objects.filter(import_key="wordpress:old.example:100").get().author_email  # the rest stays
 
 
 def test_imported_comments_send_no_mail(export, settings):
@@ -489,7 +505,8 @@ def test_files_above_the_size_limit_are_refused_before_reading(tmp_path):
 # Disqus
 
 
-def test_disqus_comments_reach_their_articles_by_old_address_or_new_one(export, client):
+def test_disqus_comments_reach_their_articles_by_old_address_or_new_one(export, client, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 365 * 100  # the export's comments are from 2024
     run("import_wordpress", str(export))
 
     summary = run("import_disqus", str(DATA / "disqus.xml"))
