@@ -56,6 +56,13 @@ def test_posts_become_articles_with_their_status_dates_authors_and_tags(export):
     assert tomatoes.summary == "How tomatoes and basil help each other."
     assert tomatoes.author.username == "marie"
     assert tomatoes.author.get_full_name() == "Marie Curieuse"
+    # Its first version is the imported text, dated and signed as on the old blog.
+    [first] = tomatoes.revisions.all()
+    assert (first.body, first.author, first.created_at) == (
+        tomatoes.body,
+        tomatoes.author,
+        tomatoes.updated_at,
+    )
     assert not tomatoes.author.has_usable_password()
     # Categories and tags are both tags; WordPress's default category is not one.
     assert sorted(tomatoes.tags.values_list("name", flat=True)) == ["Tomatoes", "Vegetables"]
