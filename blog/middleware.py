@@ -56,8 +56,11 @@ class OldAddressMiddleware:
     def __call__(self, request):
         if request.path == "/":
             for name in self.PARAMETERS:
-                if request.GET.get(name, "").isdigit():
-                    redirect = self._redirect(f"/?{name}={int(request.GET[name])}")
+                value = request.GET.get(name, "")
+                # ASCII digits only: "²" is a digit to str.isdigit() but not to int(), and a number of 5,000
+                # digits is refused by int().
+                if value.isascii() and value.isdigit() and len(value) <= 20:
+                    redirect = self._redirect(f"/?{name}={int(value)}")
                     if redirect:
                         return redirect
         response = self.get_response(request)

@@ -4,7 +4,8 @@
 Each article's content is its rendered HTML (what WordPress shows), its Markdown source a hidden custom field
 (`_causerie_markdown`); tags are post tags; the cover is an attachment and the featured image; comments keep
 their threading (the comment each one answers), and their statuses as WordPress has them (published →
-approved, held → pending, spam → spam, removed by moderation → trash), with Causerie's own in hidden fields.
+approved, held → pending, spam → spam, removed by moderation → trash, one erased by its author but kept for
+its replies → approved, saying "Comment deleted by its author"), with Causerie's own in hidden fields.
 """
 
 import json
@@ -37,7 +38,10 @@ WORDPRESS_APPROVED = {
     Comment.Status.HELD: "0",
     Comment.Status.SPAM: "spam",
     Comment.Status.REJECTED: "trash",
+    # A comment its author erased, kept for its replies: shown by WordPress as what it is, with no author.
+    Comment.Status.DELETED: "1",
 }
+PLACEHOLDER = "<p><em>Comment deleted by its author</em></p>"
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
 
@@ -179,7 +183,8 @@ def _comments(item, article):
         _add(element, "wp:comment_author_url", comment.author_url)
         _add(element, "wp:comment_author_IP", comment.ip_address or "")
         _dates(element, "comment_date", comment.created_at)
-        _add(element, "wp:comment_content", comment.body_html)
+        placeholder = comment.status == Comment.Status.DELETED
+        _add(element, "wp:comment_content", PLACEHOLDER if placeholder else comment.body_html)
         _add(element, "wp:comment_approved", WORDPRESS_APPROVED[comment.status])
         _add(element, "wp:comment_type", "comment")
         _add(element, "wp:comment_parent", comment.reply_to_id or 0)

@@ -12,9 +12,10 @@ says each was imported.
 import ipaddress
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.urls import Resolver404, resolve
@@ -34,6 +35,7 @@ REASONS_META = "_causerie_policy_reasons"
 REJECTION_META = "_causerie_rejection_reason"
 QUESTION_META = "_causerie_question"
 
+ERASED_SINCE = "erased by their authors since an earlier import"
 WORDPRESS_STATUSES = {"1": Comment.Status.PUBLISHED, "0": Comment.Status.HELD, "spam": Comment.Status.SPAM}
 _URL = URLValidator(schemes=["http", "https"])
 
@@ -59,20 +61,26 @@ class Incoming:
 
 def save(article, incoming, *, source):
     """Save the `incoming` comments of `article` that were not imported before, threaded as they were, in a
-    few queries per level of the thread. Returns how many were saved."""
+    few queries per level of the thread. The network addresses of those older than
+    COMMENTS_ADDRESS_RETENTION_DAYS are left behind, as the retention job would erase them. Returns how many
+    were saved."""
     keys = [item.key for item in incoming] + [item.parent_key for item in incoming if item.parent_key]
     known = {c.import_key: c for c in Comment.objects.filter(import_key__in=keys)}
-    waiting = [item for item in incoming if item.key not in known]
+    gone = erased(keys)
+    waiting = [item for item in incoming if item.key not in known and item.key not in gone]
     saved = []
+    cutoff = timezone.now() - timedelta(days=settings.COMMENTS_ADDRESS_RETENTION_DAYS)
     while waiting:
-        # A generation: the comments whose parent is saved already, or that have none (or one not imported).
-        generation = [item for item in waiting if item.parent_key in known or item.parent_key not in keys]
+        # A generation: the comments whose parent is saved already, or that have none (or one not imported,
+        # or erased by its author: the reply then starts its own conversation).
+        coming = {item.key for item in waiting}
+        generation = [item for item in waiting if item.parent_key in known or item.parent_key not in coming]
         if not generation:  # a loop of parents in a broken export: the rest start their own conversations
             generation, waiting = waiting, []
             for item in generation:
                 item.parent_key = None
         waiting = [item for item in waiting if item not in generation]
-        comments = [_comment(article, item, known.get(item.parent_key)) for item in generation]
+        comments = [_comment(article, item, known.get(item.parent_key), cutoff) for item in generation]
         Comment.objects.bulk_create(comments, batch_size=500)
         known.update((c.import_key, c) for c in comments)
         saved += comments
@@ -95,7 +103,14 @@ def save(article, incoming, *, source):
     return len(saved)
 
 
-def _comment(article, item, reply_to):
+def erased(keys):
+    """Those of the import `keys` whose comment was erased by its author (or for them) since it was imported:
+    importing the same export again must not bring their words back."""
+    erasures = CommentEvent.objects.filter(action=CommentEvent.Action.ERASED, import_key__in=keys)
+    return set(erasures.values_list("import_key", flat=True))
+
+
+def _comment(article, item, reply_to, cutoff):
     parent = _thread_parent(reply_to)
     body = item.body
     return Comment(
@@ -114,7 +129,7 @@ def _comment(article, item, reply_to):
         status=item.status,
         policy_reasons=item.policy_reasons,
         rejection_reason=item.rejection_reason,
-        ip_address=_address(item.ip_address),
+        ip_address=_address(item.ip_address) if item.created_at >= cutoff else None,
         created_at=item.created_at,
         import_key=item.key,
     )
@@ -143,11 +158,9 @@ def from_wordpress(export, post, users, skipped):
     statuses); those left out are counted in `skipped` by reason."""
     by_id = {c.id: c for c in post.comments}
     # Those imported before are not converted again: running an import twice costs little the second time.
-    before = set(
-        Comment.objects.filter(import_key__in=[export.key(c.id) for c in post.comments]).values_list(
-            "import_key", flat=True
-        )
-    )
+    keys = [export.key(c.id) for c in post.comments]
+    before = set(Comment.objects.filter(import_key__in=keys).values_list("import_key", flat=True))
+    gone = erased(keys) - before
     kept = {}
     for c in post.comments:
         status, reasons, rejection = _wordpress_status(c)
@@ -161,18 +174,26 @@ def from_wordpress(export, post, users, skipped):
     for c, status, reasons, rejection in kept.values():
         if export.key(c.id) in before:
             continue
+        if export.key(c.id) in gone:
+            skipped[ERASED_SINCE] += 1
+            continue
         parent = by_id.get(c.parent)
         while parent is not None and parent.id not in kept:  # the nearest ancestor imported
             parent = by_id.get(parent.parent) if parent.parent != parent.id else None
-        body = c.meta.get(wordpress.MARKDOWN_META) or wordpress.html_to_markdown(c.content)[0]
-        if not body.strip():
+        placeholder = status == Comment.Status.DELETED  # erased by its author on a Causerie site
+        body = (
+            ""
+            if placeholder
+            else c.meta.get(wordpress.MARKDOWN_META) or wordpress.html_to_markdown(c.content)[0]
+        )
+        if not body.strip() and not placeholder:
             skipped["empty"] += 1
             continue
         incoming.append(
             Incoming(
                 key=export.key(c.id),
                 parent_key=export.key(parent.id) if parent else None,
-                author_name=c.author or "Anonymous",
+                author_name="" if placeholder else c.author or "Anonymous",
                 author_email=c.email,
                 author_url=c.url,
                 ip_address=c.ip,
@@ -299,9 +320,13 @@ def from_disqus(thread, skipped):
     by_id = {post["id"]: post for post in thread.posts}
     kept = {post["id"] for post in thread.posts if not post["deleted"]}
     skipped["deleted on Disqus"] += len(thread.posts) - len(kept)
+    gone = erased([f"disqus:{post_id}" for post_id in kept])
     incoming = []
     for post in thread.posts:
         if post["id"] not in kept:
+            continue
+        if f"disqus:{post['id']}" in gone:
+            skipped[ERASED_SINCE] += 1
             continue
         parent = by_id.get(post["parent"])
         seen = set()

@@ -43,7 +43,8 @@ class CommentQuerySet(models.QuerySet):
         left with no replies goes too. Returns {"deleted": n, "anonymised": n}."""
         with transaction.atomic():
             targets = Comment.objects.filter(pk__in=self.values("pk")).exclude(status=Comment.Status.DELETED)
-            statuses = dict(targets.select_for_update().order_by().values_list("pk", "status"))
+            rows = targets.select_for_update().order_by().values_list("pk", "status", "import_key")
+            statuses = {pk: (status, import_key) for pk, status, import_key in rows}
             erased = set(statuses)
             if not erased:
                 return {"deleted": 0, "anonymised": 0}
@@ -72,8 +73,9 @@ class CommentQuerySet(models.QuerySet):
                     from_status=status,
                     to_status=Comment.Status.DELETED,
                     note=note,
+                    import_key=import_key or "",
                 )
-                for pk, status in statuses.items()
+                for pk, (status, import_key) in statuses.items()
             )
             Comment.objects.filter(pk__in=kept).update(
                 status=Comment.Status.DELETED,
@@ -628,6 +630,9 @@ class CommentEvent(WithoutControlCharacters):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # On an erasure, the erased comment's `import_key` (an id on the blog it was imported from, no personal
+    # data): importing that blog again must not bring back what its author erased (comments/importing.py).
+    import_key = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -648,6 +653,9 @@ class CommentEvent(WithoutControlCharacters):
                 include=["comment"],
                 condition=Q(action="posted", to_status="held"),
                 name="comment_event_held",
+            ),
+            models.Index(
+                fields=["import_key"], condition=~Q(import_key=""), name="comment_event_erased_import"
             ),
         ]
 

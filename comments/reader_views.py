@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from config.client_address import client_ip
 
 from . import notifications, reader_data, services, threads
+from .admin_filters import is_an_id
 from .forms import EditForm, EraseForm, ReaderLinkForm
 from .models import READER_LINK_HOURS, Comment, ReaderLink, address_key
 
@@ -279,7 +280,7 @@ def _erase(request, urls, **reader):
     comments = reader_data.comments_of(**reader)
     one = request.GET.get("comment", "")
     if one:
-        if not one.isdigit():
+        if not is_an_id(one):
             raise Http404
         comments = comments.filter(pk=one)
         comment = comments.first()

@@ -91,6 +91,9 @@ def seed():
         created_at=now - timedelta(hours=18),
     )
     make_comment(reply_to=rejected, body="Replying to the rude one", created_at=now - timedelta(hours=17))
+    taken_back = make_comment(first, body="Words taken back", created_at=now - timedelta(hours=16))
+    make_comment(reply_to=taken_back, body="An answer that stays", created_at=now - timedelta(hours=15))
+    assert taken_back.erase() == "anonymised"  # a placeholder: "Comment deleted by its author"
     return first
 
 
@@ -165,7 +168,16 @@ def test_the_export_is_a_wordpress_export(tmp_path):
     assert item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") == first.body_html
     assert sorted(c.get("nicename") for c in item.findall("category")) == ["food", "garden"]
     statuses = sorted(c.findtext(f"{WP}comment_approved") for c in item.findall(f"{WP}comment"))
-    assert statuses == ["0", *["1"] * 9, "spam", "trash"]
+    assert statuses == ["0", *["1"] * 11, "spam", "trash"]
+    # The erased comment kept for its reply says so, with nothing of its author.
+    placeholder = next(
+        c
+        for c in item.findall(f"{WP}comment")
+        if "deleted by its author" in c.findtext(f"{WP}comment_content")
+    )
+    assert [
+        placeholder.findtext(f"{WP}comment_{name}") for name in ("author", "author_email", "author_IP")
+    ] == ["", "", ""]
     cover = next(i for i in items.values() if i.findtext(f"{WP}post_type") == "attachment")
     thumbnail = {
         m.findtext(f"{WP}meta_key"): m.findtext(f"{WP}meta_value") for m in item.findall(f"{WP}postmeta")
@@ -180,7 +192,7 @@ def test_an_exported_site_imported_into_an_empty_one_is_the_same(tmp_path, media
     before = snapshot()
     first_url = Article.objects.get(title="First & foremost").get_absolute_url()
     page_before = comment_parents(read(client, first_url))
-    assert len(page_before) == 10  # every comment but the held and spam ones
+    assert len(page_before) == 12  # every comment but the held and spam ones
     call_command("export_wordpress", str(tmp_path / "blog.xml"), stderr=StringIO())
     media_copy = tmp_path / "old-media"
     media_root.rename(media_copy)

@@ -2,20 +2,25 @@
 through the site as readers see it."""
 
 import shutil
-from io import StringIO
+from datetime import timedelta
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from PIL import Image
 
-from blog.models import Article, OldAddress, Tag
+from blog.models import Article, BodyImage, OldAddress, Tag
+from comments import reader_data
 from comments.models import Comment, CommentEvent, OutgoingMail
 from comments.moderation import Reason
 from tests.comments.test_views import comment_parents, read
+from tests.config.test_media import fetch
 from tests.factories import make_user, run_tasks
+from tests.s3 import S3Server
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +56,13 @@ def test_posts_become_articles_with_their_status_dates_authors_and_tags(export):
     assert tomatoes.summary == "How tomatoes and basil help each other."
     assert tomatoes.author.username == "marie"
     assert tomatoes.author.get_full_name() == "Marie Curieuse"
+    # Its first version is the imported text, dated and signed as on the old blog.
+    [first] = tomatoes.revisions.all()
+    assert (first.body, first.author, first.created_at) == (
+        tomatoes.body,
+        tomatoes.author,
+        tomatoes.updated_at,
+    )
     assert not tomatoes.author.has_usable_password()
     # Categories and tags are both tags; WordPress's default category is not one.
     assert sorted(tomatoes.tags.values_list("name", flat=True)) == ["Tomatoes", "Vegetables"]
@@ -160,7 +172,8 @@ def test_the_featured_image_becomes_the_cover_with_its_renditions(export, client
     assert any(article.cover.url == img.get("src") for img in page.find_all("img"))
 
 
-def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(export, client):
+def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(export, client, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 365 * 100  # the export's comments are from 2024
     run("import_wordpress", str(export))
 
     article = Article.objects.get(slug="tomatoes-and-friends")
@@ -188,6 +201,19 @@ def test_comments_keep_their_threading_authors_dates_addresses_and_statuses(expo
     assert "Waiting for the moderator" not in page.all_text
     assert "cheap pills" not in page.all_text
     assert "alice@example.com" not in page.all_text
+
+
+def test_addresses_older_than_the_retention_period_are_not_imported(export, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 90
+    recent = (timezone.now() - timedelta(days=10)).strftime("%Y-%m-%d %H:%M:%S")
+    export.write_text(export.read_text().replace("2024-05-06 11:00:00", recent))
+
+    run("import_wordpress", str(export))
+
+    marie = Comment.objects.get(import_key="wordpress:old.example:101")  # ten days old: kept
+    assert marie.ip_address == "2001:db8::1"
+    assert set(Comment.objects.exclude(pk=marie.pk).values_list("ip_address", flat=True)) == {None}
+    assert Comment.objects.filter(import_key="wordpress:old.example:100").get().author_email  # the rest stays
 
 
 def test_imported_comments_send_no_mail(export, settings):
@@ -218,6 +244,10 @@ def test_old_addresses_redirect_to_the_articles(export, client):
     assert client.get("/?p=30").status_code == 200
     assert client.get("/?p=30").get("Location") is None
     assert client.get("/2019/01/never-here/").status_code == 404
+    # Ids that are not ASCII digits, or too long for int(), are the home page, not a server error.
+    client.raise_request_exception = False
+    for odd in ["²", "١٠", "9" * 5000, "-10"]:
+        assert client.get("/", {"p": odd}).status_code == 200, odd
 
 
 def test_tag_and_author_pages_list_the_imported_articles(export, client):
@@ -272,6 +302,58 @@ def test_importing_again_doubles_nothing_and_adds_what_is_new(export):
         Comment.objects.get(import_key="wordpress:old.example:106").reply_to.import_key
         == "wordpress:old.example:101"
     )
+
+
+def test_what_a_reader_erased_is_not_brought_back_by_importing_again(export, client):
+    run("import_wordpress", str(export))
+    # Alice's first comment has a reply (it stays as a placeholder); her second has none (it goes).
+    counts = reader_data.erase(email="alice@example.com", note="request by mail")
+    assert counts == {"deleted": 1, "anonymised": 1, "mails": 0}
+    # A later export with a reply to the comment that went, and a reply to that reply.
+    newer = export.read_text().replace("</wp:comment>", REPLIES_TO_102 + "</wp:comment>", 1)
+    export.write_text(newer)
+
+    summary = run("import_wordpress", str(export))
+
+    assert not Comment.objects.filter(author_email="alice@example.com").exists()
+    assert not Comment.objects.filter(import_key="wordpress:old.example:102").exists()
+    placeholder = Comment.objects.get(import_key="wordpress:old.example:100")
+    assert placeholder.status == Comment.Status.DELETED and placeholder.body == ""
+    assert "Skipped 1 comments: erased by their authors since an earlier import" in summary
+    # The new replies are imported, threaded as far as they can be: the first one answered a comment that
+    # is gone and starts its own conversation; the second still answers the first.
+    first = Comment.objects.get(import_key="wordpress:old.example:108")
+    second = Comment.objects.get(import_key="wordpress:old.example:109")
+    assert first.reply_to is None and first.parent is None
+    assert second.reply_to == first
+    page = read(client, first.article.get_absolute_url()).all_text
+    assert "Lovely post!" not in page and "I agree with the comment above." in page
+    assert "Comment deleted by its author" in page
+
+
+# Two replies (to comment 102, then to the first of them) added to the test export's first comment's item.
+REPLIES_TO_102 = """
+		</wp:comment>
+		<wp:comment>
+			<wp:comment_id>108</wp:comment_id>
+			<wp:comment_author><![CDATA[Dan]]></wp:comment_author>
+			<wp:comment_author_email><![CDATA[dan@example.com]]></wp:comment_author_email>
+			<wp:comment_date_gmt><![CDATA[2024-05-09 10:00:00]]></wp:comment_date_gmt>
+			<wp:comment_content><![CDATA[I agree with the comment above.]]></wp:comment_content>
+			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+			<wp:comment_type><![CDATA[comment]]></wp:comment_type>
+			<wp:comment_parent>102</wp:comment_parent>
+		</wp:comment>
+		<wp:comment>
+			<wp:comment_id>109</wp:comment_id>
+			<wp:comment_author><![CDATA[Eve]]></wp:comment_author>
+			<wp:comment_author_email><![CDATA[eve@example.com]]></wp:comment_author_email>
+			<wp:comment_date_gmt><![CDATA[2024-05-09 11:00:00]]></wp:comment_date_gmt>
+			<wp:comment_content><![CDATA[So do I, Dan.]]></wp:comment_content>
+			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+			<wp:comment_type><![CDATA[comment]]></wp:comment_type>
+			<wp:comment_parent>108</wp:comment_parent>
+"""
 
 
 def test_a_second_blog_with_the_same_ids_is_imported_beside_the_first(export):
@@ -343,6 +425,43 @@ def test_a_post_that_cannot_be_imported_leaves_nothing_behind(export, media_root
     assert Article.objects.filter(slug="cafe-au-jardin").exists()  # the others are imported
 
 
+@pytest.fixture(scope="module")
+def s3_server():
+    with S3Server(port=9150) as server:
+        yield server
+
+
+def test_with_the_uploads_in_a_bucket_the_pictures_and_their_renditions_go_there(
+    export, s3_server, settings, client
+):
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_options(bucket)}
+
+    run("import_wordpress", str(export))
+    run_tasks()
+
+    article = Article.objects.get(slug="tomatoes-and-friends")
+    stored = set(s3_server.keys(bucket))
+    names = [article.cover.name, *(r["name"] for r in article.cover_renditions)]
+    for picture in BodyImage.objects.filter(articles=article):
+        names += [picture.file.name, picture.fallback, *(r["name"] for r in picture.renditions)]
+    assert len(names) >= 6 and set(names) <= stored
+    page = read(client, article.get_absolute_url())
+    sources = [img.get("src") for img in page.find_all("img")]
+    assert len(sources) == 3  # the cover and the two pictures of the body, each from the bucket
+    for src in sources:
+        assert Image.open(BytesIO(fetch(client, src))).width > 0
+    # A post that fails leaves no picture in the bucket either.
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_options(s3_server.new_bucket())}
+    Article.objects.all().delete()
+    too_long = "<p>" + "words " * 20_000 + "</p>"
+    export.write_text(export.read_text().replace("<h2>Planting</h2>", too_long))
+    run("import_wordpress", str(export))
+    bucket = settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
+    assert not Article.objects.filter(slug="tomatoes-and-friends").exists()
+    assert [key for key in s3_server.keys(bucket) if key.endswith(".png")] == []
+
+
 def test_control_characters_are_stripped_from_what_is_imported(export):
     # XML 1.0 refuses most control characters outright; DEL is one it lets through.
     text = export.read_text().replace("<wp:comment_author><![CDATA[Bob]]>", "<wp:comment_author>B&#127;ob")
@@ -393,7 +512,8 @@ def test_files_above_the_size_limit_are_refused_before_reading(tmp_path):
 # Disqus
 
 
-def test_disqus_comments_reach_their_articles_by_old_address_or_new_one(export, client):
+def test_disqus_comments_reach_their_articles_by_old_address_or_new_one(export, client, settings):
+    settings.COMMENTS_ADDRESS_RETENTION_DAYS = 365 * 100  # the export's comments are from 2024
     run("import_wordpress", str(export))
 
     summary = run("import_disqus", str(DATA / "disqus.xml"))

@@ -6,6 +6,7 @@ import json
 import re
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core import signing
@@ -250,3 +251,41 @@ def test_the_request_page_and_the_edit_page_cost_a_fixed_number_of_queries(
     comment, _response = posted
     with django_assert_num_queries(1):  # the comment with its article and account
         assert client.get(reverse("comments:edit", args=[comment.pk])).status_code == 200
+
+
+def test_no_hostile_input_gets_a_server_error_from_the_reader_s_pages(client, link):
+    """Forged tokens, odd ids (a superscript two is a digit to Python, not to the database), every method and
+    the public corpus's hostile strings: a clear answer each time, never a 500."""
+    from tests.blog.test_markup import _corpus_lines
+
+    strings = [line for line in _corpus_lines("naughty_public.txt") if line and not line.startswith("#")]
+    strings += [json.loads(line)["payload"] for line in _corpus_lines("xss_public.jsonl")[:200] if line]
+    article = make_article()
+    client.post(reverse("comments:post", args=[article.slug]), comment_form(article))
+    own = Comment.objects.latest("pk")
+    client.raise_request_exception = False
+    urls = [f"{link}erase/?comment=²", f"{link}erase/?comment=١٢", f"{link}erase/?comment={'9' * 30}"]
+    urls += [reverse("comments:mine_list", args=["x" * 5000]), "/comments/mine/%00/", "/comments/mine/%C0/"]
+    for url in urls:
+        assert client.get(url).status_code in {200, 302, 400, 404}, url
+    for method in ("get", "post", "put", "patch", "delete", "head", "options"):
+        for url in [
+            link,
+            f"{link}export/",
+            f"{link}erase/",
+            reverse("comments:mine"),
+            reverse("comments:edit", args=[own.pk]),
+            reverse("comments:delete", args=[own.pk]),
+            reverse("account_comments"),
+        ]:
+            assert getattr(client, method)(url).status_code < 500, (method, url)
+    for text in strings:
+        token = text.replace("/", "")[:500] or "x"
+        for response in [
+            client.post(reverse("comments:mine"), {"email": text}),
+            client.get(reverse("comments:mine_list", args=["x"]).replace("/x/", f"/{quote(token)}/")),
+            client.get(f"{link}erase/", {"comment": text}),
+            client.post(f"{link}erase/", {"confirm": text}),
+            client.post(reverse("comments:edit", args=[own.pk]), {"body": text}),
+        ]:
+            assert response.status_code < 500, text
