@@ -192,3 +192,17 @@ def test_text_whose_save_met_a_server_error_is_offered_back(new_context, live_se
     expect(banner.locator("ins")).to_have_text(["Text sent with a save that failed"])
     banner.get_by_role("button", name="Restore").click()
     expect(body(page)).to_have_value("Text sent with a save that failed.")
+
+
+def test_an_imported_html_body_is_previewed_as_readers_see_it(new_context, live_server, owner):
+    article = make_article(author=owner, body="<p>E = mc<sup>2</sup>, said he.</p>", body_is_html=True)
+    context = new_context()
+    sign_in(context, owner, live_server.url)
+    page = context.new_page()
+    page.goto(change_url(article))
+    preview = page.locator(".markdownx-preview .article-body")
+    expect(preview.locator("sup")).to_have_text("2")
+    expect(page.locator(".writing-stats")).to_have_text("5 words · 1 min read")
+    page.get_by_role("checkbox", name="Body is imported HTML").uncheck()  # now read as Markdown: tags escaped
+    expect(preview).to_contain_text("<sup>2</sup>")
+    expect(preview.locator("sup")).to_have_count(0)
