@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -156,6 +156,13 @@ def default_language():
     return settings.LANGUAGE_CODE
 
 
+def in_a_version():
+    """For a BodyImage queryset: whether a kept version of an article, or an editor's autosave, shows the
+    image. Versions keep Markdown, not HTML: an image shows there when its stored name is in the text, as
+    it is in the address Markdown points to (on the server's disk or in a bucket)."""
+    return Exists(Revision.objects.filter(body__contains=OuterRef("file")))
+
+
 def body_image_upload_to(instance, filename):
     # The address the editor's uploads always had: Markdown written before this model still points there.
     return timezone.now().strftime("uploads/%Y/%m/") + filename
@@ -163,8 +170,9 @@ def body_image_upload_to(instance, filename):
 
 class BodyImageQuerySet(models.QuerySet):
     def unused(self):
-        """Uploaded images that no article's body shows any more."""
-        return self.filter(articles__isnull=True)
+        """Uploaded images that no article's body shows any more, nor any version kept of one (restoring it
+        would show a missing image): the ones that may be removed."""
+        return self.filter(articles__isnull=True).exclude(in_a_version())
 
     def shown_in(self, html, without_alt=False):
         """The uploaded images that the rendered HTML `html` shows (found by their address); with
