@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
@@ -130,6 +131,15 @@ class ArticleAdmin(MarkdownxModelAdmin):
             path("<int:pk>/share/", page(admin_views.share), name="blog_article_share"),
             *super().get_urls(),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.SplitDateTimeField):
+            # Django's date and time boxes have no name of their own for a screen reader (axe: "label").
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = _("%(field)s: date") % {"field": capfirst(db_field.verbose_name)}
+            time.attrs["aria-label"] = _("%(field)s: time") % {"field": capfirst(db_field.verbose_name)}
+        return field
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
