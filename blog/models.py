@@ -570,6 +570,8 @@ class Revision(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
+    # An imported article's HTML body (Article.body_is_html) is restored as HTML, not read as Markdown.
+    body_is_html = models.BooleanField(default=False)
     tags = models.JSONField(_("tags"), default=list, blank=True)  # names: a tag deleted since still reads
     status = models.CharField(_("status"), max_length=10, choices=Article.Status.choices)
     author = models.ForeignKey(
