@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from markdownify import MarkdownConverter
 
-from . import images, markup
+from . import images, markup, revisions
 from .models import Article, BodyImage, OldAddress, Tag
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -623,6 +623,8 @@ def import_post(post, export, *, users, pictures, notes):
     dates = {"created_at": post.date or post.modified or timezone.now()}
     dates["updated_at"] = max(post.modified or dates["created_at"], dates["created_at"])
     Article.objects.filter(pk=article.pk).update(**dates)
+    # Its first version, as imported: after a rewrite (of kept HTML into Markdown, say) it can be restored.
+    revisions.record(article, by=author, at=dates["updated_at"])
     _keep_old_addresses(article, post)
     return article, True
 
