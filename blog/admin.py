@@ -3,7 +3,7 @@ import operator
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -18,7 +18,7 @@ from accounts import roles
 
 from . import admin_views, revisions
 from .admin_filters import ImageUseFilter
-from .models import Article, BodyImage, OldAddress, Revision, Tag, in_a_version
+from .models import Article, BodyImage, OldAddress, Revision, Tag, names_in_versions
 
 
 class WritingWidget(AdminMarkdownxWidget):
@@ -233,7 +233,10 @@ class BodyImageAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(article_count=Count("articles"), in_a_version=in_a_version())
+            .annotate(
+                article_count=Count("articles"),
+                in_a_version=Case(When(file__in=names_in_versions(), then=True), default=False),
+            )
         )
 
     def get_deleted_objects(self, objs, request):

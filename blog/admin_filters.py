@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import in_a_version
+from .models import names_in_versions
 
 
 class ImageUseFilter(admin.SimpleListFilter):
@@ -24,5 +24,5 @@ class ImageUseFilter(admin.SimpleListFilter):
         if self.value() == "unused":
             return queryset.unused()
         if self.value() == "used":
-            return queryset.filter(Q(articles__isnull=False) | in_a_version()).distinct()
+            return queryset.filter(Q(articles__isnull=False) | Q(file__in=names_in_versions())).distinct()
         return queryset
