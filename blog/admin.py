@@ -1,11 +1,13 @@
 import functools
+import operator
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Case, Count, Q, When
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
@@ -16,7 +18,7 @@ from accounts import roles
 
 from . import admin_views, revisions
 from .admin_filters import ImageUseFilter
-from .models import Article, BodyImage, OldAddress, Tag
+from .models import Article, BodyImage, OldAddress, Revision, Tag, names_in_versions
 
 
 class WritingWidget(AdminMarkdownxWidget):
@@ -130,6 +132,15 @@ class ArticleAdmin(MarkdownxModelAdmin):
             *super().get_urls(),
         ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.SplitDateTimeField):
+            # Django's date and time boxes have no name of their own for a screen reader (axe: "label").
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = _("%(field)s: date") % {"field": capfirst(db_field.verbose_name)}
+            time.attrs["aria-label"] = _("%(field)s: time") % {"field": capfirst(db_field.verbose_name)}
+        return field
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.editor = request.user  # whose autosave keeps their text when their save is stale
@@ -219,7 +230,32 @@ class BodyImageAdmin(admin.ModelAdmin):
         css = {"all": ["css/writing.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=Count("articles"),
+                in_a_version=Case(When(file__in=names_in_versions(), then=True), default=False),
+            )
+        )
+
+    def get_deleted_objects(self, objs, request):
+        # An image that only a kept version shows is not protected by the database: restoring that version
+        # would show a missing image. The confirmation page names the articles instead, as for one in use.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        images = {image.file.name: image for image in objs}
+        shows_one = functools.reduce(operator.or_, (Q(body__contains=name) for name in images), Q(pk__in=[]))
+        for version in (
+            Revision.objects.filter(shows_one).select_related("article").only("body", "article__title")
+        ):
+            for name, image in images.items():
+                text = _("%(image)s: a kept version of “%(article)s” shows it") % {
+                    "image": image,
+                    "article": version.article.title,
+                }
+                if name in version.body and text not in protected:
+                    protected.append(text)
+        return deleted, counts, perms_needed, protected
 
     def has_add_permission(self, request):
         return False  # images arrive through the article editor, which re-encodes them
@@ -239,7 +275,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     def shown_in(self, image):
         count = image.article_count
         if not count:
-            return _("no article")
+            return _("an older version of an article") if image.in_a_version else _("no article")
         return ngettext("%d article", "%d articles", count) % count
 
     @admin.display(description=_("shown in"))

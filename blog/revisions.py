@@ -47,6 +47,7 @@ def record(article, by, kind=Revision.Kind.SAVE, restored_from=None, at=None):
             title=article.title,
             summary=article.summary,
             body=article.body,
+            body_is_html=article.body_is_html,
             tags=sorted(tag.name for tag in article.tags.all()),
             status=article.status,
             author=by,
@@ -68,6 +69,7 @@ def record_each(articles, by):
             title=article.title,
             summary=article.summary,
             body=article.body,
+            body_is_html=article.body_is_html,
             tags=sorted(tag.name for tag in article.tags.all()),
             status=article.status,
             author=by,
@@ -87,6 +89,7 @@ def autosave(article, by, *, title, summary, body):
             "title": title[:200],
             "summary": summary,
             "body": body,
+            "body_is_html": article.body_is_html,
             "tags": sorted(tag.name for tag in article.tags.all()),
             "status": article.status,
             "created_at": timezone.now(),
@@ -96,12 +99,13 @@ def autosave(article, by, *, title, summary, body):
 
 
 def restore(revision, by):
-    """Write `revision`'s title, summary, body and tags back to its article, as a save by `by`. The status
-    and the publication date stay as they are: restoring an early draft of a published article changes its
-    words, it does not take it offline."""
+    """Write `revision`'s title, summary, body (Markdown, or imported HTML as it was) and tags back to its
+    article, as a save by `by`. The status and the publication date stay as they are: restoring an early
+    draft of a published article changes its words, it does not take it offline."""
     article = revision.article
     with transaction.atomic():
         article.title, article.summary, article.body = revision.title, revision.summary, revision.body
+        article.body_is_html = revision.body_is_html
         article.save()
         article.tags.set(tags_named(revision.tags))
         return record(article, by, kind=Revision.Kind.RESTORE, restored_from=revision)

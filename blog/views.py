@@ -175,8 +175,14 @@ def robots_txt(request):
 def editor_preview(request):
     """The body as readers will see it. markdownx's script takes the HTML; the writing view asks for JSON
     (Accept: application/json) to have the word count and reading time counted as the article's save
-    counts them."""
-    html = markup.render_article(request.POST.get("content", ""))
+    counts them. With `body_is_html` (an imported article's HTML body), the HTML goes through the same
+    allow-list as on the article's page, not through Markdown."""
+    content = request.POST.get("content", "")
+    if request.POST.get("body_is_html"):
+        html = markup.sanitise_article_html(content)
+        html = markup.plain_paragraphs(content) if html is None else html  # as Article.save falls back
+    else:
+        html = markup.render_article(content)
     if "application/json" not in request.headers.get("Accept", ""):
         return HttpResponse(html)
     words, minutes = reading_time(html)

@@ -21,6 +21,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var altInput = dialog.querySelector("input");
   var altError = dialog.querySelector(".writing-image-error");
   var language = form.querySelector("select[name=language]");
+  var isHtml = form.querySelector("input[name=body_is_html]"); // an imported body kept as HTML
 
   // Layout: the toolbar above the text, the preview a box of its own with the reader's stylesheet only.
   box.before(toolbar, status);
@@ -57,6 +58,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var asked = ++sequence;
     var data = new FormData();
     data.append("content", editor.value);
+    if (isHtml && isHtml.checked) {
+      data.append("body_is_html", "1");
+    }
     fetch(editor.dataset.markdownxUrlsPath, {
       method: "POST",
       body: data,
@@ -85,6 +89,9 @@ document.addEventListener("DOMContentLoaded", function () {
     timer = window.setTimeout(refresh, 300);
   }
   editor.addEventListener("input", refreshSoon);
+  if (isHtml) {
+    isHtml.addEventListener("change", refresh);
+  }
   refresh();
 
   // Scroll in step: whichever box the writer is in leads, the other follows at the same proportion.

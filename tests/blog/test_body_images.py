@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from blog import images, markup
+from blog import images, markup, revisions
 from blog.models import Article, BodyImage
 from blog.tasks import queue_missing_renditions
 from tests.factories import make_article, make_image_file, make_owner, run_tasks
@@ -141,6 +141,43 @@ def test_an_image_an_article_shows_cannot_be_deleted(client, media_root):
     client.post(reverse("admin:blog_bodyimage_delete", args=[used.pk]), {"post": "yes"})
     assert BodyImage.objects.filter(pk=used.pk).exists()
     assert Article.objects.get(title="Herons").body_images.get() == used
+
+
+def test_an_image_only_a_kept_version_shows_is_kept_so_that_restoring_it_shows_it(client, media_root):
+    owner = make_owner()
+    client.force_login(owner)
+    image, never_used = upload(), upload()
+    run_tasks()
+    article = make_article(title="Herons", body=f"![A heron]({image.file.url})")
+    first = revisions.record(article, by=owner)
+    article.body = "The heron flew away."
+    article.save()
+    revisions.record(article, by=owner)
+    assert not article.body_images.exists()
+
+    # Not offered for removal: the version that shows it can still be restored.
+    assert set(BodyImage.objects.unused()) == {never_used}
+    changelist = reverse("admin:blog_bodyimage_changelist")
+    listing = Document(client.get(changelist).content.decode())
+    shown_in = {
+        row.find("a").text: row.find("td", class_="field-shown_in").text
+        for row in listing.find("tbody").find_all("tr")
+    }
+    assert shown_in == {str(image): "an older version of an article", str(never_used): "no article"}
+    page = client.get(reverse("admin:blog_bodyimage_delete", args=[image.pk])).content.decode()
+    assert "a kept version of “Herons” shows it" in page
+    client.post(reverse("admin:blog_bodyimage_delete", args=[image.pk]), {"post": "yes"})
+    asked = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [image.pk, never_used.pk], "post": "yes"},
+    )
+    assert "a kept version of “Herons” shows it" in asked.content.decode()
+    assert BodyImage.objects.filter(pk=image.pk).exists()
+
+    revisions.restore(first, by=owner)  # shown again, from its renditions
+    article.refresh_from_db()
+    assert list(article.body_images.all()) == [image]
+    assert "image/webp" in article.body_html and (media_root / image.fallback).exists()
 
 
 def test_images_uploaded_before_they_had_rows_are_adopted_once(media_root):

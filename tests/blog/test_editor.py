@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from blog import markup
-from blog.models import BodyImage
+from blog.models import BodyImage, reading_time
 from tests.factories import make_article, make_image_file, make_user, run_tasks
 from tests.html import Document
 
@@ -70,6 +70,20 @@ def test_preview_is_exactly_what_readers_will_see(owner_client):
     assert response.content.decode() == markup.render_article(text)
     assert b"<script" not in response.content
     assert b"javascript:" not in response.content
+
+
+def test_an_imported_html_body_is_previewed_as_its_page_shows_it(owner_client):
+    html = '<p>E = mc<sup>2</sup></p><table><tr><td colspan="2">merged</td></tr></table><script>x()</script>'
+    article = make_article(body=html, body_is_html=True)
+    response = owner_client.post(
+        PREVIEW, {"content": html, "body_is_html": "1"}, headers={"accept": "application/json"}
+    )
+    assert response.json()["html"] == article.body_html
+    assert Document(response.json()["html"]).find("sup").text == "2"
+    assert response.json()["words"] == reading_time(article.body_html)[0] == 5  # E = mc 2 merged: no tags
+    assert (
+        "&lt;sup&gt;" in owner_client.post(PREVIEW, {"content": html}).content.decode()
+    )  # Markdown: escaped
 
 
 def test_preview_only_answers_post(owner_client):

@@ -319,3 +319,33 @@ def test_the_migration_starts_each_existing_article_s_history_with_what_it_is_no
         )
         assert version.created_at == Article.objects.get(pk=article.pk).updated_at
     assert articles[0].revisions.get().tags == ["Kept"]
+
+
+def test_a_version_of_an_imported_html_body_is_restored_as_html(owner):
+    html = "<p>E = mc<sup>2</sup></p>"
+    article = make_article(author=owner, body=html, body_is_html=True)
+    imported = revisions.record(article, by=owner)
+    article.body, article.body_is_html = "Rewritten in *Markdown*.", False
+    article.save()
+    revisions.record(article, by=owner)
+
+    revisions.restore(imported, by=owner)
+
+    article.refresh_from_db()
+    assert (article.body, article.body_is_html) == (html, True)
+    assert article.body_html == "<p>E = mc<sup>2</sup></p>"  # as imported, not escaped as Markdown would
+    assert article.revisions.saved().first().body_is_html
+
+
+def test_the_migration_marks_the_versions_holding_an_imported_html_body(owner):
+    migration = importlib.import_module("blog.migrations.0011_revision_body_is_html")
+    article = make_article(author=owner, body="<p>Imported</p>", body_is_html=True)
+    markdown = make_article(author=owner, body="Markdown")
+    current, older = revisions.record(article, by=owner), revisions.record(markdown, by=owner)
+    Revision.objects.update(body_is_html=False)
+    Revision.objects.filter(pk=older.pk).update(article=article, body="An older Markdown body")
+
+    migration.mark_html_versions(django_apps, None)
+
+    assert Revision.objects.get(pk=current.pk).body_is_html
+    assert not Revision.objects.get(pk=older.pk).body_is_html

@@ -2,6 +2,7 @@
 two tabs saving the same article, comparing and restoring versions, and a draft shared with someone who has
 no account."""
 
+import base64
 import re
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from blog import revisions
 from blog.models import Article
 from tests.browser.conftest import expect, sign_in
+from tests.browser.test_writing_view import DROP, png
 from tests.factories import make_article
 
 pytestmark = pytest.mark.browser
@@ -192,3 +194,64 @@ def test_text_whose_save_met_a_server_error_is_offered_back(new_context, live_se
     expect(banner.locator("ins")).to_have_text(["Text sent with a save that failed"])
     banner.get_by_role("button", name="Restore").click()
     expect(body(page)).to_have_value("Text sent with a save that failed.")
+
+
+def test_text_put_in_by_shortcuts_and_images_is_autosaved_and_restored_into_the_preview_and_counts(
+    new_context, live_server, owner, draft
+):
+    """The writing view (static/js/writing.js) and the autosave (static/blog/admin/autosave.js) share the
+    body: what the shortcuts and an inserted image put in is autosaved, and text offered back is previewed
+    and counted once restored."""
+    context = new_context()
+    sign_in(context, owner, live_server.url)
+    page = context.new_page()
+    page.goto(change_url(draft))
+    stats = page.locator(".writing-stats")
+    expect(stats).to_have_text("4 words · 1 min read")
+    body(page).press("End")
+    body(page).press("Enter")
+    body(page).press("Enter")
+    body(page).press("Control+b")  # the shortcut writes "**bold**" itself
+    body(page).press("End")
+    page.evaluate(DROP, [base64.b64encode(png(size=(300, 200))).decode(), "heron.png"])
+    dialog = page.get_by_role("dialog", name="Describe the image")
+    dialog.get_by_label("Description").fill("A heron")
+    dialog.get_by_role("button", name="Insert the image").click()
+    expect(body(page)).to_have_value(re.compile(r"\*\*bold\*\*\n\n!\[A heron\]\(/media/uploads/\S+\.png\)$"))
+    typed = body(page).input_value()
+
+    def autosaved():
+        return draft.revisions.autosaves().filter(author=owner).values_list("body", flat=True).first()
+
+    for _attempt in range(30):  # sent every 5 seconds
+        if autosaved() == typed:
+            break
+        page.wait_for_timeout(500)
+    assert autosaved() == typed
+    page.close()
+
+    page = context.new_page()
+    page.goto(change_url(draft))
+    stats = page.locator(".writing-stats")
+    expect(stats).to_have_text("4 words · 1 min read")
+    banner = page.get_by_role("region", name=OFFERED)
+    expect(banner.locator("ins")).to_contain_text(["bold"])
+    banner.get_by_role("button", name="Restore").click()
+    expect(body(page)).to_have_value(typed)
+    expect(page.locator(".markdownx-preview img[alt='A heron']")).to_be_visible()
+    expect(page.locator(".markdownx-preview strong")).to_have_text("bold")
+    expect(stats).to_have_text("5 words · 1 min read")
+
+
+def test_an_imported_html_body_is_previewed_as_readers_see_it(new_context, live_server, owner):
+    article = make_article(author=owner, body="<p>E = mc<sup>2</sup>, said he.</p>", body_is_html=True)
+    context = new_context()
+    sign_in(context, owner, live_server.url)
+    page = context.new_page()
+    page.goto(change_url(article))
+    preview = page.locator(".markdownx-preview .article-body")
+    expect(preview.locator("sup")).to_have_text("2")
+    expect(page.locator(".writing-stats")).to_have_text("5 words · 1 min read")
+    page.get_by_role("checkbox", name="Body is imported HTML").uncheck()  # now read as Markdown: tags escaped
+    expect(preview).to_contain_text("<sup>2</sup>")
+    expect(preview.locator("sup")).to_have_count(0)
