@@ -557,9 +557,10 @@ class RevisionQuerySet(models.QuerySet):
         return self.filter(kind=Revision.Kind.AUTOSAVE)
 
 
-class Revision(models.Model):
+class Revision(WithoutControlCharacters):
     """One version of an article's words: written at each save and restore, and as the one autosave each
-    editor has of text they have not saved yet (replaced as they type, deleted when they save)."""
+    editor has of text they have not saved yet (replaced as they type, deleted when they save). Without
+    control characters, as the article: an autosave keeps what the editor's browser sent."""
 
     class Kind(models.TextChoices):
         SAVE = "save", _("Saved")
