@@ -114,7 +114,7 @@ def test_html_becomes_markdown_and_the_page_shows_only_what_the_allow_list_lets_
     page = read(client, article.get_absolute_url())
     body = page.find("div", class_="article-body")
     assert body.find("strong").text == "basil"
-    assert body.find("h2", id="planting").text.startswith("Planting")
+    assert body.find("h2", id="h-planting").text.startswith("Planting")
     # [caption]: the picture, then its caption in italics; [gallery]: its pictures, stored here.
     pictures = [img["src"] for img in body.find_all("img") if "/uploads/" in img["src"]]
     assert len(pictures) == 2 and all(src.startswith("/media/uploads/") for src in pictures)
