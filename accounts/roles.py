@@ -99,6 +99,14 @@ def writers():
     )
 
 
+def writers_keeping(author_id):
+    """The writers, and the author an article is signed by already (an imported article's may be a user who
+    does not write here): saving the article keeps its signature, and any other is chosen among writers."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(Q(pk__in=writers().values("pk")) | Q(pk=author_id))
+
+
 def may_sign_for_others(user):
     """Whether `user` may sign an article with another writer's name: superusers and Owners. Editors sign
     with their own."""

@@ -144,6 +144,8 @@ class ArticleAdmin(MarkdownxModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.editor = request.user  # whose autosave keeps their text when their save is stale
+        if obj is not None and "author" in form.base_fields:
+            form.base_fields["author"].queryset = roles.writers_keeping(obj.author_id).order_by("username")
         return form
 
     def save_related(self, request, form, formsets, change):

@@ -330,9 +330,19 @@ def make_fallback(file, width=960):
 
     What an image in an article's body shows where WebP is not understood, before its renditions are made,
     and always for an animation (which stays animated, within ``width`` on both sides): never the original at
-    full size. ``file`` must have passed ``validate_image``. Leaves ``file`` at position 0.
+    full size. ``file`` must have passed ``validate_image``. Runs within the budget of ``within_budget`` (an
+    animation's frames are all resized again), raising ValidationError (``too_costly``) beyond it. Leaves
+    ``file`` at position 0.
     """
-    with _open(_read(file)) as im:
+    made = within_budget(_fallback, _read(file), width)
+    if made is None:
+        raise _invalid("too_costly")
+    extension, content = made
+    return ContentFile(content, name=unguessable_name(extension))
+
+
+def _fallback(data, width):
+    with _open(data) as im:
         format_ = _format(im)
         if _is_animated(im, format_):
             image, options = _animation(im, format_, width)
@@ -345,7 +355,7 @@ def make_fallback(file, width=960):
             image, options = _prepare(image, size, format_), {}
         buffer = io.BytesIO()
         image.save(buffer, format_, **_ENCODER_OPTIONS[format_], **options)
-    return ContentFile(buffer.getvalue(), name=unguessable_name(_EXTENSIONS[format_]))
+    return _EXTENSIONS[format_], buffer.getvalue()
 
 
 def is_animation(file):

@@ -196,19 +196,20 @@ class BodyImageQuerySet(models.QuerySet):
         """Store an upload that passed images.validate_image: re-encoded, with its smaller copy made now and
         its renditions queued for the task worker, in one transaction. Returns the new image."""
         processed = images.process_image(file)
+        # Within the images' time and memory budget too (ValidationError beyond it), before storing anything.
+        fallback = images.make_fallback(processed)
         image = self.model(uploaded_by=by)
         image.file.save(processed.name, processed, save=False)
-        return self._keep(image, processed)
+        return self._keep(image, processed, fallback)
 
     def adopt(self, name):
         """Keep the image stored at `name`, uploaded into a body before images had rows (it was re-encoded
         then), as upload() keeps a new one. Returns it."""
         image = self.model(file=name)
         with default_storage.open(name, "rb") as file:
-            return self._keep(image, file)
+            return self._keep(image, file, images.make_fallback(file))
 
-    def _keep(self, image, file):
-        fallback = images.make_fallback(file)
+    def _keep(self, image, file, fallback):
         image.animated = images.is_animation(file)
         with transaction.atomic():
             image.fallback = default_storage.save(f"uploads/fallbacks/{fallback.name}", fallback)
@@ -573,9 +574,10 @@ class RevisionQuerySet(models.QuerySet):
         return self.filter(kind=Revision.Kind.AUTOSAVE)
 
 
-class Revision(models.Model):
+class Revision(WithoutControlCharacters):
     """One version of an article's words: written at each save and restore, and as the one autosave each
-    editor has of text they have not saved yet (replaced as they type, deleted when they save)."""
+    editor has of text they have not saved yet (replaced as they type, deleted when they save). Without
+    control characters, as the article: an autosave keeps what the editor's browser sent."""
 
     class Kind(models.TextChoices):
         SAVE = "save", _("Saved")

@@ -204,9 +204,9 @@ def editor_upload(request):
         )
     try:
         images.validate_image(upload)
+        image = BodyImage.objects.upload(upload, by=request.user)
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    image = BodyImage.objects.upload(upload, by=request.user)
     return JsonResponse(
         {
             "image_code": f"![]({image.file.url})",

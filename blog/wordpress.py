@@ -491,7 +491,11 @@ class Images:
         if path not in self.stored:
             # As an upload in the editor: re-encoded, with its smaller copy and renditions for readers.
             with path.open("rb") as file:
-                self.stored[path] = BodyImage.objects.upload(File(file, name=path.name), by=None)
+                try:
+                    self.stored[path] = BodyImage.objects.upload(File(file, name=path.name), by=None)
+                except ValidationError as error:  # its smaller copy was beyond the images' budget
+                    self.refused.append(f"{url}: {' '.join(error.messages)}")
+                    return None
         return self.stored[path].file.url
 
     @contextmanager

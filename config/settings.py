@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -272,6 +273,15 @@ _CSP_DIRECTIVES = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Uploads served from elsewhere over plain http (a bucket's endpoint, such as a MinIO on the local network,
+# where /media/ redirects with signed addresses, or a public bucket's or CDN's address): that origin too.
+_MEDIA_ADDRESSES = [MEDIA_URL]
+if MEDIA_BUCKET:
+    _MEDIA_ADDRESSES.append(MEDIA_PUBLIC_URL or _media["endpoint_url"] or "")
+for _address in map(urlsplit, _MEDIA_ADDRESSES):
+    _origin = f"{_address.scheme}://{_address.netloc}"
+    if _address.scheme == "http" and _address.netloc and _origin not in _CSP_DIRECTIVES["img-src"]:
+        _CSP_DIRECTIVES["img-src"].append(_origin)
 if env("CAUSERIE_CSP_REPORT_URI"):
     _CSP_DIRECTIVES["report-uri"] = [env("CAUSERIE_CSP_REPORT_URI")]
 CSP_REPORT_ONLY = env_bool("CAUSERIE_CSP_REPORT_ONLY")

@@ -56,24 +56,45 @@ def test_report_only_mode_sends_the_same_policy_under_the_report_only_header(cli
     assert directives(response["Content-Security-Policy-Report-Only"])["script-src"] == ["'self'"]
 
 
-@pytest.mark.parametrize(("report_only", "enforced"), [("1", False), ("", True)])
-def test_the_report_only_setting_comes_from_the_environment(report_only, enforced):
-    environment = {**os.environ, "DJANGO_DEBUG": "1", "CAUSERIE_CSP_REPORT_ONLY": report_only}
-    environment["CAUSERIE_CSP_REPORT_URI"] = "https://reports.example.com/csp"
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps([settings.CONTENT_SECURITY_POLICY, settings.CONTENT_SECURITY_POLICY_REPORT_ONLY]))"
-    )
+def settings_with(expression, **env):
+    """The value of `expression` (JSON) in the settings a fresh process reads from `env`."""
+    code = f"import json; from django.conf import settings; print(json.dumps({expression}))"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
-        env=environment,
+        env={**os.environ, "DJANGO_DEBUG": "1", **env},
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
-    enforcing, reporting = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(("report_only", "enforced"), [("1", False), ("", True)])
+def test_the_report_only_setting_comes_from_the_environment(report_only, enforced):
+    enforcing, reporting = settings_with(
+        "[settings.CONTENT_SECURITY_POLICY, settings.CONTENT_SECURITY_POLICY_REPORT_ONLY]",
+        CAUSERIE_CSP_REPORT_ONLY=report_only,
+        CAUSERIE_CSP_REPORT_URI="https://reports.example.com/csp",
+    )
     policy = enforcing if enforced else reporting
     assert (enforcing is None) is not enforced and (reporting is None) is enforced
     assert policy["DIRECTIVES"]["report-uri"] == ["https://reports.example.com/csp"]
+
+
+@pytest.mark.parametrize(
+    ("env", "origin"),
+    [
+        # A private bucket on the local network: /media/ redirects to its signed http addresses.
+        ({"CAUSERIE_MEDIA_ENDPOINT_URL": "http://10.0.0.5:9000"}, "http://10.0.0.5:9000"),
+        ({"CAUSERIE_MEDIA_PUBLIC_URL": "http://media.example.com/blog"}, "http://media.example.com"),
+        ({"CAUSERIE_MEDIA_ENDPOINT_URL": "https://s3.example.net"}, None),  # https: is allowed already
+    ],
+)
+def test_images_from_a_buckets_plain_http_origin_are_allowed(env, origin):
+    img_src = settings_with("settings.CONTENT_SECURITY_POLICY", CAUSERIE_MEDIA_BUCKET="blog-media", **env)[
+        "DIRECTIVES"
+    ]["img-src"]
+    assert img_src[:2] == ["'self'", "https:"]
+    assert img_src[2:] == ([origin] if origin else [])

@@ -9,10 +9,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.core import signing
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from tests.factories import make_article, make_comment, make_tag
+from blog import revisions, sharing
+from comments import reader_views
+from comments.models import Comment, ReaderLink
+from tests.factories import comment_form, make_article, make_comment, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +172,88 @@ def test_the_admin_urls_that_answered_500_are_told_apart_from_a_good_filter(owne
 
 def test_a_media_name_longer_than_a_file_name_may_be_is_not_found(client):
     assert client.get("/media/covers/" + "x" * 300 + ".jpg").status_code == 404
+
+
+# Text a form may receive: control characters (NUL, which PostgreSQL refuses in text, among them), a
+# right-to-left mark before markup, and more than any field holds.
+HOSTILE_FIELDS = [
+    "a\x00b",
+    "\x01\x0b\x1b\x7f",
+    "\u202e<script>alert(1)</script>",
+    "z" * 300_000,
+    "",
+]
+HOSTILE_QUERIES = [*READER_QUERIES, "from=99999999999999999999", "from=%C2%B2", "to=-1"]
+
+
+def sent(client, url, method="get", data=None):
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code < 500, (method, url, data and {k: v[:20] for k, v in data.items()})
+    return response.status_code
+
+
+def test_the_pages_added_beside_the_hardening_never_answer_a_server_error(client, owner, site, settings):
+    """A shared draft, a reader's "my comments" link, the comment they may edit within its window (from this
+    browser, or from their account), the versions of an article, its autosave and unsaved-changes view,
+    and the load balancer's probes: opened with their real keys, then sent hostile queries and forms."""
+    article = make_article(author=owner, slug="shared", status="draft")
+    sharing.share(article)
+    version = revisions.record(article, by=owner)
+    secret = "a-reader-secret"
+    ReaderLink.objects.create(key=reader_views._hash(secret), email="camille@example.com")
+    make_comment(article=site, author_email="camille@example.com")
+    token = signing.dumps(secret, salt=reader_views.LINK_SALT)
+    assert client.post(reverse("comments:post", args=[site.slug]), comment_form(site)).status_code == 302
+    posted = Comment.objects.latest("pk")
+    reader = Client()
+    reader.force_login(make_user("reader"))
+    editor = Client()
+    editor.force_login(owner)
+
+    reader_pages = [
+        (client, sharing.link(article)),
+        (client, reverse("comments:mine_list", args=[token])),
+        (client, reverse("comments:mine_export", args=[token])),
+        (client, reverse("comments:mine_erase", args=[token])),
+        (client, reverse("comments:edit", args=[posted.pk])),
+        (client, reverse("comments:delete", args=[posted.pk])),
+        (reader, reverse("account_comments")),
+        (reader, reverse("account_comments_export")),
+        (reader, reverse("account_comments_erase")),
+        (client, "/healthz/"),
+        (client, "/readyz/"),
+    ]
+    admin_pages = [
+        reverse("admin:blog_article_history_versions", args=[article.pk]),
+        reverse("admin:blog_article_compare", args=[article.pk]),
+        reverse("admin:blog_article_restore", args=[article.pk, version.pk]),
+        reverse("admin:blog_article_share", args=[article.pk]),
+    ]
+    for visitor, url in reader_pages:
+        assert sent(visitor, url) in {200, 403}, url
+        for query in HOSTILE_QUERIES:
+            sent(visitor, f"{url}?{query}")
+    for url in admin_pages:
+        for query in HOSTILE_QUERIES:
+            sent(editor, f"{url}?{query}")
+    for value in HOSTILE_FIELDS:
+        sent(client, reverse("comments:edit", args=[posted.pk]), "post", {"body": value})
+    # The reader's comment is theirs still, without the control characters it was sent with.
+    posted.refresh_from_db()
+    assert "\x00" not in posted.body and "\x1b" not in posted.body
+    forms = [
+        (client, reverse("comments:mine"), ["email"]),
+        (client, reverse("comments:mine_erase", args=[token]), ["confirm"]),
+        (editor, reverse("admin:blog_article_autosave", args=[article.pk]), ["title", "summary", "body"]),
+        (editor, reverse("admin:blog_article_unsaved", args=[article.pk]), ["title", "summary", "body"]),
+        (editor, reverse("admin:blog_article_unsaved_new"), ["title", "summary", "body", "version"]),
+        (editor, reverse("admin:blog_article_share", args=[article.pk]), ["share"]),
+    ]
+    for visitor, url, names in forms:
+        for value in HOSTILE_FIELDS:
+            sent(visitor, url, "post", dict.fromkeys(names, value))
+    # An autosave keeps the editor's text without its control characters (PostgreSQL refused the NUL: a 500).
+    autosave = {"title": "T\x00", "summary": "S\x1b", "body": "a\x00b\x01"}
+    sent(editor, reverse("admin:blog_article_autosave", args=[article.pk]), "post", autosave)
+    autosaved = article.revisions.autosaves().get()
+    assert (autosaved.title, autosaved.summary, autosaved.body) == ("T", "S", "ab")

@@ -151,6 +151,8 @@ def password_change(make):
 
 
 NEW_PASSWORD = {"password1": "a-new-long-password-77", "password2": "a-new-long-password-77"}
+# An image dropped into the editor (read again from its start for each request).
+EDITOR_UPLOAD = make_image_file("dropped.png", format="PNG")
 
 
 PAGES = [
@@ -174,6 +176,15 @@ PAGES = [
         data={"content": "**Two words**"},
         shows='"summary": "2 words',
         headers={"accept": "application/json"},
+    ),
+    Page(
+        "editor image upload",
+        lambda: reverse("blog:editor_upload"),
+        EDITORS,
+        method="post",
+        data={"image": EDITOR_UPLOAD},
+        shows='"image_code"',
+        make=lambda: EDITOR_UPLOAD.seek(0),
     ),
     Page("body image list", admin_url("blog_bodyimage_changelist"), OWNER),
     Page(

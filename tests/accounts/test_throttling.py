@@ -66,6 +66,24 @@ def test_a_forged_forwarded_address_does_not_escape_the_lockout(client):
     assert log_in(client, reverse("login"), "alice", PASSWORD, **forged).status_code == 429
 
 
+def test_behind_a_trusted_proxy_the_lockout_is_per_reader_and_a_forged_hop_does_not_escape_it(settings):
+    # One proxy of ours (CAUSERIE_TRUSTED_PROXIES=1): every request comes from its address, and the reader's
+    # is the last X-Forwarded-For entry, the one it appended. What the reader wrote before it proves nothing.
+    settings.TRUSTED_PROXIES = 1
+    make_user("alice")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    guesser = Client(**proxy)
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        forged = {"HTTP_X_FORWARDED_FOR": f"203.0.113.{number}, 198.51.100.66"}
+        log_in(guesser, reverse("login"), f"someone-{number}", "guess", **forged)
+    forged = {"HTTP_X_FORWARDED_FOR": "192.0.2.99, 198.51.100.66"}
+    assert log_in(guesser, reverse("login"), "alice", PASSWORD, **forged).status_code == 429
+    assert AccessAttempt.objects.filter(ip_address="198.51.100.66").exists()
+    # Another reader behind the same proxy signs in.
+    other = {"HTTP_X_FORWARDED_FOR": "198.51.100.67"}
+    assert log_in(Client(**proxy), reverse("login"), "alice", PASSWORD, **other).status_code == 302
+
+
 def test_a_success_clears_the_usernames_failures(client):
     make_user("alice")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

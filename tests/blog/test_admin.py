@@ -254,3 +254,26 @@ def test_an_editor_signs_with_their_own_name_whatever_the_form_says(client):
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.title, article.author) == ("Edited", owner)
+
+
+def test_an_imported_article_keeps_its_author_who_does_not_write_here_and_speaks_as_a_reader(client):
+    # WordPress's authors become users without a password, neither staff nor writers: the Owner saves their
+    # articles as they are (the form refused its own author, "Select a valid choice"), and any other name is
+    # still chosen among the writers. Their comments are a reader's: the author's privileges are the staff's.
+    from blog import wordpress
+
+    owner = staff_with_role("the-owner", "owner")
+    imported, made = wordpress.user_for(wordpress.Author("wp-writer", email="w@example.com"))
+    assert made and not imported.has_usable_password()
+    assert imported not in roles.writers()
+    article = make_article(author=imported, slug="imported")
+    client.force_login(owner)
+    url = reverse("admin:blog_article_change", args=[article.pk])
+    fields = {"slug": "imported", "language": "en", "summary": "S", "body": "B", "status": "draft"}
+    assert client.post(url, {**fields, "title": "Edited", "author": imported.pk}).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.author) == ("Edited", imported)
+    reader = make_user("reader")
+    response = client.post(url, {**fields, "title": "Signed", "author": reader.pk})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not article.speaks_for(imported)

@@ -215,3 +215,19 @@ def test_an_animation_stays_animated_for_readers_within_960_pixels(media_root):
         assert (fallback.format, fallback.size, fallback.n_frames) == ("GIF", (960, 480), 3)
     assert BodyImage.objects.filter(renditions=[]).count() == 1
     assert queue_missing_renditions() == 0
+
+
+def test_the_smaller_copy_of_an_animation_is_made_within_the_images_budget(media_root, settings):
+    # An animation's smaller copy resizes every frame again: like the validation, it runs in a child process
+    # within IMAGE_MAX_SECONDS and IMAGE_MAX_MEMORY_MB, and beyond them the upload is refused, nothing stored.
+    frames = [Image.new("RGB", (1200, 600), color) for color in ("red", "blue", "green", "white")]
+    buffer = BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    file = SimpleUploadedFile("a.gif", buffer.getvalue())
+    images.validate_image(file)  # within the default budget: the upload passed
+    settings.IMAGE_MAX_MEMORY_MB = 1
+    with pytest.raises(ValidationError) as refused:
+        BodyImage.objects.upload(file, by=None)
+    assert refused.value.code == "too_costly"
+    assert not BodyImage.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]

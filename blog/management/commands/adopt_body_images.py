@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
@@ -25,7 +26,11 @@ class Command(BaseCommand):
             known = set(BodyImage.objects.filter(file__in=names).values_list("file", flat=True))
             for name in sorted(names - known):
                 if default_storage.exists(name):
-                    BodyImage.objects.adopt(name)
+                    try:
+                        BodyImage.objects.adopt(name)
+                    except ValidationError as error:  # beyond the images' time and memory budget
+                        self.stderr.write(f"{name}: {' '.join(error.messages)}")
+                        continue
                     adopted += 1
             if names:
                 article.refresh_body_images()
