@@ -41,19 +41,10 @@ def record(article, by, kind=Revision.Kind.SAVE, restored_from=None, at=None):
     """Record the article as just saved by `by` (its tags included: call after they are saved), and delete
     `by`'s autosave, which this save makes old. `at`: when, if not now (content loaded with its own dates)."""
     with transaction.atomic():
-        revision = Revision.objects.create(
-            article=article,
-            kind=kind,
-            title=article.title,
-            summary=article.summary,
-            body=article.body,
-            body_is_html=article.body_is_html,
-            tags=sorted(tag.name for tag in article.tags.all()),
-            status=article.status,
-            author=by,
-            restored_from=restored_from,
-            created_at=at or timezone.now(),
+        revision = _version_of(
+            article, by, kind=kind, restored_from=restored_from, created_at=at or timezone.now()
         )
+        revision.save()
         if by is not None:
             article.revisions.autosaves().filter(author=by).delete()
     return revision
@@ -64,17 +55,23 @@ def record_each(articles, by):
     and unpublish actions do: a status change is a version too. Their editors' autosaves are kept: their
     text was not saved."""
     Revision.objects.bulk_create(
-        Revision(
-            article=article,
-            title=article.title,
-            summary=article.summary,
-            body=article.body,
-            body_is_html=article.body_is_html,
-            tags=sorted(tag.name for tag in article.tags.all()),
-            status=article.status,
-            author=by,
-        )
+        _version_of(article, by)
         for article in articles.prefetch_related("tags").defer("body_html", "search_vector")
+    )
+
+
+def _version_of(article, by, **fields):
+    """An unsaved version holding the article's words, tags and status as they are, written by `by`."""
+    return Revision(
+        article=article,
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        body_is_html=article.body_is_html,
+        tags=sorted(tag.name for tag in article.tags.all()),
+        status=article.status,
+        author=by,
+        **fields,
     )
 
 
