@@ -28,7 +28,9 @@ from comments import abuse, moderation, services  # noqa: E402
 from comments.default_abuse_lexicon import seed_pairs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-CORPORA = [HERE / "moderation_corpus.toml", *sorted(HERE.glob("moderation_heldout*.toml"))]
+# The held-out sets in the order they were written: moderation_heldout.toml, _2, ..., _10.
+HELD_OUT = sorted(HERE.glob("moderation_heldout*.toml"), key=lambda path: int(path.stem[19:] or 1))
+CORPORA = [HERE / "moderation_corpus.toml", *HELD_OUT]
 HELD_LABELS = {"abusive", "spam"}
 LENGTH = 5000
 
@@ -37,17 +39,17 @@ def seeded_lexicon():
     return abuse.Lexicon.of((kind, entry) for kind, _language, entry in seed_pairs())
 
 
-def decide(text, lexicon, rules):
+def decide(text, lexicon, rules, classifiers):
     """The policy's decision on a comment sent through the form by a new reader at reading pace."""
-    facts = moderation.Facts(text=text, seconds_to_submit=60.0, lexicon=lexicon)
+    facts = moderation.Facts(text=text, seconds_to_submit=60.0, lexicon=lexicon, **classifiers)
     return moderation.decide(facts, rules)
 
 
-def measure(comments, lexicon, rules):
+def measure(comments, lexicon, rules, classifiers):
     """{(language, label): (comments, held)} and the comments the policy got wrong."""
     table, misses = {}, []
     for comment in comments:
-        is_held = decide(comment["text"], lexicon, rules).outcome != moderation.PUBLISHED
+        is_held = decide(comment["text"], lexicon, rules, classifiers).outcome != moderation.PUBLISHED
         key = (comment["lang"], comment["label"])
         count, held_count = table.get(key, (0, 0))
         table[key] = (count + 1, held_count + is_held)
@@ -80,7 +82,7 @@ def timings_ms(functions, runs):
     return times
 
 
-def print_timings(comments, lexicon, rules, runs=500):
+def print_timings(comments, lexicon, rules, classifiers, runs=500):
     """One decision on 5,000 characters: its median and fastest time, and its ratio to the baselines."""
     words = re.compile(r"\w+")
     samples = {
@@ -95,7 +97,7 @@ def print_timings(comments, lexicon, rules, runs=500):
     for name, text in samples.items():
         decision, split, regex = timings_ms(
             [
-                lambda text=text: decide(text, lexicon, rules),
+                lambda text=text: decide(text, lexicon, rules, classifiers),
                 text.split,
                 lambda text=text: words.findall(text),
             ],
@@ -113,13 +115,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", nargs="*", type=Path, default=CORPORA, metavar="CORPUS.toml")
     parser.add_argument("--misses-only", action="store_true")
+    parser.add_argument("--lexicon-only", action="store_true", help="without the classifiers, as before them")
     options = parser.parse_args()
     lexicon, rules = seeded_lexicon(), services.policy_rules()
+    classifiers = {} if options.lexicon_only else services.classifiers()
     every_comment = []
     for path in options.corpora:
         comments = tomllib.loads(path.read_text(encoding="utf-8"))["comment"]
         every_comment += comments
-        table, misses = measure(comments, lexicon, rules)
+        table, misses = measure(comments, lexicon, rules, classifiers)
         print(f"\n## {path.name}\n")
         if not options.misses_only:
             print_table(table)
@@ -127,7 +131,7 @@ def main():
         for comment in misses:
             print(f"- {comment['lang']} {comment['label']} {comment.get('family', '')}: {comment['text']}")
     if not options.misses_only:
-        print_timings(every_comment, lexicon, rules)
+        print_timings(every_comment, lexicon, rules, classifiers)
 
 
 if __name__ == "__main__":

@@ -162,6 +162,12 @@ _APOSTROPHE = re.compile(r"['’]")
 # What is quoted is not said here.
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")
 _QUOTES = frozenset('"“”«»„')
+# Single quotes too, when they stand outside words and open no elision: 'shut up, idiot' is quoted; l'idiot,
+# don't and 'em are words. Read only where one may open (after a space, or at the start).
+_SINGLE_QUOTED = re.compile(
+    r"(?<![\w'‘’])['‘](?!(?:em|cause|cos|til|bout|tis|twas|n|round)\b)(?=\w)"
+    r"(?:[^'‘’\n]|(?<=\w)['’](?=\w)){1,200}?(?<=[\w.!?,])['’](?![\w'‘’])"
+)
 _LETTER = re.compile(r"[^\W\d_]|\*")
 # One-letter words that letters spaced out may start with: "what a r e t a r d" is "a retard".
 _ONE_LETTER_WORDS = frozenset("aiy")
@@ -220,10 +226,15 @@ def _word(raw):
     return _REPEATED.sub(r"\1", word) if len(word) > 2 else word
 
 
+def tokens_with_breaks(text):
+    """The tokens of a normalised text (`normalize`) as matching compares them, COMMA and BREAK included."""
+    raw = _SPACED_TOKEN.findall(text) if _spaced_out(_TOKEN.findall(text)) else _TOKEN.findall(text)
+    return [word for token in raw for word in _canonical(token)]
+
+
 def tokens_of(text):
     """The words of a normalised text (`normalize`), as matching compares them."""
-    raw = _SPACED_TOKEN.findall(text) if _spaced_out(_TOKEN.findall(text)) else _TOKEN.findall(text)
-    return [word for token in raw for word in _canonical(token) if word not in (COMMA, BREAK)]
+    return [word for word in tokens_with_breaks(text) if word not in (COMMA, BREAK)]
 
 
 class _Index(NamedTuple):
@@ -760,6 +771,9 @@ def _outermost(found):
 class Reading:
     findings: list  # Findings of abuse aimed at people
     adverts: int  # how many advertising entries
+    # The comment's words, with COMMA and BREAK, what it quotes included: the classifiers read them in their
+    # context ("he called me 'X'" or "you're a 'X'"). None when the lexicon is empty and nothing was read.
+    tokens: list | None
 
     def is_advert(self, links):
         """Advertising spam: words of advertising with a link or a contact, or several of them."""
@@ -768,24 +782,21 @@ class Reading:
 
 def read(text, lexicon):
     """What `text` says that the policy holds, in one reading of its clauses: abuse aimed at people, and the
-    words of advertising. What is quoted is left out of both.
+    words of advertising. What is quoted is left out of both (the classifiers read it, `Reading.tokens`).
 
     Most comments hold no word that can start a finding: they cost one regular expression over the text and
     a few set operations; only the clauses that hold such a word are read further."""
     if not lexicon.entries:
-        return Reading([], 0)
+        return Reading([], 0, None)
+    said, prepared = _said_here(text)
     index = _index(lexicon)
-    prepared = normalize(text)
-    if not _QUOTES.isdisjoint(prepared):
-        unquoted = _QUOTED.sub(" ", prepared)
-        if _LETTER.search(unquoted):
-            prepared = unquoted  # a comment that is all quotes says them itself
     seen = index.seen
     typed = "*" in prepared
     tokens = seen.tokens(prepared)
+    said_tokens = tokens if said is prepared else seen.tokens(said)
     finding_words, advert_words = seen.sort(set(tokens))
     if not (finding_words or advert_words):
-        return Reading([], 0)
+        return Reading([], 0, said_tokens)
     findings, adverts = [], 0
     ends = [position for position, token in enumerate(tokens) if token == BREAK]
     ends.append(len(tokens))
@@ -814,7 +825,43 @@ def read(text, lexicon):
         if abusive:
             findings += _clause_findings(clause, matches, commas)
         adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
-    return Reading(list(dict.fromkeys(findings)), adverts)
+    return Reading(list(dict.fromkeys(findings)), adverts, said_tokens)
+
+
+# Links, bare domains and mail addresses: each is read as the one word LINK. What an address spells is not
+# what the reader says, and the classifiers (comments/classifier.py) would otherwise learn the labelled
+# corpora's reserved ".example" addresses as words of spam.
+# An address stops before a sentence's punctuation and before quotes.
+_ADDRESS_END = r"[^\s<>\"'“”«»„‘’\[\]()]*[^\s<>\"'“”«»„‘’\[\]().,;:!?]"
+# Endings that do not start a common word ("idiot.De toute façon", "moron.Be gone" are no addresses).
+_DOMAIN = r"\.(?:com|net|org|info|biz|io|ly|tv|app|dev|shop|store|online|site|xyz|fr|uk|eu|example)\b"
+# Each starts only where a run of its characters starts: a match cannot be tried at every letter of a word.
+_LINK = re.compile(
+    rf"(?:https?://|www\.){_ADDRESS_END}"
+    rf"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*{_DOMAIN}"
+    rf"|(?<![\w.-])[\w-]+(?:\.[\w-]+)*{_DOMAIN}(?:/{_ADDRESS_END})?"
+)
+# Where a link may be: one pass, which most comments (they have none) end with.
+_MAY_LINK = re.compile(rf"://|www\.|{_DOMAIN}")
+LINK = "xlinkx"
+
+
+def _said_here(text):
+    """The comment normalised with its links read as LINK, as the classifiers read it; and the same with what
+    it quotes left out, as the lexicon reads it (a comment that is all quotes says them itself)."""
+    said = normalize(text)
+    if _MAY_LINK.search(said):
+        said = _LINK.sub(f" {LINK} ", said)
+    unquoted = said if _QUOTES.isdisjoint(said) else _QUOTED.sub(" ", said)
+    if "‘" in unquoted or unquoted.startswith("'") or " '" in unquoted or "\n'" in unquoted:
+        unquoted = _SINGLE_QUOTED.sub(" ", unquoted)
+    return said, unquoted if unquoted is said or _LETTER.search(unquoted) else said
+
+
+def words_said(text):
+    """The tokens of a comment, quotes included, as `read` gives them to the classifiers (`Reading.tokens`),
+    without a lexicon."""
+    return tokens_with_breaks(_said_here(text)[0])
 
 
 def find_abuse(text, lexicon):
@@ -924,7 +971,7 @@ def _target(start, end, kind, targets, vocatives, tokens, commas):
     clause names none. `targets` are (start, end, kind) in the order of the clause."""
     # What it describes, named right after it in the same part of the sentence: "a stupid idea", "brainless
     # marketing plan", "garbage human being", "c'est crétin comme règle" (not "...idiotic and you know it",
-    # nor "you idiot, the article is fine").
+    # a judging word's "...is crap and everyone knows it", nor "you idiot, the article is fine").
     after = [
         target
         for position, _end, target in targets
@@ -932,6 +979,7 @@ def _target(start, end, kind, targets, vocatives, tokens, commas):
         and target != Kind.SELF
         and tokens[position] not in PRONOUNS
         and not any(end <= comma <= position for comma in commas)
+        and (kind != Kind.INSULT or tokens[end] not in CONJUNCTIONS)
     ]
     if after and kind == Kind.INSULT:
         return after[0]
@@ -983,8 +1031,14 @@ def _target(start, end, kind, targets, vocatives, tokens, commas):
     if others or before:
         return _named((others or before)[0], start, kind, tokens)
     # The reader addressed just after: "what a moron you are", "quel naze tu fais"; or the writer: "what an
-    # idiot I was", "quel idiot je fais".
-    later = [(position, target) for position, _end, target in targets if end <= position <= end + 3]
+    # idiot I was", "quel idiot je fais" (but after a judging word, "...is bullshit and you know it", a
+    # conjunction starts the next part and its subject).
+    later = [
+        (position, target)
+        for position, _end, target in targets
+        if end <= position <= end + 3
+        and (kind != Kind.INSULT or CONJUNCTIONS.isdisjoint(tokens[end:position]))
+    ]
     if later and later[0][1] == Kind.SELF and later[0][0] <= end + 1:
         return Kind.SELF
     if any(tokens[position] in SECOND_PERSON for position, _target in later):

@@ -286,6 +286,9 @@ class CommentAdmin(CommentListMixin, admin.ModelAdmin):
             parts.append(
                 format_html_join("; ", "{}", ((label,) for label in comment.policy_reasons_display()))
             )
+        if weighed := comment.words_that_weighed():
+            label = _("Words that weighed most:")
+            parts.append(format_html("<small>{} {}</small>", label, ", ".join(weighed)))
         if comment.is_appeal:
             parts.append(format_html("<em>{}</em>", _("appeal")))
         if comment.open_reports:

@@ -19,6 +19,7 @@ from blog import markup, page_cache
 from blog.control_characters import WithoutControlCharacters
 
 from . import abuse, moderation
+from .classifier import Classifier, Words
 from .moderation import RejectionReason
 
 
@@ -492,6 +493,21 @@ class Comment(WithoutControlCharacters):
 
     def policy_reasons_display(self):
         return moderation.describe(self.policy_reasons)
+
+    def words_that_weighed(self):
+        """For moderators, when a classifier held the comment (comments/classifier.py): the words and pairs of
+        words that weighed most in its reading, as the trained classifier reads them now."""
+        held_by = {moderation.Reason.ATTACK: "abuse", moderation.Reason.ADVERT: "spam"}
+        names = [name for code, name in held_by.items() if code in self.policy_reasons]
+        if not names or not settings.COMMENTS_CLASSIFIERS:
+            return []
+        words = Words.of(self.body)
+        found = []
+        for name in names:
+            trained = Classifier.load(name)
+            if trained.holds(words):
+                found += trained.weighed_most(words)
+        return list(dict.fromkeys(found))
 
     # State changes. Nothing else assigns `status`: each method sets what belongs together and records who,
     # when and why in the history.

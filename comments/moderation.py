@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import abuse
 from .abuse import normalize
+from .classifier import Classifier, Words
 
 PUBLISHED = "published"
 HELD = "held"
@@ -42,6 +43,8 @@ class Reason:
     THREAT = "threat"
     EXCLUSION = "exclusion"
     DEHUMANISING = "dehumanising"
+    # Abuse no word of the lexicon names, read by the abuse classifier (comments/classifier.py).
+    ATTACK = "attack"
     ADVERT = "advert"
     # Waiting for review on the blog it was imported from (comments/importing.py).
     IMPORTED_PENDING = "imported_pending"
@@ -62,6 +65,7 @@ HOLD_REASONS = frozenset(
         Reason.THREAT,
         Reason.EXCLUSION,
         Reason.DEHUMANISING,
+        Reason.ATTACK,
         Reason.ADVERT,
         Reason.IMPORTED_PENDING,
     }
@@ -92,6 +96,7 @@ REASON_LABELS = {
     Reason.THREAT: _("it reads as a threat to someone"),
     Reason.EXCLUSION: _("it tells someone they do not belong here"),
     Reason.DEHUMANISING: _("it speaks of people as vermin or things"),
+    Reason.ATTACK: _("its wording reads as an attack on a person rather than on what they said"),
     Reason.ADVERT: _("it reads like an advertisement"),
     Reason.IMPORTED_PENDING: _("it was imported as pending: it was waiting for review on the old blog"),
 }
@@ -134,6 +139,9 @@ class Facts:
     speaks_for_article: bool = False  # the article's author or staff (Article.speaks_for): no check at all
     lexicon: abuse.Lexicon = abuse.Lexicon()  # the abuse signal's words (models.AbuseTerm)
     trusted: bool = False  # a regular whose earlier comments were published: no soft holds
+    # The classifiers (comments/classifier.py): abuse the lexicon finds no word of, and spam. Empty: no hold.
+    abuse_classifier: Classifier = Classifier()
+    spam_classifier: Classifier = Classifier()
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,7 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     links = count_links(facts.text)
     reading = abuse.read(facts.text, facts.lexicon)
     abuse_found = {finding.category for finding in reading.findings}
+    words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
     checks = [
         (Reason.LINKS, links > rules.max_links),
         (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),
@@ -167,7 +176,9 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         (Reason.BANNED, facts.is_banned),
         (Reason.ARTICLE_HOLDS_ALL, facts.article_holds_all),
         *((code, code in abuse_found) for code in ABUSE_REASONS),
-        (Reason.ADVERT, reading.is_advert(links)),
+        # The abuse classifier reads what the lexicon found nothing in: one reason is enough.
+        (Reason.ATTACK, not abuse_found and facts.abuse_classifier.holds(words)),
+        (Reason.ADVERT, reading.is_advert(links) or facts.spam_classifier.holds(words)),
     ]
     held = tuple(
         reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import moderation, notifications
+from .classifier import Classifier
 from .models import (
     AbuseTerm,
     Ban,
@@ -24,6 +25,14 @@ from .models import (
     Report,
     address_key,
 )
+
+
+def classifiers():
+    """The trained classifiers of abuse and spam (comments/classifier.py) as the policy's facts, or the empty
+    ones (no hold) when COMMENTS_CLASSIFIERS is off."""
+    if not settings.COMMENTS_CLASSIFIERS:
+        return {}
+    return {"abuse_classifier": Classifier.load("abuse"), "spam_classifier": Classifier.load("spam")}
 
 
 def policy_rules():
@@ -68,6 +77,7 @@ def post_comment(
             trusted=Comment.objects.by_the_same_reader(
                 email=email, ip_address=ip_address, user=user
             ).trusted(),
+            **classifiers(),
         )
         decision = moderation.decide(facts, policy_rules())
         reply_to = data.get("parent")
@@ -124,6 +134,7 @@ def edit_comment(comment, *, body):
             trusted=Comment.objects.by_the_same_reader(
                 email=comment.author_email, ip_address=comment.ip_address, user=user
             ).trusted(),
+            **classifiers(),
         )
         decision = moderation.decide(facts, policy_rules())
         if comment.status == Comment.Status.HELD:

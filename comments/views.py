@@ -185,8 +185,11 @@ def policy(request):
             "rules": services.policy_rules(),
             "rejection_reasons": moderation.RejectionReason.choices,
             "hold_reasons": [
-                (code, moderation.REASON_LABELS[code]) for code in sorted(moderation.HOLD_REASONS)
+                (code, moderation.REASON_LABELS[code])
+                for code in sorted(moderation.HOLD_REASONS)
+                if code != moderation.Reason.ATTACK or settings.COMMENTS_CLASSIFIERS
             ],
+            "classifiers": settings.COMMENTS_CLASSIFIERS,
             "release_after_hours": settings.COMMENTS_RELEASE_SOFT_HOLDS_AFTER_HOURS,
             "trust_after": settings.COMMENTS_TRUST_AFTER,
             "trust_window_days": settings.COMMENTS_TRUST_WINDOW_DAYS,

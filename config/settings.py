@@ -400,6 +400,9 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("CAUSERIE_COMMENTS_NOTIFY_MODERATORS", Fal
 # removed. 0 turns trust off.
 COMMENTS_TRUST_AFTER = env_int("CAUSERIE_COMMENTS_TRUST_AFTER", 3)
 COMMENTS_TRUST_WINDOW_DAYS = env_int("CAUSERIE_COMMENTS_TRUST_WINDOW_DAYS", 180)
+# The classifiers of abuse and spam (comments/classifier.py) hold what no word of the lexicon names; off, only
+# the lexicon and the other signals hold.
+COMMENTS_CLASSIFIERS = env_bool("CAUSERIE_COMMENTS_CLASSIFIERS", True)
 # The links in a held-comment mail that approve or reject it work for this many days.
 COMMENTS_EMAIL_DECISION_DAYS = env_int("CAUSERIE_COMMENTS_EMAIL_DECISION_DAYS", 7)
 # Moderators who chose one mail a day get it at the first comment_jobs run after this hour (site time zone).

@@ -122,6 +122,17 @@ def test_an_empty_lexicon_finds_nothing():
         ("Women have no business refereeing football.", abuse.HATE),
         ("Your parents must be ashamed of you.", abuse.INSULT),
         ("Vous êtes d'une bêtise rare.", abuse.INSULT),
+        ("You are stupid and everyone knows it.", abuse.INSULT),
+        # Not addresses: a missing space before a sentence, leet in a word.
+        ("You moron.Be gone.", abuse.INSULT),
+        ("T'es un connard.De toute façon personne ne te lit.", abuse.INSULT),
+        ("Sale s@lope.va", abuse.INSULT),
+        # An elision and a possessive are no single quotes.
+        ("Tell 'em what you think, you moron, it's your kids' fault.", abuse.INSULT),
+        # What follows a link is not quoted because the link sits in quotes.
+        ("“Read http://a.example/x” you idiot.", abuse.INSULT),
+        ("T'es qu'un idiot, l'ami.", abuse.INSULT),
+        ("You're an idiot, don't you know it.", abuse.INSULT),
     ],
 )
 def test_the_held_out_set_s_general_rules_hold_abuse(text, category):
@@ -134,6 +145,12 @@ def test_the_held_out_set_s_general_rules_hold_abuse(text, category):
         # The subject of the part of the sentence where the word is: after a conjunction, a comma, or named by
         # a pronoun and a verb.
         "You're wrong and the whole article is crap.",
+        # Nor does a person named after a conjunction: they start the next part.
+        "This rota system is crap and everyone on the ward knows it.",
+        "Is bullshit and you know it.",
+        # What is quoted, between single quotes too, is not said here.
+        "Our parrot shouts 'shut up, idiot' at the kettle, and I'm mortified.",
+        "A customer called our staff ‘lazy idiots’ under our last post.",
         "You can't be serious about this plan, it's garbage.",
         "Vous êtes à côté de la plaque, c'est nul.",
         "Tu dis n'importe quoi, c'est complètement con.",
@@ -217,3 +234,27 @@ def test_what_the_policy_page_says_is_published_is_published(text):
 )
 def test_the_second_round_s_general_rules(text, expected):
     assert categories(text) == expected
+
+
+LINK = abuse.LINK
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("See https://a.example/x?y=1, then www.b.example.", ["see", LINK, ",", "then", LINK, "."]),
+        ("Mail bob.smith@shop.example or shop.example/promo!", ["mail", LINK, "or", LINK, "."]),
+        ("Visit casino-bonus.com now", ["visit", LINK, "now"]),
+        ("Sale s@lope.va", ["sale", "salope", ".", "va"]),
+        ("You moron.Be gone", ["you", "moron", ".", "be", "gone"]),
+    ],
+)
+def test_links_addresses_and_bare_domains_are_read_as_one_word(text, words):
+    assert abuse.words_said(text) == words
+
+
+def test_what_is_quoted_is_left_to_the_classifiers_which_read_it_in_context():
+    text = "He yelled 'go home, you idiot' at me."
+    assert abuse.read(text, LEXICON).findings == []
+    said = ["he", "yelled", "go", "home", ",", "you", "idiot", "at", "me", "."]
+    assert abuse.read(text, LEXICON).tokens == said

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -423,6 +424,24 @@ def test_a_note_is_required_to_skip_a_question(owner_client):
     question = make_comment(is_question=True)
     act(owner_client, "no_answer_needed", question, url=UNANSWERED, apply="yes", note="")
     assert rows(owner_client, UNANSWERED) == [question.pk]
+
+
+def test_a_comment_held_by_a_classifier_shows_moderators_the_words_that_weighed_most(owner_client):
+    held = make_comment(
+        status="held", policy_reasons=["attack"], body="People like you should be banned from having kids."
+    )
+    row = Document(owner_client.get(CHANGELIST).content.decode())
+    reply = owner_client.get(reverse("admin:comments_comment_reply", args=[held.pk])).content.decode()
+    for page in (row.all_text, reply):
+        assert "its wording reads as an attack on a person rather than on what they said" in page
+        weighed = re.search(r"Words that weighed most: ([^<\n]*)", page).group(1)
+        assert set(weighed.replace(",", " ").split()) & {"people", "like", "you", "banned", "kids"}
+
+
+def test_a_comment_held_by_a_word_of_the_lexicon_shows_no_weighed_words(owner_client):
+    held = make_comment(status="held", policy_reasons=["insult"], body="You idiot.")
+    reply = owner_client.get(reverse("admin:comments_comment_reply", args=[held.pk])).content.decode()
+    assert "Words that weighed most" not in reply
 
 
 # History and reversals

@@ -238,6 +238,7 @@ def test_counts_come_from_the_history_rows_of_the_window(owner):
         "threat": 0,
         "exclusion": 0,
         "dehumanising": 0,
+        "attack": 0,
         "advert": 0,
     }
     assert ("links", "it contains more links than comments usually do", 2) in figures.held_by_reason

@@ -366,8 +366,9 @@ def test_opted_in_commenter_hears_of_a_published_reply(article):
 
 def test_a_readers_reply_is_never_quoted_in_mail_as_the_address_is_not_confirmed(article):
     comment = make_comment(article=article, author_email="victim@example.com", notify_replies=True)
-    post(article, "Someone should sell you pills, I know one.", email="attacker@example.com", parent=comment)
-    assert "pills" not in only_mail_to("victim@example.com").body
+    body = "I tried the second method and it worked, thank you."
+    post(article, body, email="attacker@example.com", parent=comment)
+    assert "second method" not in only_mail_to("victim@example.com").body
 
 
 def test_typing_the_owners_address_does_not_silence_the_owners_mail(held_article, owner):

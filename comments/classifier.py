@@ -1,0 +1,281 @@
+"""Second readings of abuse and spam: small linear models of words, trained on labelled comments.
+
+The lexicon (comments/abuse.py) reads what a rude word is aimed at, but abuse is often phrased in words no
+list holds: "People like you should be banned from having kids", "Keep talking and you'll regret it",
+"Typical woman driver post, stick to cooking"; and spam rarely uses the same words twice. A classifier weighs
+every word of a comment, its first five letters (so that "idiots" and "idiote" share "idiot") and every pair
+of words in a row ("like you", "go back", "your kind", "contact me"), by how often each appeared in comments
+of the label it reads (abusive, or spam) and in the others of the labelled corpora (benchmarks/moderation_*
+.toml, see moderation_corpus.md): logistic regression, trained by `manage.py train_classifiers` and kept as
+data in classifiers/NAME.json, with the threshold that training chose.
+
+A long comment is read in windows of whole sentences of at most WINDOW words, and is held when one window's
+probability reaches the threshold: an attack buried in a long, reasoned comment is read on its own, as the
+short comments of the corpora were. The words are the lexicon's (`abuse.Reading.tokens`): casefolded, accents
+dropped, digits and symbols read as letters, letters spaced out joined up; but what is quoted is read, with
+what surrounds it, so that "he called me 'X'" and "you're a 'X'" are told apart, and links are not.
+
+Training is logistic regression with a strong L2 penalty (0.01): a common word ("you", "hope") then weighs
+little on its own, and a short friendly comment ("Hope you enjoy it!") is not held for its few words.
+
+Pure: nothing here reads the database, the request or the settings; the caller loads a classifier
+(`Classifier.load`) and passes it in the policy's facts.
+"""
+
+import functools
+import itertools
+import json
+import math
+import operator
+import random
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .abuse import BREAK, COMMA, LINK, words_said
+
+FOLDER = Path(__file__).with_name("classifiers")
+WINDOW = 50  # the most words read as one comment: most comments of the corpora are shorter
+STEM = 5  # the letters a word's family is known by
+WORDS_KEPT = 50_000  # words whose weight is kept between comments; past this, the kept ones are forgotten
+LONGEST = 40  # letters of a word read
+START, END = "^", "$"  # the edges of a window, paired with its first and last words
+_UNREAD = frozenset({COMMA, LINK})
+
+
+def sentences(tokens: list[str]) -> list[list[str]]:
+    """The words of each sentence (`abuse.Reading.tokens` cut at BREAK), a sentence longer than WINDOW words
+    cut into pieces. Commas and links are left out: a link is the link rule's business, and the labelled
+    corpora's links would teach the classifiers that any link is spam. (Words hold neither spaces nor BREAK:
+    the text is cut with str.split.)"""
+    found = []
+    for sentence in " ".join([token for token in tokens if token not in _UNREAD]).split(BREAK):
+        words = sentence.split()
+        if words and max(map(len, words)) > LONGEST:  # no weight is that long; kept words stay small
+            words = [word[:LONGEST] for word in words]
+        if len(words) > WINDOW:
+            found += [words[start : start + WINDOW] for start in range(0, len(words), WINDOW)]
+        elif words:
+            found.append(words)
+    return found
+
+
+class Words:
+    """A comment's words as the classifiers read them, worked out once for all of them, when one first reads
+    them: laid end to end, each with the one before it, and the windows (`windows`). From the tokens the
+    lexicon read (`abuse.Reading.tokens`), or when it read none, from the text."""
+
+    def __init__(self, tokens: list[str] | None, text: str = ""):
+        self.tokens, self.text = tokens, text
+
+    @functools.cached_property
+    def _parts(self):
+        return sentences(words_said(self.text) if self.tokens is None else self.tokens)
+
+    @functools.cached_property
+    def spans(self):
+        return windows([len(words) for words in self._parts])
+
+    @functools.cached_property
+    def words(self):
+        return list(itertools.chain.from_iterable(self._parts))
+
+    @functools.cached_property
+    def pairs(self):
+        """(START, first), (first, second)...: each word with the one before it."""
+        return list(zip([START, *self.words], self.words, strict=False))
+
+    @classmethod
+    def of(cls, text: str) -> "Words":
+        return cls(None, text)
+
+
+def features(words: list[str]) -> list[str]:
+    """What the model weighs in a run of words: each word, the first STEM letters of a longer word (marked
+    "~"), each pair of words in a row, the edges included."""
+    found = []
+    previous = START
+    for word in words:
+        found.append(word)
+        if len(word) > STEM:
+            found.append(word[:STEM] + "~")
+        found.append(f"{previous} {word}")
+        previous = word
+    found.append(f"{previous} {END}")
+    return found
+
+
+def windows(lengths: list[int]) -> list[tuple[int, int]]:
+    """The runs of words the model reads, given the length of each sentence, as (start, end) in the sentences'
+    words laid end to end: all of them when there are at most WINDOW, otherwise each run of whole sentences
+    of at most WINDOW words, one starting at each sentence."""
+    ends = list(itertools.accumulate(lengths))  # where each sentence ends
+    if not ends or ends[-1] <= WINDOW:
+        return [(0, ends[-1])] if ends and ends[-1] else []
+    runs, last = [], 0  # the last sentence of the run, which only moves forward
+    for first, start in enumerate([0, *ends[:-1]]):
+        last = max(last, first)
+        while last + 1 < len(ends) and ends[last + 1] - start <= WINDOW:
+            last += 1
+        runs.append((start, ends[last]))
+    return runs
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class Classifier:
+    """Weights of features (`features`), a bias, and the probability from which a comment is held. The empty
+    classifier holds nothing.
+
+    Kept as read (`Words`): single words and stems by their text, pairs by (word, word), each word's text kept
+    once (`sys.intern`) and each distinct weight once: 120,000 weights take about 13 MB (twice that kept as
+    strings), read in about half a second, once a process (`load`)."""
+
+    def __init__(self, weights: dict | None = None, bias: float = 0.0, threshold: float = 0.5):
+        self.bias, self.threshold = bias, threshold
+        self._singles, self._pairs, distinct = {}, {}, {}
+        for feature, weight in (weights or {}).items():
+            weight = distinct.setdefault(weight, weight)
+            if " " in feature:
+                first, second = feature.split(" ")
+                self._pairs[sys.intern(first), sys.intern(second)] = weight
+            else:
+                self._singles[sys.intern(feature)] = weight
+        # Each word's weight with its stem's, kept as words are met: readers' words are mostly the same few
+        # thousand.
+        self._alone = {}
+
+    @property
+    def weights(self) -> dict:
+        """Every weight by its feature (`features`)."""
+        pairs = {f"{first} {second}": weight for (first, second), weight in self._pairs.items()}
+        return {**self._singles, **pairs}
+
+    def _weight(self, feature: str) -> float:
+        if " " in feature:
+            return self._pairs.get(tuple(feature.split(" ")), 0.0)
+        return self._singles.get(feature, 0.0)
+
+    @property
+    def empty(self) -> bool:
+        return not (self._singles or self._pairs)
+
+    def _best_window(self, words: Words):
+        """The window with the highest score (z), as (z, start, end), or None for a comment without words.
+
+        Each word's weight (itself, its stem, its pair with the word before) is counted once; a window
+        starting after the first word trades the pair across its edge for its own edge."""
+        if not words.spans:
+            return None
+        weights, pairs, alone, said = self._singles, self._pairs, self._alone, words.words
+        if len(alone) > WORDS_KEPT:  # replaced, not cleared: a reading in another thread keeps its own
+            alone = self._alone = {}
+        for word in set(said).difference(alone):
+            stem = weights.get(word[:STEM] + "~", 0.0) if len(word) > STEM else 0.0
+            alone[word] = weights.get(word, 0.0) + stem
+        pair_weights = map(pairs.get, words.pairs, itertools.repeat(0.0))
+        sums = [0.0, *itertools.accumulate(map(operator.add, map(alone.__getitem__, said), pair_weights))]
+        best = None
+        for start, end in words.spans:
+            z = self.bias + sums[end] - sums[start] + pairs.get((said[end - 1], END), 0.0)
+            if start:
+                z += pairs.get((START, said[start]), 0.0) - pairs.get(words.pairs[start], 0.0)
+            if best is None or z > best[0]:
+                best = (z, start, end)
+        return best
+
+    def probability(self, words: Words) -> float:
+        """The highest probability of the label among the windows of a comment's words; 0 without words or
+        weights."""
+        best = None if self.empty else self._best_window(words)
+        return 0.0 if best is None else _sigmoid(best[0])
+
+    def holds(self, words: Words) -> bool:
+        return not self.empty and self.probability(words) >= self.threshold
+
+    def weighed_most(self, words: Words, count: int = 5) -> list[str]:
+        """The words and pairs of words that weighed most towards the label in the window that has most of it,
+        heaviest first, for moderators."""
+        best = None if self.empty else self._best_window(words)
+        if best is None:
+            return []
+        _z, start, end = best
+        weights = {feature: self._weight(feature) for feature in set(features(words.words[start:end]))}
+        heaviest = sorted((f for f, weight in weights.items() if weight > 0), key=lambda f: (-weights[f], f))
+        shown = []
+        for feature in heaviest:
+            said = " ".join(part for part in feature.split(" ") if part not in (START, END)).replace("~", "…")
+            if said not in shown:
+                shown.append(said)
+        return shown[:count]
+
+    def to_json(self) -> str:
+        weights = {feature: round(weight, 3) for feature, weight in sorted(self.weights.items())}
+        return json.dumps(
+            {
+                "bias": round(self.bias, 4),
+                "threshold": round(self.threshold, 4),
+                "weights": {feature: weight for feature, weight in weights.items() if weight},
+            },
+            ensure_ascii=False,
+            indent=0,  # a weight a line: a new training's changes show in a diff
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "Classifier":
+        data = json.loads(text)
+        return cls(weights=data["weights"], bias=data["bias"], threshold=data["threshold"])
+
+    @classmethod
+    @functools.cache
+    def load(cls, name: str) -> "Classifier":
+        """The classifier trained for `name` ("abuse", "spam"), read once."""
+        return cls.from_json((FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def train(
+    examples: Iterable[tuple[str, bool]],
+    *,
+    epochs: int = 30,
+    l2: float = 0.01,
+    rate: float = 0.5,
+    seed: int = 1,
+) -> Classifier:
+    """Logistic regression on (text, has_the_label) pairs, each comment read whole, by stochastic gradient
+    descent with AdaGrad steps and an L2 penalty, in a fixed order (`seed`): the same examples give the same
+    model. Its threshold stays 0.5; `choose_threshold` picks one from probabilities on unseen comments."""
+    data = [(features(Words.of(text).words), 1.0 if labelled else 0.0) for text, labelled in examples]
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    bias = bias_squares = 0.0
+    order = random.Random(seed)
+    for _epoch in range(epochs):
+        order.shuffle(data)
+        for found, label in data:
+            error = _sigmoid(bias + sum(weights.get(feature, 0.0) for feature in found)) - label
+            for feature in found:
+                weight = weights.get(feature, 0.0)
+                gradient = error + l2 * weight
+                squares[feature] = squares.get(feature, 0.0) + gradient * gradient
+                weights[feature] = weight - rate * gradient / math.sqrt(squares[feature] + 1e-8)
+            bias_squares += error * error
+            bias -= rate * error / math.sqrt(bias_squares + 1e-8)
+    return Classifier(weights=weights, bias=bias)
+
+
+def choose_threshold(innocent: Iterable[tuple[str, float]], *, published_at_least: float) -> float:
+    """The lowest threshold that still publishes at least `published_at_least` (0 to 1) of the innocent
+    comments of each group, given as (group, probability) pairs measured on comments the classifier did not
+    see: the civil comments in English, the critical ones in French, and so on, each group on its own."""
+    groups: dict[str, list[float]] = {}
+    for group, probability in innocent:
+        groups.setdefault(group, []).append(probability)
+    threshold = 0.0
+    for probabilities in groups.values():
+        probabilities.sort(reverse=True)
+        allowed = int(len(probabilities) * (1 - published_at_least) + 1e-9)  # that may be held
+        if allowed < len(probabilities):  # hold above the (allowed + 1)-th highest: at most `allowed` held
+            threshold = max(threshold, min(1.0, probabilities[allowed] + 1e-6))
+    return threshold
