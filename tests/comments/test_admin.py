@@ -438,6 +438,15 @@ def test_a_comment_held_by_a_classifier_shows_moderators_the_words_that_weighed_
         assert set(weighed.replace(",", " ").split()) & {"people", "like", "you", "banned", "kids"}
 
 
+def test_with_the_classifiers_off_no_weighed_words_are_shown(owner_client, settings):
+    settings.COMMENTS_CLASSIFIERS = False
+    held = make_comment(
+        status="held", policy_reasons=["attack"], body="People like you should be banned from having kids."
+    )
+    reply = owner_client.get(reverse("admin:comments_comment_reply", args=[held.pk])).content.decode()
+    assert "Words that weighed most" not in reply
+
+
 def test_a_comment_held_by_a_word_of_the_lexicon_shows_no_weighed_words(owner_client):
     held = make_comment(status="held", policy_reasons=["insult"], body="You idiot.")
     reply = owner_client.get(reverse("admin:comments_comment_reply", args=[held.pk])).content.decode()

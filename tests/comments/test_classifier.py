@@ -64,6 +64,18 @@ def test_a_short_comment_is_one_window_and_a_long_one_runs_of_whole_sentences():
     assert windows([30, 15, 10, 40]) == [(0, 45), (30, 55), (45, 95), (55, 95)]
 
 
+def test_a_window_holds_whole_sentences_up_to_exactly_window_words():
+    exact = [f"w{index}" for index in range(WINDOW)]
+    assert sentences([*exact, BREAK, "one"]) == [exact, ["one"]]
+    assert windows([WINDOW]) == [(0, WINDOW)]
+    assert windows([WINDOW, 1]) == [(0, WINDOW), (WINDOW, WINDOW + 1)]
+    assert windows([1, WINDOW - 1, 1]) == [(0, WINDOW), (1, WINDOW + 1), (WINDOW, WINDOW + 1)]
+
+
+def test_a_very_long_word_is_read_cut_short():
+    assert sentences(["a" * 5000, "you"]) == [["a" * 40, "you"]]
+
+
 def test_the_words_read_are_the_lexicon_s_quotes_included_links_as_one_word():
     assert words_said("T'es un « idiot », c0nnard ! https://x.example") == [
         "t",
