@@ -1,17 +1,20 @@
-"""The moderation policy's abuse signal (comments/abuse.py) against labelled corpora of comments.
+"""The moderation policy's abuse and spam signals (comments/abuse.py, comments/classifier.py) against labelled
+corpora of comments.
 
 For each corpus, language and label, the share of comments the policy would hold and the share it would
 publish at once, then every miss: a civil or critical comment held, an abusive or spam one published. Each
-comment goes through the real decision (`moderation.decide`) with the seeded lexicon, the settings' rules and
-no other facts: the form's own spam checks (honeypot, timing) are not in play, and a new site has no hold
-words of its own. Then the time one decision takes on 5,000 characters, its median and its fastest run, beside
-two baselines run in turn with it (splitting the text into words, one regular-expression pass over it): the
-machine's load moves every figure, and a run longer than the scheduler's slice is often cut on a loaded one.
+comment goes through the real decision (`moderation.decide`) with the seeded lexicon, the trained classifiers
+(none with --lexicon-only), the settings' rules and no other facts: the form's own spam checks (honeypot,
+timing) are not in play, and a new site has no hold words of its own. Then the time one decision takes on
+5,000 characters, its median and its fastest run, beside two baselines run in turn with it (splitting the text
+into words, one regular-expression pass over it): the machine's load moves every figure, and a run longer than
+the scheduler's slice is often cut on a loaded one.
 
-The corpora: benchmarks/moderation_corpus.toml, which the signal was written against, and the held-out sets
-(benchmarks/moderation_heldout*.toml), written before their authors read the signal; see moderation_corpus.md.
+The corpora: benchmarks/moderation_corpus.toml, which the lexicon was written against, and the held-out sets
+(benchmarks/moderation_heldout*.toml), each written before the round of work that used it; the classifiers
+learnt from all but the last one (see moderation_corpus.md).
 
-Run: .venv/bin/python benchmarks/moderation.py [--misses-only] [CORPUS.toml ...]
+Run: .venv/bin/python benchmarks/moderation.py [--misses-only] [--lexicon-only] [CORPUS.toml ...]
 """
 
 import argparse
