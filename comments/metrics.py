@@ -121,7 +121,8 @@ class Figures:
     published_at_once: int
     held: int
     spam_at_posting: int
-    held_by_reason: list[tuple[str, str, int]]  # (code, words, count)
+    # (code, words, count, published since): how often each reason held a comment that was then found fine
+    held_by_reason: list[tuple[str, str, int, int]]
     spam_by_reason: list[tuple[str, str, int]]
     appealed: int
     approved: int
@@ -171,7 +172,7 @@ def current_figures(days=30):
 
 
 def moderation_figures(now=None, days=30):
-    """The admin's figures for the window from `now - days` to `now` (both included). Four queries.
+    """The admin's figures for the window from `now - days` to `now` (both included). Five queries.
 
     - `pending`: comments held right now (the queue, whatever `now` says), and `oldest_pending` how long the
       longest-waiting one has been in it: since it was posted, or for an appeal since its latest "appealed"
@@ -188,6 +189,8 @@ def moderation_figures(now=None, days=30):
       spam by reason code (the posted row's codes: a comment held for two reasons counts under both), appeals,
       approvals (all, and those without an actor: automatic releases), rejections by reason, marked as spam.
       They count what happened, so a comment rejected, appealed and rejected again counts twice.
+    - With each hold reason, how many of the comments it held in the window are published now
+      (`_published_after_hold`): how often that signal held a comment that was fine.
     - `chart`: the posted comments per local day of the window, by outcome.
     """
     now = now or timezone.now()
@@ -198,6 +201,7 @@ def moderation_figures(now=None, days=30):
     by_day = _history_counts(since, now, chart_days)
     counts = sum(by_day.values(), Counter())
     decision_time, answer_time, answered_in_time = _waits(since, now)
+    published_later = _published_after_hold(since, now)
     return Figures(
         now=now,
         since=since,
@@ -210,7 +214,10 @@ def moderation_figures(now=None, days=30):
         published_at_once=counts["published"],
         held=counts["held"],
         spam_at_posting=counts["spam"],
-        held_by_reason=[(code, str(REASON_LABELS[code]), counts[f"code_{code}"]) for code in HOLD_CODES],
+        held_by_reason=[
+            (code, str(REASON_LABELS[code]), counts[f"code_{code}"], published_later[code])
+            for code in HOLD_CODES
+        ],
         spam_by_reason=[(code, str(REASON_LABELS[code]), counts[f"code_{code}"]) for code in SPAM_CODES],
         appealed=counts["appealed"],
         approved=counts["approved"],
@@ -328,6 +335,17 @@ def _history_counts(since, until, periods):
                 figures["approved_automatically"] += count
             if action == Action.REJECTED and reason in rejection_reasons:
                 figures[f"rejected_{reason}"] += count
+    return counts
+
+
+def _published_after_hold(since, until):
+    """Of the comments posted from `since` to `until` (both included) with a reason to hold them, those
+    published since (approved, or released by time), counted by each of their reason codes: how often each
+    signal, the classifiers' included, held a comment that was fine. One query."""
+    counts = Counter()
+    published = Comment.objects.filter(created_at__range=(since, until), status=Comment.Status.PUBLISHED)
+    for reasons in published.exclude(policy_reasons=[]).values_list("policy_reasons", flat=True).order_by():
+        counts.update(set(reasons))
     return counts
 
 

@@ -226,7 +226,7 @@ def test_counts_come_from_the_history_rows_of_the_window(owner):
     figures = metrics.moderation_figures()  # the decisions are made just now
 
     assert (figures.published_at_once, figures.held, figures.spam_at_posting) == (8, 3, 1)
-    assert {code: count for code, _words, count in figures.held_by_reason} == {
+    assert {code: count for code, _words, count, _published in figures.held_by_reason} == {
         "links": 2,
         "hold_word": 1,
         "rate": 1,
@@ -241,7 +241,7 @@ def test_counts_come_from_the_history_rows_of_the_window(owner):
         "attack": 0,
         "advert": 0,
     }
-    assert ("links", "it contains more links than comments usually do", 2) in figures.held_by_reason
+    assert ("links", "it contains more links than comments usually do", 2, 1) in figures.held_by_reason
     assert {code: count for code, _words, count in figures.spam_by_reason} == {
         "honeypot": 1,
         "too_fast": 1,
@@ -263,7 +263,8 @@ def test_counts_come_from_the_history_rows_of_the_window(owner):
 def test_a_code_is_counted_only_for_itself(owner):
     # "rate" must not be found inside another code's name, nor "links" inside a longer one.
     posted(at=ago(days=1), status="held", reasons=["article_holds_all"])
-    counts = {code: count for code, _words, count in metrics.moderation_figures(now=NOW).held_by_reason}
+    figures = metrics.moderation_figures(now=NOW)
+    counts = {code: count for code, _words, count, _published in figures.held_by_reason}
     assert counts["article_holds_all"] == 1
     assert sum(counts.values()) == 1
 
@@ -278,7 +279,7 @@ def test_data_older_than_the_window_is_left_out_but_a_decision_inside_it_counts(
     figures = metrics.moderation_figures(now=NOW)
 
     assert (figures.held, figures.published_at_once) == (1, 0)
-    assert {code: count for code, _words, count in figures.held_by_reason}["links"] == 0
+    assert {code: count for code, _words, count, _published in figures.held_by_reason}["links"] == 0
     assert figures.decision_time == metrics.Median(None, count=0, waiting=1)
     assert figures.answer_time == metrics.Median(None, count=0, waiting=0)
     assert figures.rejected == 1  # the decision itself happened inside the window
@@ -405,6 +406,20 @@ def test_the_share_of_questions_answered_in_time_shows_as_a_percentage(owner_cli
     assert shown["answer-time"] == "3 h"
 
 
+def test_each_hold_reason_shows_how_many_of_its_comments_were_published_since(owner_client, owner):
+    """How often a signal, the abuse classifier's included, held a comment a moderator then found fine."""
+    for approved in (True, True, False):
+        comment = posted(at=ago(days=2), status="held", reasons=["attack"])
+        if approved:
+            comment.approve(by=owner)
+        else:
+            comment.reject(by=owner, reason="insult")
+    posted(at=ago(days=2), status="held", reasons=["links"])
+    shown = figures_shown(Document(owner_client.get(METRICS).content.decode()))
+    assert (shown["held-attack"], shown["held-attack-published"]) == ("3", "2")
+    assert (shown["held-links"], shown["held-links-published"]) == ("1", "0")
+
+
 def test_the_chart_coordinates_are_not_localized(owner_client, settings):
     settings.LANGUAGE_CODE = "fr"
     today = timezone.localtime(NOW).date()
@@ -525,9 +540,9 @@ def queries_for(call):
 
 
 @pytest.mark.parametrize("total", [20, 500])
-def test_the_figures_take_four_queries_and_the_months_one(owner, total, django_assert_num_queries):
+def test_the_figures_take_five_queries_and_the_months_one(owner, total, django_assert_num_queries):
     fill(total, owner)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         figures = metrics.moderation_figures(now=NOW)
     with django_assert_num_queries(1):
         months = metrics.monthly_counts(now=NOW)
