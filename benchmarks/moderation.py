@@ -29,11 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import setup_django  # noqa: E402,F401  (configures Django)
 from comments import abuse, moderation, services  # noqa: E402
 from comments.default_abuse_lexicon import seed_pairs  # noqa: E402
+from comments.management.commands import train_classifiers  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-# The held-out sets in the order they were written: moderation_heldout.toml, _2, ..., _10.
-HELD_OUT = sorted(HERE.glob("moderation_heldout*.toml"), key=lambda path: int(path.stem[19:] or 1))
-CORPORA = [HERE / "moderation_corpus.toml", *HELD_OUT]
+CORPORA = [HERE / "moderation_corpus.toml", *train_classifiers.held_out_sets(HERE)]
 HELD_LABELS = {"abusive", "spam"}
 LENGTH = 5000
 

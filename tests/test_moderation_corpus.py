@@ -20,8 +20,7 @@ from comments.management.commands import train_classifiers
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 CORPUS = BENCHMARKS / "moderation_corpus.toml"
-# In the order they were written: moderation_heldout.toml, _2, ..., _10.
-HELD_OUT = sorted(BENCHMARKS.glob("moderation_heldout*.toml"), key=lambda path: int(path.stem[19:] or 1))
+HELD_OUT = train_classifiers.held_out_sets(BENCHMARKS)  # in the order they were written
 TRAINING = sorted(BENCHMARKS.glob("moderation_training_*.toml"))
 FAMILIES = {
     "abusive": {

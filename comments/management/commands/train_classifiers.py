@@ -20,6 +20,12 @@ FOLDS = 5
 PUBLISHED_AT_LEAST = 0.99
 
 
+def held_out_sets(folder):
+    """The held-out sets in `folder` in the order they were written: moderation_heldout.toml, _2, ..., _10."""
+    paths = Path(folder).glob("moderation_heldout*.toml")
+    return sorted(paths, key=lambda path: int(path.stem.removeprefix("moderation_heldout").lstrip("_") or 1))
+
+
 def labelled_comments(folder):
     comments = []
     for path in sorted(folder.glob("moderation_*.toml")):
