@@ -5,6 +5,7 @@ Uses a throwaway test database (SQLite in memory, or the DATABASE_URL server's t
 """
 
 import argparse
+import dataclasses
 import statistics
 import time
 import timeit
@@ -119,6 +120,11 @@ def main():
         seconds = timeit.timeit(lambda: moderation.decide(facts, services.policy_rules()), number=runs)
         print(f"\npolicy alone, 5,000-character comment, {len(hold_words)} hold words, seeded lexicon:")
         print(f"  decide: {seconds / runs * 1e6:.0f} µs per call")
+        with_classifiers = dataclasses.replace(facts, **services.classifiers())
+        moderation.decide(with_classifiers, services.policy_rules())  # reads the classifiers once
+        rules = services.policy_rules()
+        seconds = timeit.timeit(lambda: moderation.decide(with_classifiers, rules), number=runs)
+        print(f"  decide with the classifiers (comments/classifier.py): {seconds / runs * 1e6:.0f} µs a call")
         service = timeit.timeit(
             lambda: services.post_comment(
                 article=article,

@@ -846,12 +846,26 @@ _MAY_LINK = re.compile(rf"://|www\.|{_DOMAIN}")
 LINK = "xlinkx"
 
 
+def _read_links(text):
+    """The text with each link, bare domain and mail address read as LINK. `_LINK` is tried only on the piece
+    between spaces around each place `_MAY_LINK` finds (an address holds no space): on all of a text it would
+    start at every word, and most text holds no address at all."""
+    pieces, done = [], 0
+    for anchor in _MAY_LINK.finditer(text):
+        if anchor.start() < done:
+            continue  # in the piece just read
+        start = max(done, text.rfind(" ", 0, anchor.start()) + 1, text.rfind("\n", 0, anchor.start()) + 1)
+        ends = [end for end in (text.find(" ", anchor.end()), text.find("\n", anchor.end())) if end != -1]
+        end = min(ends, default=len(text))
+        pieces += [text[done:start], _LINK.sub(f" {LINK} ", text[start:end])]
+        done = end
+    return "".join([*pieces, text[done:]]) if pieces else text
+
+
 def _said_here(text):
     """The comment normalised with its links read as LINK, as the classifiers read it; and the same with what
     it quotes left out, as the lexicon reads it (a comment that is all quotes says them itself)."""
-    said = normalize(text)
-    if _MAY_LINK.search(said):
-        said = _LINK.sub(f" {LINK} ", said)
+    said = _read_links(normalize(text))
     unquoted = said if _QUOTES.isdisjoint(said) else _QUOTED.sub(" ", said)
     if "‘" in unquoted or unquoted.startswith("'") or " '" in unquoted or "\n'" in unquoted:
         unquoted = _SINGLE_QUOTED.sub(" ", unquoted)
