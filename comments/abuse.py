@@ -154,6 +154,8 @@ _TOKEN = re.compile(r"[\w@$*'’]+|[,.!?;:\n]+|\s[-–—]\s")
 # The same, and letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row,
 # one word. Read only where letters may be spaced out (`_spaced_out`).
 _SPACED_TOKEN = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])|" + _TOKEN.pattern)
+# Such a run, where `_SPACED_TOKEN` may start one: its spaces read as dots ("i.d.i.o.t"), it is one piece.
+_SPACED_RUN = re.compile(r"(?<![\w@$*'’])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![\w*])")
 _DASHES = frozenset("-–—")
 COMMA, BREAK = ",", "."
 # A letter written three times or more, for emphasis: "idiiiot", "connnard".
@@ -237,6 +239,10 @@ def tokens_of(text):
     return [word for word in tokens_with_breaks(text) if word not in (COMMA, BREAK)]
 
 
+def _joined(run):
+    return run[0].replace(" ", ".")
+
+
 class _Index(NamedTuple):
     exact: dict  # first word: [(kind, words)]
     stems: dict  # first word's stem: [(kind, words)]
@@ -305,8 +311,7 @@ class _Seen:
             self.clear()
         pieces = text.split(" ")
         if _spaced_out(pieces):
-            raw = _SPACED_TOKEN.findall(text)
-            return list(itertools.chain.from_iterable(map(self._canonical, raw)))
+            pieces = _SPACED_RUN.sub(_joined, text).split(" ")
         read = self.pieces
         for piece in set(pieces).difference(read):
             if piece in _DASHES:  # " - " ends a clause

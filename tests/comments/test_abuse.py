@@ -1,15 +1,16 @@
 """comments.abuse: abuse aimed at people held, criticism of ideas published, with the seeded lexicon. The
 whole corpus is measured by benchmarks/moderation.py; these pin each family on a few examples of its own."""
 
+import random
 import re
 from pathlib import Path
 
 import pytest
 
 from comments import abuse
-from comments.default_abuse_lexicon import seed_pairs
+from comments.default_abuse_lexicon import seeded_lexicon
 
-LEXICON = abuse.Lexicon.of((kind, entry) for kind, _language, entry in seed_pairs())
+LEXICON = seeded_lexicon()
 
 
 def categories(text):
@@ -258,3 +259,22 @@ def test_what_is_quoted_is_left_to_the_classifiers_which_read_it_in_context():
     assert abuse.read(text, LEXICON).findings == []
     said = ["he", "yelled", "go", "home", ",", "you", "idiot", "at", "me", "."]
     assert abuse.read(text, LEXICON).tokens == said
+
+
+def test_letters_spaced_out_are_read_piece_by_piece_as_the_whole_text_would_be():
+    """Where letters may be spaced out, their runs are joined into one piece and the rest read piece by piece
+    from what was read before, not the whole text again: the same tokens as one reading of the whole text,
+    on random texts of letters, spaces and punctuation (dashes, which end a clause only between spaces, are
+    left out: a whole-text reading does not see a space before the first one)."""
+    seen = abuse._index(LEXICON).seen
+    draw = random.Random(12)
+    spaced = 0
+    for _ in range(6000):
+        text = "".join(draw.choice("abcdeio .'’@$*,!x ") for _ in range(draw.randint(1, 60)))
+        if abuse._spaced_out(text.split(" ")):
+            spaced += 1
+            whole = [word for raw in abuse._SPACED_TOKEN.findall(text) for word in seen._canonical(raw)]
+            assert seen.tokens(text) == whole, text
+    assert spaced > 100
+    long_text = "some context here. " * 200 + "you are an i d i o t, s t u p i d."
+    assert seen.tokens(long_text)[-7:] == ["you", "are", "an", "idiot", ",", "stupid", "."]
