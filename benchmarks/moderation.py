@@ -27,18 +27,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import setup_django  # noqa: E402,F401  (configures Django)
-from comments import abuse, moderation, services  # noqa: E402
-from comments.default_abuse_lexicon import seed_pairs  # noqa: E402
+from comments import moderation, services  # noqa: E402
+from comments.default_abuse_lexicon import seeded_lexicon  # noqa: E402
 from comments.management.commands import train_classifiers  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CORPORA = [HERE / "moderation_corpus.toml", *train_classifiers.held_out_sets(HERE)]
 HELD_LABELS = {"abusive", "spam"}
 LENGTH = 5000
-
-
-def seeded_lexicon():
-    return abuse.Lexicon.of((kind, entry) for kind, _language, entry in seed_pairs())
 
 
 def decide(text, lexicon, rules, classifiers):

@@ -29,7 +29,7 @@ import math
 import operator
 import random
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .abuse import BREAK, COMMA, LINK, words_said
@@ -238,6 +238,7 @@ class Classifier:
 def train(
     examples: Iterable[tuple[str, bool]],
     *,
+    read: Callable[[str], Words] = Words.of,
     epochs: int = 30,
     l2: float = 0.01,
     rate: float = 0.5,
@@ -245,8 +246,9 @@ def train(
 ) -> Classifier:
     """Logistic regression on (text, has_the_label) pairs, each comment read whole, by stochastic gradient
     descent with AdaGrad steps and an L2 penalty, in a fixed order (`seed`): the same examples give the same
-    model. Its threshold stays 0.5; `choose_threshold` picks one from probabilities on unseen comments."""
-    data = [(features(Words.of(text).words), 1.0 if labelled else 0.0) for text, labelled in examples]
+    model. Its threshold stays 0.5; `choose_threshold` picks one from probabilities on unseen comments.
+    `read`: a comment's words, as the policy will read them (`Words`)."""
+    data = [(features(read(text).words), 1.0 if labelled else 0.0) for text, labelled in examples]
     weights: dict[str, float] = {}
     squares: dict[str, float] = {}
     bias = bias_squares = 0.0

@@ -10,6 +10,8 @@ an insult shares letters with are avoided as families ("con" is four exact words
 conseil, contenu; "retard" and "crevé" are not entries at all: a delay, tired).
 """
 
+from .abuse import Lexicon
+
 # Each language's entries, separated by commas.
 DEFAULT_ABUSE_LEXICON = {
     "person_insult": {
@@ -259,3 +261,8 @@ def seed_pairs():
             for entry in entries.split(","):
                 if entry.strip():
                     yield kind, language, " ".join(entry.split())
+
+
+def seeded_lexicon():
+    """The default lexicon as the policy reads it (`abuse.Lexicon`): a new site's, before any edit."""
+    return Lexicon.of((kind, entry) for kind, _language, entry in seed_pairs())

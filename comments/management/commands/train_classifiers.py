@@ -4,11 +4,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from comments import classifier
+from comments import abuse, classifier
+from comments.default_abuse_lexicon import seeded_lexicon
 
 # The labelled comments the classifiers learn from: every benchmarks/moderation_*.toml (moderation_corpus.md)
 # but the last held-out set, kept to measure them on comments they never saw (benchmarks/moderation.py).
-UNTOUCHED = "moderation_heldout_10.toml"
+UNTOUCHED = "moderation_heldout_11.toml"
 # Each classifier: the label it holds, and the labels it is trained to leave alone.
 LABELS = {
     "abuse": ("abusive", {"civil", "critical"}),
@@ -16,8 +17,10 @@ LABELS = {
 }
 FOLDS = 5
 # Of the civil comments a classifier did not see, and of the critical ones, in each language: the share it
-# must leave published.
-PUBLISHED_AT_LEAST = 0.99
+# must leave published. Measured on the samples (`is_sample`), the comments written as a mix of what readers
+# say; the training sets were written around the hard cases, their innocent comments as near the line as
+# could be, and teach the classifiers where it runs, but would hold the line far from it.
+PUBLISHED_AT_LEAST = 0.995
 
 
 def held_out_sets(folder):
@@ -26,12 +29,19 @@ def held_out_sets(folder):
     return sorted(paths, key=lambda path: int(path.stem.removeprefix("moderation_heldout").lstrip("_") or 1))
 
 
+def is_sample(path):
+    """Whether a file of labelled comments is a sample of what readers say (the corpus, a held-out set), or a
+    training set, written around some hard cases (moderation_training_*.toml)."""
+    return not Path(path).name.startswith("moderation_training_")
+
+
 def labelled_comments(folder):
+    """The comments the classifiers learn from, each with the file it came from ("path")."""
     comments = []
     for path in sorted(folder.glob("moderation_*.toml")):
         if path.name != UNTOUCHED:
             with open(path, "rb") as file:
-                comments += tomllib.load(file)["comment"]
+                comments += [{**comment, "path": path} for comment in tomllib.load(file)["comment"]]
     if not comments:
         raise FileNotFoundError(f"no moderation_*.toml in {folder}")
     return comments
@@ -41,9 +51,9 @@ class Command(BaseCommand):
     help = (
         "Trains the classifiers of abuse and spam (comments/classifier.py) on the labelled comments of "
         f"benchmarks/, chooses each one's threshold by {FOLDS}-fold cross-validation so that "
-        f"{PUBLISHED_AT_LEAST:.0%} of the civil and of the critical comments it did not see, in each "
-        "language, stay published, prints what that threshold does on them, and writes "
-        "comments/classifiers/NAME.json. The same files give the same classifiers."
+        f"{PUBLISHED_AT_LEAST:.0%} of the civil and of the critical comments of the samples (the corpus, the "
+        "held-out sets) it did not see, in each language, stay published, prints what that threshold does, "
+        "and writes comments/classifiers/NAME.json. The same files give the same classifiers."
     )
 
     def add_arguments(self, parser):
@@ -56,17 +66,20 @@ class Command(BaseCommand):
         except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
             raise CommandError(f"Cannot read the labelled comments: {error}") from error
         Path(output).mkdir(parents=True, exist_ok=True)
+        # Each comment's words as the policy reads them on a new site: the seeded lexicon's reading.
+        lexicon = seeded_lexicon()
+        words = {c["text"]: classifier.Words(abuse.read(c["text"], lexicon).tokens) for c in comments}
         for name, (label, others) in LABELS.items():
             examples = [c for c in comments if c["label"] == label or c["label"] in others]
-            self.train(name, label, examples, Path(output))
+            self.train(name, label, examples, words.__getitem__, Path(output))
 
-    def train(self, name, label, comments, output):
+    def train(self, name, label, comments, read, output):
         scored = []  # (comment, probability) from a classifier that did not see it
         for fold in range(FOLDS):
             seen = (c for index, c in enumerate(comments) if index % FOLDS != fold)
-            trained = classifier.train((c["text"], c["label"] == label) for c in seen)
+            trained = classifier.train(((c["text"], c["label"] == label) for c in seen), read=read)
             scored += [
-                (c, trained.probability(classifier.Words.of(c["text"])))
+                (c, trained.probability(read(c["text"])))
                 for index, c in enumerate(comments)
                 if index % FOLDS == fold
             ]
@@ -74,22 +87,28 @@ class Command(BaseCommand):
             (
                 ((c["lang"], c["label"]), probability)
                 for c, probability in scored
-                if c["label"] in {"civil", "critical"}
+                if c["label"] in {"civil", "critical"} and is_sample(c["path"])
             ),
             published_at_least=PUBLISHED_AT_LEAST,
         )
         counts = {}
         for comment, probability in scored:
-            key = (comment["lang"], comment["label"])
+            key = (
+                comment["lang"],
+                comment["label"],
+                "samples" if is_sample(comment["path"]) else "training sets",
+            )
             total, held = counts.get(key, (0, 0))
             counts[key] = (total + 1, held + (probability >= threshold))
         self.stdout.write(
             f"\n{name}: {len(comments)} comments, threshold {threshold:.3f}, cross-validated:\n"
         )
-        self.stdout.write("\n| language | label | comments | held |\n|---|---|--:|--:|")
-        for (language, each), (total, held) in sorted(counts.items()):
-            self.stdout.write(f"| {language} | {each} | {total} | {held} ({100 * held / total:.1f} %) |")
-        final = classifier.train((c["text"], c["label"] == label) for c in comments)
+        self.stdout.write("\n| language | label | from | comments | held |\n|---|---|---|--:|--:|")
+        for (language, each, source), (total, held) in sorted(counts.items()):
+            self.stdout.write(
+                f"| {language} | {each} | {source} | {total} | {held} ({100 * held / total:.1f} %) |"
+            )
+        final = classifier.train(((c["text"], c["label"] == label) for c in comments), read=read)
         trained = classifier.Classifier(weights=final.weights, bias=final.bias, threshold=threshold)
         path = output / f"{name}.json"
         path.write_text(trained.to_json() + "\n", encoding="utf-8")
