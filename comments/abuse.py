@@ -248,6 +248,8 @@ class _Index(NamedTuple):
     stems: dict  # first word's stem: [(kind, words)]
     shortest_stem: int
     findings: "_FirstWords"  # a word of each entry that can make a finding
+    alone: "_FirstWords"  # ... of the entries that make one whatever the clause names (`_may_find`)
+    aimed: "_FirstWords"  # a word of each entry that names people or calls someone
     adverts: "_FirstWords"  # a word of each advertising entry
     candidates: dict  # word: the entries that may start at it (`_candidates`), as they are looked up
     seen: "_Seen"  # what each token read so far is, as it is met
@@ -365,6 +367,8 @@ def _index(lexicon):
         stems,
         min((len(stem) for stem in stems), default=1),
         findings,
+        _first_words(exact, stems, TRIGGERS - AIMED_ONLY),
+        _first_words(exact, stems, {Kind.PERSON, Kind.GROUP, Kind.VOCATIVE}),
         adverts,
         {},
         _Seen(known, findings, adverts),
@@ -814,7 +818,8 @@ def read(text, lexicon):
         abusive = not finding_words.isdisjoint(clause)
         if abusive:
             words = set(clause)
-            abusive = index.findings.may_match(words, finding_words.intersection(words))
+            found = finding_words.intersection(words)
+            abusive = index.findings.may_match(words, found) and _may_find(index, words, found)
         if not abusive and advert_words.isdisjoint(clause):
             continue  # most clauses
         commas = [0]  # where each part of the sentence starts
@@ -896,6 +901,22 @@ def find_advert(text, lexicon, links):
 # (hostile input) and changes nothing but the list of what was found.
 ENOUGH = 10
 MASKED_WORDS_READ = 50
+
+
+# The kinds that make a finding only about people the clause names or calls (`_clause_findings`): "this
+# article is stupid" holds none, whatever the judging word.
+AIMED_ONLY = frozenset({Kind.INSULT, Kind.DEHUMANISING, Kind.DEROGATORY})
+
+
+def _may_find(index, words, found):
+    """Whether a clause, of `words` and holding these words that may start a finding (`found`), may hold one:
+    a slur, a threat, an exclusion, a name for a person, or words that name people, call someone or speak to
+    the reader. Most harsh criticism is none of these, and is not read further."""
+    return (
+        not SECOND_PERSON.isdisjoint(words)
+        or index.aimed.any_in(words)
+        or index.alone.may_match(words, {word for word in found if index.alone.has(word)})
+    )
 
 
 def _clause_findings(tokens, matches, commas=()):
