@@ -162,29 +162,19 @@ class Classifier:
     def empty(self) -> bool:
         return not (self._singles or self._pairs)
 
-    def _best_window(self, words: Words):
-        """The window with the highest score (z), as (z, start, end), or None for a comment without words.
+    def _weigh(self, word: str) -> float:
+        """A word's weight with its stem's."""
+        weights = self._singles
+        return weights.get(word, 0.0) + (weights.get(word[:STEM] + "~", 0.0) if len(word) > STEM else 0.0)
 
-        Each word's weight (itself, its stem, its pair with the word before) is counted once; a window
-        starting after the first word trades the pair across its edge for its own edge."""
+    def _best_window(self, words: Words):
+        """The window with the highest score (z), as (z, start, end), or None for a comment without words."""
         if not words.spans:
             return None
-        weights, pairs, alone, said = self._singles, self._pairs, self._alone, words.words
-        if len(alone) > WORDS_KEPT:  # replaced, not cleared: a reading in another thread keeps its own
-            alone = self._alone = {}
-        for word in set(said).difference(alone):
-            stem = weights.get(word[:STEM] + "~", 0.0) if len(word) > STEM else 0.0
-            alone[word] = weights.get(word, 0.0) + stem
-        pair_weights = map(pairs.get, words.pairs, itertools.repeat(0.0))
-        sums = [0.0, *itertools.accumulate(map(operator.add, map(alone.__getitem__, said), pair_weights))]
-        best = None
-        for start, end in words.spans:
-            z = self.bias + sums[end] - sums[start] + pairs.get((said[end - 1], END), 0.0)
-            if start:
-                z += pairs.get((START, said[start]), 0.0) - pairs.get(words.pairs[start], 0.0)
-            if best is None or z > best[0]:
-                best = (z, start, end)
-        return best
+        self._alone = _remember(self._alone, words.words, self._weigh)
+        sums = _window_sums(words, self._alone, self._pairs, 0.0)
+        z, (start, end) = max(zip(sums, words.spans, strict=True), key=operator.itemgetter(0))
+        return self.bias + z, start, end
 
     def probability(self, words: Words) -> float:
         """The highest probability of the label among the windows of a comment's words; 0 without words or
@@ -233,6 +223,81 @@ class Classifier:
     def load(cls, name: str) -> "Classifier":
         """The classifier trained for `name` ("abuse", "spam"), read once."""
         return cls.from_json((FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _remember(kept: dict, words: list[str], weigh) -> dict:
+    """`kept` (word: its weight) with the weight of each of `words` it lacks (`weigh`): readers' words are
+    mostly the same few thousand. Past WORDS_KEPT words, a new dict: a reading in another thread keeps its
+    own."""
+    if len(kept) > WORDS_KEPT:
+        kept = {}
+    for word in set(words).difference(kept):
+        kept[word] = weigh(word)
+    return kept
+
+
+def _window_sums(words: Words, alone: dict, pairs: dict, zero) -> list:
+    """The sum of the weights of each window's features (`features`), in the order of `words.spans`, from
+    each word's weight with its stem's (`alone`) and each pair's (`pairs`): plain numbers, or complex ones for
+    two classifiers read together (`holds_together`).
+
+    Each word's weight (itself, its stem, its pair with the word before) is counted once; a window starting
+    after the first word trades the pair across its edge for its own edge."""
+    said = words.words
+    pair_weights = map(pairs.get, words.pairs, itertools.repeat(zero))
+    sums = [zero, *itertools.accumulate(map(operator.add, map(alone.__getitem__, said), pair_weights))]
+    found = []
+    for start, end in words.spans:
+        z = sums[end] - sums[start] + pairs.get((said[end - 1], END), zero)
+        if start:
+            z += pairs.get((START, said[start]), zero) - pairs.get(words.pairs[start], zero)
+        found.append(z)
+    return found
+
+
+class _Together:
+    """Two classifiers' weights in one table, each feature's as one complex number, the first classifier's
+    weight its real part and the second's its imaginary part: one look-up and one running sum a word read both
+    (complex numbers add their parts apart, so each sum is the one its classifier makes alone). The policy
+    reads every comment with the classifiers of abuse and of spam: on 5,000 characters this halves their
+    time, for 6 MB more."""
+
+    def __init__(self, first: Classifier, second: Classifier):
+        self.first, self.second = first, second
+        distinct = {}
+        self.pairs = {pair: complex(weight, 0.0) for pair, weight in first._pairs.items()}
+        for pair, weight in second._pairs.items():
+            self.pairs[pair] = self.pairs.get(pair, 0j) + complex(0.0, weight)
+        for pair, weight in self.pairs.items():
+            self.pairs[pair] = distinct.setdefault(weight, weight)
+        self.alone = {}
+
+    def holds(self, words: Words) -> tuple[bool, bool]:
+        if not words.spans:
+            return False, False
+        first, second = self.first, self.second
+
+        def weigh(word):
+            return complex(first._weigh(word), second._weigh(word))
+
+        self.alone = _remember(self.alone, words.words, weigh)
+        sums = _window_sums(words, self.alone, self.pairs, 0j)
+        return (
+            _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold,
+            _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold,
+        )
+
+
+@functools.lru_cache(maxsize=2)
+def _together(first: Classifier, second: Classifier) -> _Together:
+    return _Together(first, second)
+
+
+def holds_together(words: Words, first: Classifier, second: Classifier) -> tuple[bool, bool]:
+    """`first.holds(words)` and `second.holds(words)`, read at once (`_Together`)."""
+    if first.empty or second.empty:
+        return first.holds(words), second.holds(words)
+    return _together(first, second).holds(words)
 
 
 def train(

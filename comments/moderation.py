@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import abuse
 from .abuse import normalize
-from .classifier import Classifier, Words
+from .classifier import Classifier, Words, holds_together
 
 PUBLISHED = "published"
 HELD = "held"
@@ -168,6 +168,8 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     reading = abuse.read(facts.text, facts.lexicon)
     abuse_found = {finding.category for finding in reading.findings}
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
+    # The abuse classifier counts where the lexicon found nothing in: one reason is enough.
+    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier)
     checks = [
         (Reason.LINKS, links > rules.max_links),
         (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),
@@ -176,9 +178,8 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         (Reason.BANNED, facts.is_banned),
         (Reason.ARTICLE_HOLDS_ALL, facts.article_holds_all),
         *((code, code in abuse_found) for code in ABUSE_REASONS),
-        # The abuse classifier reads what the lexicon found nothing in: one reason is enough.
-        (Reason.ATTACK, not abuse_found and facts.abuse_classifier.holds(words)),
-        (Reason.ADVERT, reading.is_advert(links) or facts.spam_classifier.holds(words)),
+        (Reason.ATTACK, not abuse_found and attack),
+        (Reason.ADVERT, reading.is_advert(links) or advert),
     ]
     held = tuple(
         reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)

@@ -119,6 +119,35 @@ def test_the_score_of_each_window_is_the_sum_of_its_features_weights():
         assert words.spans == windows([len(sentence) for sentence in sentences(tokens)])
 
 
+def test_two_classifiers_read_together_hold_what_each_holds_alone():
+    """`holds_together` reads both from one table of complex weights: the same decisions as each alone, on
+    random classifiers (thresholds near their scores, so that both outcomes occur) and random comments."""
+    randomised = random.Random(5)
+    vocabulary = ["you", "are", "the", "worst", "idea", "people", "like", "go", "home", "recipe", "stupidity"]
+    features_ = [*vocabulary, "stupi~", *(f"{a} {b}" for a in ["^", *vocabulary] for b in [*vocabulary, "$"])]
+    outcomes = set()
+    for _ in range(40):
+        first, second = (
+            Classifier(
+                weights={f: randomised.uniform(-1, 1) for f in randomised.sample(features_, 60)},
+                bias=randomised.uniform(-1, 1),
+                threshold=randomised.uniform(0.3, 0.7),
+            )
+            for _classifier in range(2)
+        )
+        for _ in range(10):
+            tokens = []
+            for _sentence in range(randomised.randint(0, 8)):
+                tokens += randomised.choices(vocabulary, k=randomised.randint(1, 30)) + [BREAK]
+            words = Words(tokens)
+            together = classifier.holds_together(words, first, second)
+            assert together == (first.holds(words), second.holds(words))
+            outcomes.add(together)
+    assert outcomes == {(False, False), (False, True), (True, False), (True, True)}
+    empty = Classifier()
+    assert classifier.holds_together(Words.of("go home"), empty, empty) == (False, False)
+
+
 def test_training_separates_a_tiny_corpus_the_same_way_every_time():
     model = train(TINY, epochs=60)
     for text, abusive in TINY:
