@@ -49,9 +49,10 @@ def sentences(tokens: list[str]) -> list[list[str]]:
     corpora's links would teach the classifiers that any link is spam. (Words hold neither spaces nor BREAK:
     the text is cut with str.split.)"""
     found = []
+    too_long = max(map(len, tokens), default=0) > LONGEST  # no weight is that long; kept words stay small
     for sentence in " ".join([token for token in tokens if token not in _UNREAD]).split(BREAK):
         words = sentence.split()
-        if words and max(map(len, words)) > LONGEST:  # no weight is that long; kept words stay small
+        if too_long:
             words = [word[:LONGEST] for word in words]
         if len(words) > WINDOW:
             found += [words[start : start + WINDOW] for start in range(0, len(words), WINDOW)]
