@@ -807,7 +807,7 @@ def read(text, lexicon):
     if not (finding_words or advert_words):
         return Reading([], 0, said_tokens)
     findings, adverts = [], 0
-    ends = [position for position, token in enumerate(tokens) if token == BREAK]
+    ends = list(itertools.compress(itertools.count(), map(BREAK.__eq__, tokens)))  # where clauses end
     ends.append(len(tokens))
     start = 0
     for end in ends:
