@@ -248,7 +248,7 @@ class _Index(NamedTuple):
     stems: dict  # first word's stem: [(kind, words)]
     shortest_stem: int
     findings: "_FirstWords"  # a word of each entry that can make a finding
-    alone: "_FirstWords"  # ... of the entries that make one whatever the clause names (`_may_find`)
+    unaimed: "_FirstWords"  # ... of the entries that may make one with no person named (`_may_find`)
     aimed: "_FirstWords"  # a word of each entry that names people or calls someone
     adverts: "_FirstWords"  # a word of each advertising entry
     candidates: dict  # word: the entries that may start at it (`_candidates`), as they are looked up
@@ -308,7 +308,9 @@ class _Seen:
 
     def tokens(self, text):
         """The tokens of a normalised text, as matching compares them. The text is cut at its spaces and each
-        piece read once (`_TOKEN`, `_canonical`); where letters may be spaced out, the whole text is read."""
+        piece read once (`_SPACED_TOKEN`, `_canonical`); where letters may be spaced out, each run of them is
+        first made one piece (`_SPACED_RUN`). The same tokens as one reading of the whole text, but that a
+        piece that is a dash alone ends a clause, wherever it stands."""
         if max(len(self.canonical), len(self.pieces), len(self.sorted)) > CANDIDATES_KEPT:
             self.clear()
         pieces = text.split(" ")
@@ -915,7 +917,7 @@ def _may_find(index, words, found):
     return (
         not SECOND_PERSON.isdisjoint(words)
         or index.aimed.any_in(words)
-        or index.alone.may_match(words, {word for word in found if index.alone.has(word)})
+        or index.unaimed.may_match(words, {word for word in found if index.unaimed.has(word)})
     )
 
 

@@ -172,8 +172,8 @@ class Classifier:
         """The window with the highest score (z), as (z, start, end), or None for a comment without words."""
         if not words.spans:
             return None
-        self._alone = _remember(self._alone, words.words, self._weigh)
-        sums = _window_sums(words, self._alone, self._pairs, 0.0)
+        alone = self._alone = _remember(self._alone, words.words, self._weigh)  # kept for this reading
+        sums = _window_sums(words, alone, self._pairs, 0.0)
         z, (start, end) = max(zip(sums, words.spans, strict=True), key=operator.itemgetter(0))
         return self.bias + z, start, end
 
@@ -260,8 +260,7 @@ class _Together:
     """Two classifiers' weights in one table, each feature's as one complex number, the first classifier's
     weight its real part and the second's its imaginary part: one look-up and one running sum a word read both
     (complex numbers add their parts apart, so each sum is the one its classifier makes alone). The policy
-    reads every comment with the classifiers of abuse and of spam: on 5,000 characters this halves their
-    time, for 6 MB more."""
+    reads every comment with the classifiers of abuse and of spam; benchmarks/moderation.py times it."""
 
     def __init__(self, first: Classifier, second: Classifier):
         self.first, self.second = first, second
@@ -271,18 +270,18 @@ class _Together:
             self.pairs[pair] = self.pairs.get(pair, 0j) + complex(0.0, weight)
         for pair, weight in self.pairs.items():
             self.pairs[pair] = distinct.setdefault(weight, weight)
-        self.alone = {}
+        self.word_weights = {}  # each word's two weights with its stems', as words are met (`_remember`)
 
     def holds(self, words: Words) -> tuple[bool, bool]:
-        if not words.spans:
-            return False, False
         first, second = self.first, self.second
+        if not words.spans:  # no window to read: what each holds alone
+            return first.holds(words), second.holds(words)
 
         def weigh(word):
             return complex(first._weigh(word), second._weigh(word))
 
-        self.alone = _remember(self.alone, words.words, weigh)
-        sums = _window_sums(words, self.alone, self.pairs, 0j)
+        word_weights = self.word_weights = _remember(self.word_weights, words.words, weigh)
+        sums = _window_sums(words, word_weights, self.pairs, 0j)
         return (
             _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold,
             _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold,
@@ -313,7 +312,7 @@ def train(
     """Logistic regression on (text, has_the_label) pairs, each comment read whole, by stochastic gradient
     descent with AdaGrad steps and an L2 penalty, in a fixed order (`seed`): the same examples give the same
     model. Its threshold stays 0.5; `choose_threshold` picks one from probabilities on unseen comments.
-    `read`: a comment's words, as the policy will read them (`Words`)."""
+    `read`: a comment's words (`Words`); `manage.py train_classifiers` reads them as the policy does."""
     data = [(features(read(text).words), 1.0 if labelled else 0.0) for text, labelled in examples]
     weights: dict[str, float] = {}
     squares: dict[str, float] = {}

@@ -168,7 +168,6 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     reading = abuse.read(facts.text, facts.lexicon)
     abuse_found = {finding.category for finding in reading.findings}
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
-    # The abuse classifier counts where the lexicon found nothing in: one reason is enough.
     attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier)
     checks = [
         (Reason.LINKS, links > rules.max_links),
@@ -178,6 +177,7 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         (Reason.BANNED, facts.is_banned),
         (Reason.ARTICLE_HOLDS_ALL, facts.article_holds_all),
         *((code, code in abuse_found) for code in ABUSE_REASONS),
+        # The abuse classifier's reason only where the lexicon found no abuse: one reason is enough.
         (Reason.ATTACK, not abuse_found and attack),
         (Reason.ADVERT, reading.is_advert(links) or advert),
     ]

@@ -63,7 +63,7 @@ def test_a_post_saved_but_whose_answer_was_lost_is_not_posted_twice_when_sent_ag
     alice = make_comment(article=article, author_name="Alice", body="Does this work offline?")
     page.goto(article.get_absolute_url())
     page.get_by_role("link", name="Reply to Alice").click()
-    text = "It keeps your text while you are offline."
+    text = "Yes, the page keeps the text while the connection is down."
 
     def lose_the_answer(route):
         route.fetch()  # the server saves the comment...

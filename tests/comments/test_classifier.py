@@ -4,14 +4,12 @@ The functions are pure; the trained classifiers (comments/classifiers/*.json) ar
 the policy uses them: on sentences no corpus holds, and in the policy's decision.
 """
 
-import io
 import json
 import random
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from comments import abuse, classifier, moderation
 from comments.abuse import BREAK, COMMA, words_said
@@ -26,7 +24,6 @@ from comments.classifier import (
     windows,
 )
 from comments.default_abuse_lexicon import seeded_lexicon
-from comments.management.commands import train_classifiers
 from comments.services import policy_rules
 
 # A tiny labelled corpus: what a classifier trained on it must tell apart.
@@ -144,8 +141,11 @@ def test_two_classifiers_read_together_hold_what_each_holds_alone():
             assert together == (first.holds(words), second.holds(words))
             outcomes.add(together)
     assert outcomes == {(False, False), (False, True), (True, False), (True, True)}
-    empty = Classifier()
+    empty, holds_all = Classifier(), Classifier(weights={"go": 1.0}, threshold=0.0)
     assert classifier.holds_together(Words.of("go home"), empty, empty) == (False, False)
+    assert classifier.holds_together(Words.of("go home"), empty, holds_all) == (False, True)
+    # A comment with no words to read: what each holds alone, a threshold of 0 included.
+    assert classifier.holds_together(Words.of("123 !!!"), holds_all, holds_all) == (True, True)
 
 
 def test_training_separates_a_tiny_corpus_the_same_way_every_time():
@@ -316,34 +316,3 @@ def test_the_policy_page_tells_of_the_second_reading_only_when_it_is_on(client, 
     page = client.get("/comments/policy/").content.decode()
     assert "A second reading weighs every word" not in page
     assert "reads as an attack on a person" not in page
-
-
-def write_comments(path, comments):
-    entries = [f'[[comment]]\nlang = "en"\nlabel = "{label}"\ntext = "{text}"\n' for label, text in comments]
-    path.write_text("\n".join(entries), encoding="utf-8")
-
-
-def test_training_chooses_the_threshold_on_the_samples_and_reads_words_as_the_policy_does(tmp_path):
-    """The training set's civil comments read exactly like the samples' abusive ones: counted, they would
-    keep the threshold above every abusive comment. The samples' civil comments stay published, and the
-    untouched held-out set is not read (it would not even parse)."""
-    names = ["cook", "baker", "writer", "reader", "driver", "singer", "player", "teacher", "farmer", "tailor"]
-    dishes = ["soup", "bread", "cake", "pie", "stew", "salad", "tart", "curry", "roast", "omelette"]
-    samples = [("abusive", f"you are a stupid {name}") for name in names]
-    samples += [("civil", f"thanks for the {dish} recipe, it worked") for dish in dishes]
-    samples += [("abusive", "what a r e t a r d")]
-    write_comments(tmp_path / "moderation_corpus.toml", samples)
-    look_alikes = [("civil", f"you are a stupid {name}!") for name in names[:5]]
-    write_comments(tmp_path / "moderation_training_1.toml", look_alikes)
-    (tmp_path / train_classifiers.UNTOUCHED).write_text("not = [toml", encoding="utf-8")
-    output, printed = tmp_path / "classifiers", io.StringIO()
-
-    call_command("train_classifiers", corpora=str(tmp_path), output=str(output), stdout=printed)
-
-    model = Classifier.from_json((output / "abuse.json").read_text(encoding="utf-8"))
-    assert model.threshold < 0.5
-    assert "| en | civil | samples | 10 | 0 (0.0 %) |" in printed.getvalue()
-    assert re.search(r"\| en \| civil \| training sets \| 5 \| [1-5] ", printed.getvalue())
-    # Letters spaced out after a one-letter word are read as the lexicon reads them: "a retard".
-    assert "retard" in model.weights and "aretard" not in model.weights
-    assert (output / "spam.json").exists()

@@ -10,6 +10,7 @@ from comments.default_abuse_lexicon import seeded_lexicon
 # The labelled comments the classifiers learn from: every benchmarks/moderation_*.toml (moderation_corpus.md)
 # but the last held-out set, kept to measure them on comments they never saw (benchmarks/moderation.py).
 UNTOUCHED = "moderation_heldout_11.toml"
+INNOCENT = {"civil", "critical"}  # the labels a classifier must leave published
 # Each classifier: the label it holds, and the labels it is trained to leave alone.
 LABELS = {
     "abuse": ("abusive", {"civil", "critical"}),
@@ -51,7 +52,7 @@ class Command(BaseCommand):
     help = (
         "Trains the classifiers of abuse and spam (comments/classifier.py) on the labelled comments of "
         f"benchmarks/, chooses each one's threshold by {FOLDS}-fold cross-validation so that "
-        f"{PUBLISHED_AT_LEAST:.0%} of the civil and of the critical comments of the samples (the corpus, the "
+        f"{PUBLISHED_AT_LEAST:.1%} of the civil and of the critical comments of the samples (the corpus, the "
         "held-out sets) it did not see, in each language, stay published, prints what that threshold does, "
         "and writes comments/classifiers/NAME.json. The same files give the same classifiers."
     )
@@ -65,6 +66,14 @@ class Command(BaseCommand):
             comments = labelled_comments(Path(corpora))
         except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
             raise CommandError(f"Cannot read the labelled comments: {error}") from error
+        innocent = [(c["lang"], c["label"], is_sample(c["path"])) for c in comments if c["label"] in INNOCENT]
+        sampled = {(language, label) for language, label, sample in innocent if sample}
+        if missing := sorted({(language, label) for language, label, _sample in innocent} - sampled):
+            groups = ", ".join(f"{language} {label}" for language, label in missing)
+            raise CommandError(
+                f"No sample (the corpus or a held-out set) has {groups} comments: the thresholds are "
+                "chosen on the samples' civil and critical comments, in each language."
+            )
         Path(output).mkdir(parents=True, exist_ok=True)
         # Each comment's words as the policy reads them on a new site: the seeded lexicon's reading.
         lexicon = seeded_lexicon()
@@ -87,7 +96,7 @@ class Command(BaseCommand):
             (
                 ((c["lang"], c["label"]), probability)
                 for c, probability in scored
-                if c["label"] in {"civil", "critical"} and is_sample(c["path"])
+                if c["label"] in INNOCENT and is_sample(c["path"])
             ),
             published_at_least=PUBLISHED_AT_LEAST,
         )

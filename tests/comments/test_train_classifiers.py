@@ -1,0 +1,58 @@
+"""comments/management/commands/train_classifiers.py: the classifiers learnt from labelled comments, and
+their thresholds chosen on the samples."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from comments.classifier import Classifier
+from comments.management.commands import train_classifiers
+
+
+def write_comments(path, comments, language="en"):
+    entries = [
+        f'[[comment]]\nlang = "{language}"\nlabel = "{label}"\ntext = "{text}"\n' for label, text in comments
+    ]
+    path.write_text("\n".join(entries), encoding="utf-8")
+
+
+def test_training_chooses_the_threshold_on_the_samples_and_reads_words_as_the_policy_does(tmp_path):
+    """The training set's civil comments read exactly like the samples' abusive ones: counted, they would
+    keep the threshold above every abusive comment. The samples' civil comments stay published, and the
+    untouched held-out set is not read (it would not even parse)."""
+    names = ["cook", "baker", "writer", "reader", "driver", "singer", "player", "teacher", "farmer", "tailor"]
+    dishes = ["soup", "bread", "cake", "pie", "stew", "salad", "tart", "curry", "roast", "omelette"]
+    samples = [("abusive", f"you are a stupid {name}") for name in names]
+    samples += [("civil", f"thanks for the {dish} recipe, it worked") for dish in dishes]
+    samples += [("abusive", "what a r e t a r d")]
+    write_comments(tmp_path / "moderation_corpus.toml", samples)
+    look_alikes = [("civil", f"you are a stupid {name}!") for name in names[:5]]
+    write_comments(tmp_path / "moderation_training_1.toml", look_alikes)
+    (tmp_path / train_classifiers.UNTOUCHED).write_text("not = [toml", encoding="utf-8")
+    output, printed = tmp_path / "classifiers", io.StringIO()
+
+    call_command("train_classifiers", corpora=str(tmp_path), output=str(output), stdout=printed)
+
+    model = Classifier.from_json((output / "abuse.json").read_text(encoding="utf-8"))
+    assert model.threshold < 0.5
+    assert "| en | civil | samples | 10 | 0 (0.0 %) |" in printed.getvalue()
+    assert re.search(r"\| en \| civil \| training sets \| 5 \| [1-5] ", printed.getvalue())
+    # Letters spaced out after a one-letter word are read as the lexicon reads them: "a retard".
+    assert "retard" in model.weights and "aretard" not in model.weights
+    assert (output / "spam.json").exists()
+
+
+def test_training_refuses_a_folder_without_samples_of_a_language(tmp_path):
+    """Without a sample of French civil comments, no threshold could keep them published."""
+    write_comments(
+        tmp_path / "moderation_corpus.toml", [("civil", "thanks, it worked"), ("abusive", "you idiot")]
+    )
+    write_comments(tmp_path / "moderation_training_1.toml", [("civil", "merci")], language="fr")
+    with pytest.raises(CommandError, match="fr civil"):
+        call_command(
+            "train_classifiers", corpora=str(tmp_path), output=str(tmp_path / "out"), stdout=io.StringIO()
+        )
+    assert not (tmp_path / "out").exists()
