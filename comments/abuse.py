@@ -165,9 +165,11 @@ _APOSTROPHE = re.compile(r"['’]")
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")
 _QUOTES = frozenset('"“”«»„')
 # Single quotes too, when they stand outside words and open no elision: 'shut up, idiot' is quoted; l'idiot,
-# don't and 'em are words. Read only where one may open (after a space, or at the start).
+# don't and 'em are words. Read only where one may open (after a space, or at the start). The quote comes
+# first and what stands before it is looked at after it (`(?<![\w'‘’].)`): a pattern that starts with a
+# look-behind is tried at every character, one that starts with a quote only at the quotes.
 _SINGLE_QUOTED = re.compile(
-    r"(?<![\w'‘’])['‘](?!(?:em|cause|cos|til|bout|tis|twas|n|round)\b)(?=\w)"
+    r"['‘](?<![\w'‘’].)(?!(?:em|cause|cos|til|bout|tis|twas|n|round)\b)(?=\w)"
     r"(?:[^'‘’\n]|(?<=\w)['’](?=\w)){1,200}?(?<=[\w.!?,])['’](?![\w'‘’])"
 )
 _LETTER = re.compile(r"[^\W\d_]|\*")

@@ -261,6 +261,23 @@ def test_what_is_quoted_is_left_to_the_classifiers_which_read_it_in_context():
     assert abuse.read(text, LEXICON).tokens == said
 
 
+def test_single_quotes_are_found_as_a_pattern_that_looks_behind_first_would_find_them():
+    """`_SINGLE_QUOTED` starts with the quote, so that it is tried only at quotes, and looks at what stands
+    before the quote after it: the same spans as the pattern that looks behind first, on random texts."""
+    behind_first = re.compile(
+        abuse._SINGLE_QUOTED.pattern.replace("['‘](?<![\\w'‘’].)", "(?<![\\w'‘’])['‘]", 1)
+    )
+    assert behind_first.pattern != abuse._SINGLE_QUOTED.pattern
+    draw = random.Random(13)
+    quoted = 0
+    for _ in range(20000):
+        text = "".join(draw.choice("ab e'‘’\n.,!?") for _ in range(draw.randint(0, 30)))
+        assert abuse._SINGLE_QUOTED.sub(" ", text) == behind_first.sub(" ", text), text
+        quoted += behind_first.search(text) is not None
+    assert quoted > 1000
+    assert abuse._SINGLE_QUOTED.sub("_", "'shut up' l'idiot said 'ok'") == "_ l'idiot said _"
+
+
 def test_letters_spaced_out_are_read_piece_by_piece_as_the_whole_text_would_be():
     """Where letters may be spaced out, their runs are joined into one piece and the rest read piece by piece
     from what was read before, not the whole text again: the same tokens as one reading of the whole text,
