@@ -163,7 +163,6 @@ _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 _APOSTROPHE = re.compile(r"['’]")
 # What is quoted is not said here.
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")
-_QUOTES = frozenset('"“”«»„')
 # Single quotes too, when they stand outside words and open no elision: 'shut up, idiot' is quoted; l'idiot,
 # don't and 'em are words. Read only where one may open (after a space, or at the start). The quote comes
 # first and what stands before it is looked at after it (`(?<![\w'‘’].)`): a pattern that starts with a
@@ -322,6 +321,8 @@ class _Seen:
         for piece in set(pieces).difference(read):
             if piece in _DASHES:  # " - " ends a clause
                 read[piece] = (BREAK,)
+            elif piece in _QUOTE_MARKS:
+                read[piece] = (piece,)
             else:
                 words = map(self._canonical, _SPACED_TOKEN.findall(piece))
                 read[piece] = tuple(itertools.chain.from_iterable(words))
@@ -801,12 +802,13 @@ def read(text, lexicon):
     a few set operations; only the clauses that hold such a word are read further."""
     if not lexicon.entries:
         return Reading([], 0, None)
-    said, prepared = _said_here(text)
+    said = _said(text)
+    marked = _mark_quotes(said)
     index = _index(lexicon)
     seen = index.seen
-    typed = "*" in prepared
-    tokens = seen.tokens(prepared)
-    said_tokens = tokens if said is prepared else seen.tokens(said)
+    typed = "*" in said
+    tokens = seen.tokens(marked)
+    said_tokens, tokens = (tokens, tokens) if marked is said else _unquote(tokens)
     finding_words, advert_words = seen.sort(set(tokens))
     if not (finding_words or advert_words):
         return Reading([], 0, said_tokens)
@@ -876,20 +878,75 @@ def _read_links(text):
     return "".join([*pieces, text[done:]]) if pieces else text
 
 
-def _said_here(text):
-    """The comment normalised with its links read as LINK, as the classifiers read it; and the same with what
-    it quotes left out, as the lexicon reads it (a comment that is all quotes says them itself)."""
+def _said(text):
+    """The comment normalised with its links read as LINK, as the lexicon and the classifiers read it."""
     said = _read_links(normalize(text))
-    unquoted = said if _QUOTES.isdisjoint(said) else _QUOTED.sub(" ", said)
-    if "‘" in unquoted or unquoted.startswith("'") or " '" in unquoted or "\n'" in unquoted:
-        unquoted = _SINGLE_QUOTED.sub(" ", unquoted)
-    return said, unquoted if unquoted is said or _LETTER.search(unquoted) else said
+    return said.replace(_MARK, " ") if _MARK in said else said
+
+
+# Pieces of text that mark where a quote opens and where it closes (`_mark_quotes`), each a piece of its own
+# that `_Seen.tokens` keeps as one token. Their character is taken out of what readers type (`_said`), and
+# their letters keep them from reading as letters spaced out (`_spaced_out`).
+_MARK = "\x01"
+OPEN_QUOTE, CLOSE_QUOTE = f"{_MARK}open{_MARK}", f"{_MARK}close{_MARK}"
+_QUOTE_MARKS = frozenset({OPEN_QUOTE, CLOSE_QUOTE})
+
+
+def _quoted(said):
+    """Where `said` quotes, as (start, end) in order, none inside another: double quotes and guillemets, then
+    single quotes outside them."""
+    spans = [match.span() for match in _QUOTED.finditer(said)]  # found at once where none opens
+    rest = _QUOTED.sub(lambda match: " " * len(match[0]), said) if spans else said  # where they stood
+    if "‘" in rest or rest.startswith("'") or " '" in rest or "\n'" in rest:
+        spans += [match.span() for match in _SINGLE_QUOTED.finditer(rest)]
+    kept = []
+    for start, end in sorted(spans):  # a single quote around double ones: one quote
+        if kept and start < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
+        else:
+            kept.append((start, end))
+    return kept
+
+
+def _mark_quotes(said):
+    """`said` with each quote between OPEN_QUOTE and CLOSE_QUOTE; `said` itself when it quotes nothing. The
+    text is then read once, for the classifiers, which read the quotes, and for the lexicon, which leaves them
+    out (`_unquote`)."""
+    spans = _quoted(said)
+    if not spans:
+        return said
+    pieces, done = [], 0
+    for start, end in spans:
+        pieces += [said[done:start], f" {OPEN_QUOTE} ", said[start:end], f" {CLOSE_QUOTE} "]
+        done = end
+    return "".join([*pieces, said[done:]])
+
+
+def _unquote(tokens):
+    """The tokens of a marked text (`_mark_quotes`) without the marks, as the classifiers read them; and
+    without what is quoted either, as the lexicon does (a comment that is all quotes says them itself)."""
+    said, unquoted, done = [], [], 0
+    try:
+        while True:
+            opened = tokens.index(OPEN_QUOTE, done)
+            closed = tokens.index(CLOSE_QUOTE, opened)
+            said += tokens[done:opened]
+            unquoted += tokens[done:opened]
+            said += tokens[opened + 1 : closed]
+            done = closed + 1
+    except ValueError:  # no quote left
+        said += tokens[done:]
+        unquoted += tokens[done:]
+    return said, said if _NO_WORDS.issuperset(unquoted) else unquoted
+
+
+_NO_WORDS = frozenset({COMMA, BREAK})
 
 
 def words_said(text):
     """The tokens of a comment, quotes included, as `read` gives them to the classifiers (`Reading.tokens`),
     without a lexicon."""
-    return tokens_with_breaks(_said_here(text)[0])
+    return tokens_with_breaks(_said(text))
 
 
 def find_abuse(text, lexicon):

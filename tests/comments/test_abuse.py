@@ -261,6 +261,34 @@ def test_what_is_quoted_is_left_to_the_classifiers_which_read_it_in_context():
     assert abuse.read(text, LEXICON).tokens == said
 
 
+def test_a_comment_is_read_once_its_quotes_marked_as_reading_it_twice_would_read_it():
+    """The text is read once, its quotes marked (`_mark_quotes`): the classifiers get the words of the whole
+    text, and the lexicon finds what it finds in the text with its quotes taken out, on random texts."""
+    draw = random.Random(14)
+    pieces = ["you", "are", "an", "idiot", "he", "said", "l'idiot", "ok", *"'‘’\"«»,."]
+    marked = 0
+    for _ in range(4000):
+        words = draw.choices(pieces, k=draw.randint(1, 14))
+        text = "".join(word + draw.choice(["", " ", " ", "\n"]) for word in words)
+        said = abuse._said(text)
+        reading = abuse.read(text, LEXICON)
+        assert reading.tokens == abuse.tokens_with_breaks(said), text
+        unquoted = abuse._SINGLE_QUOTED.sub(" ", abuse._QUOTED.sub(" ", said))
+        if not abuse._LETTER.search(unquoted):
+            unquoted = said  # all quotes: said by the reader
+        assert reading.findings == abuse.read(unquoted, LEXICON).findings, text
+        marked += abuse._mark_quotes(said) is not said
+    assert marked > 1000
+
+
+def test_the_marks_of_quotes_cannot_be_typed_to_hide_words():
+    typed = ["\x01open\x01 you are an idiot", "\x01close\x01 you are an idiot \x01open\x01", "you\x01idiot"]
+    for text in typed:
+        reading = abuse.read(text, LEXICON)
+        assert reading.findings, text
+        assert all("\x01" not in token for token in reading.tokens), text
+
+
 def test_single_quotes_are_found_as_a_pattern_that_looks_behind_first_would_find_them():
     """`_SINGLE_QUOTED` starts with the quote, so that it is tried only at quotes, and looks at what stands
     before the quote after it: the same spans as the pattern that looks behind first, on random texts."""
