@@ -809,18 +809,14 @@ def read(text, lexicon):
     typed = "*" in said
     tokens = seen.tokens(marked)
     said_tokens, tokens = (tokens, tokens) if marked is said else _unquote(tokens)
-    finding_words, advert_words = seen.sort(set(tokens))
+    clauses, spelt = _clauses(tokens, seen.known)
+    finding_words, advert_words = seen.sort(set(tokens).union(spelt) if spelt else set(tokens))
     if not (finding_words or advert_words):
         return Reading([], 0, said_tokens)
     findings, adverts = [], 0
-    ends = list(itertools.compress(itertools.count(), map(BREAK.__eq__, tokens)))  # where clauses end
-    ends.append(len(tokens))
-    start = 0
-    for end in ends:
+    for clause in clauses:
         if len(findings) >= ENOUGH:
             break  # a comment that says it this often is held already: no need to read the rest
-        clause = tokens[start:end]
-        start = end + 1
         abusive = not finding_words.isdisjoint(clause)
         if abusive:
             words = set(clause)
@@ -842,6 +838,61 @@ def read(text, lexicon):
             findings += _clause_findings(clause, matches, commas)
         adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
     return Reading(list(dict.fromkeys(findings)), adverts, said_tokens)
+
+
+def _clauses(tokens, known):
+    """The clauses of a comment's tokens, cut at BREAK, and the words spelt across sentences. Words said one a
+    sentence are one clause: "Trou. Du. Cul.", "Pauvre. Petit. Con." say an insult word by word, for
+    emphasis; and pieces of one word are that word (`_said_word_by_word`: "Dick. Head.")."""
+    clauses, start = [], 0
+    try:
+        while True:  # list.index finds each end faster than a comparison of every token
+            end = tokens.index(BREAK, start)
+            clauses.append(tokens[start:end])
+            start = end + 1
+    except ValueError:  # the last clause
+        clauses.append(tokens[start:])
+    if b"\x01\x01" not in bytes(map(min, map(len, clauses), itertools.repeat(2))):
+        return clauses, []  # most comments: no two sentences of one word in a row
+    joined, spelt, run = [], [], []
+    for clause in clauses:
+        if len(clause) == 1 and clause[0] != COMMA:  # a sentence of one word
+            run += clause
+            continue
+        if run:
+            joined += _said_word_by_word(run, known, spelt)
+            run = []
+        joined.append(clause)
+    if run:
+        joined += _said_word_by_word(run, known, spelt)
+    return joined, spelt
+
+
+# Sentences of one word in a row that are read as one clause, at most: an insult said word by word is short
+# ("Tu. Es. Un. Pauvre. Petit. Con."), a longer run is a list. And the most read as pieces of one word.
+WORDS_SAID_ONE_BY_ONE = 6
+PIECES_OF_A_WORD = 3
+
+
+def _said_word_by_word(run, known, spelt):
+    """The clauses of a run of one-word sentences: one clause of its words, those that spell a word `known`
+    to the lexicon, and are not all words it knows themselves ("Dick. Head.", not "Idiot. Idiot."), read as
+    that word (in `spelt` too), each from the fewest pieces; or each sentence its own clause, in a longer
+    run."""
+    if len(run) > WORDS_SAID_ONE_BY_ONE:
+        return [[word] for word in run]
+    words, start = [], 0
+    while start < len(run):
+        for end in range(start + 2, min(start + PIECES_OF_A_WORD, len(run)) + 1):
+            pieces = run[start:end]
+            if known(word := "".join(pieces)) and not all(map(known, pieces)):
+                spelt.append(word)
+                break
+        else:
+            word, end = run[start], start + 1
+        words.append(word)
+        start = end
+    return [words]
 
 
 # Links, bare domains and mail addresses: each is read as the one word LINK. What an address spells is not

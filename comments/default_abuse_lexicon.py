@@ -53,7 +53,7 @@ DEFAULT_ABUSE_LEXICON = {
             merdique*, daube, connerie*, a chier, decerebre*, incapable*, pitoyable*, ridicule*, degueulasse*,
             arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries, moutons, mouton, ordure,
             ordures, batard, batards, blaireau, blaireaux, andouille, andouilles, guignol, guignols, bouffon,
-            bouffons, clown, clowns, moche, honte, d une betise, affligeant*
+            bouffons, clown, clowns, moche, honte, d une betise, affligeant*, pedale, pedales
 """,
     },
     "slur": {
@@ -63,7 +63,7 @@ DEFAULT_ABUSE_LEXICON = {
             shemale*
 """,
         "fr": """
-            bougnoul*, bicot*, negro, negros, youpin*, pede, pedes, pedale*, gouine*, bamboula*, sale arabe*,
+            bougnoul*, bicot*, negro, negros, youpin*, pede, pedes, gouine*, bamboula*, sale arabe*,
             sale noir*, sale juif*, crouille*, youtre*, chinetoque*, niakoue*, sale negre*, sale race,
             tarlouze*, tafiole*, fiotte*, tantouze*, pd
 """,

@@ -237,6 +237,44 @@ def test_the_second_round_s_general_rules(text, expected):
     assert categories(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # An insult said one word a sentence, for emphasis, is read as one clause...
+        ("Trou. Du. Cul. Voilà, c'est dit.", {abuse.INSULT}),
+        ("Pauvre. Petit. Con.", {abuse.INSULT}),
+        ("You. Are. A. Moron.", {abuse.INSULT}),
+        # ... and a word said in pieces is that word, unless each piece is a word of the lexicon already.
+        ("Dick. Head. That's all I've got for you.", {abuse.INSULT}),
+        ("Con. Nard.", {abuse.INSULT}),
+        ("Idiot. Idiot.", {abuse.INSULT}),
+        # Short sentences that say nothing of a person stay published, and so does a name followed by a comma.
+        ("Merci. Vraiment. Bravo.", set()),
+        ("Bull. Shit. The cameras change nothing.", set()),
+        ("Stupid. Article.", set()),
+        ("Dick, head of the cycling club, says the lane opens in May.", set()),
+        # A long run of one-word sentences is a list, each read on its own.
+        ("Nope. " * 20, set()),
+        # "Pédale" is a slur aimed at a person, and a bicycle's pedal or "pédaler" everywhere else.
+        ("Sale pédale.", {abuse.INSULT}),
+        ("T'es qu'une pédale.", {abuse.INSULT}),
+        ("Le col m'a tuée, mais ça valait chaque coup de pédale.", set()),
+        ("Les personnes âgées ne peuvent pas toutes pédaler.", set()),
+    ],
+)
+def test_the_sixth_round_s_general_rules(text, expected):
+    assert categories(text) == expected
+
+
+def test_a_long_run_of_one_word_sentences_is_read_as_a_list():
+    """Past WORDS_SAID_ONE_BY_ONE sentences, each is read on its own, as any sentence: a hostile comment of
+    thousands of one-word sentences costs no more than before."""
+    known = abuse._index(LEXICON).seen.known
+    assert abuse._said_word_by_word(["dick", "head"], known, []) == [["dickhead"]]
+    run = ["dick", "head"] * 10
+    assert abuse._said_word_by_word(run, known, []) == [[word] for word in run]
+
+
 LINK = abuse.LINK
 
 
