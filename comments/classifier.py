@@ -70,8 +70,17 @@ class Words:
         self.tokens, self.text = tokens, text
 
     @functools.cached_property
+    def _read(self):
+        return words_said(self.text) if self.tokens is None else self.tokens
+
+    @functools.cached_property
     def _parts(self):
-        return sentences(words_said(self.text) if self.tokens is None else self.tokens)
+        return sentences(self._read)
+
+    @functools.cached_property
+    def linked(self) -> bool:
+        """Whether the comment holds a link, a bare domain or a mail address (read as LINK)."""
+        return LINK in self._read
 
     @functools.cached_property
     def spans(self):
@@ -127,15 +136,23 @@ def _sigmoid(z: float) -> float:
 
 
 class Classifier:
-    """Weights of features (`features`), a bias, and the probability from which a comment is held. The empty
-    classifier holds nothing.
+    """Weights of features (`features`), a bias, and the probability from which a comment is held:
+    `threshold`, or `linked_threshold` for a comment with a link from a reader who is not a regular
+    (`threshold_for`). The empty classifier holds nothing.
 
     Kept as read (`Words`): single words and stems by their text, pairs by (word, word), each word's text kept
     once (`sys.intern`) and each distinct weight once: 120,000 weights take about 13 MB (twice that kept as
     strings), read in about half a second, once a process (`load`)."""
 
-    def __init__(self, weights: dict | None = None, bias: float = 0.0, threshold: float = 0.5):
+    def __init__(
+        self,
+        weights: dict | None = None,
+        bias: float = 0.0,
+        threshold: float = 0.5,
+        linked_threshold: float | None = None,
+    ):
         self.bias, self.threshold = bias, threshold
+        self.linked_threshold = threshold if linked_threshold is None else linked_threshold
         self._singles, self._pairs, distinct = {}, {}, {}
         for feature, weight in (weights or {}).items():
             weight = distinct.setdefault(weight, weight)
@@ -183,8 +200,13 @@ class Classifier:
         best = None if self.empty else self._best_window(words)
         return 0.0 if best is None else _sigmoid(best[0])
 
-    def holds(self, words: Words) -> bool:
-        return not self.empty and self.probability(words) >= self.threshold
+    def threshold_for(self, words: Words, trusted: bool = False) -> float:
+        """The threshold of a comment: `linked_threshold` where it holds a link and its reader is not a
+        regular (links are a soft signal, which regulars skip), `threshold` otherwise."""
+        return self.linked_threshold if words.linked and not trusted else self.threshold
+
+    def holds(self, words: Words, trusted: bool = False) -> bool:
+        return not self.empty and self.probability(words) >= self.threshold_for(words, trusted)
 
     def weighed_most(self, words: Words, count: int = 5) -> list[str]:
         """The words and pairs of words that weighed most towards the label in the window that has most of it,
@@ -208,6 +230,7 @@ class Classifier:
             {
                 "bias": round(self.bias, 4),
                 "threshold": round(self.threshold, 4),
+                "linked_threshold": round(self.linked_threshold, 4),
                 "weights": {feature: weight for feature, weight in weights.items() if weight},
             },
             ensure_ascii=False,
@@ -217,7 +240,12 @@ class Classifier:
     @classmethod
     def from_json(cls, text: str) -> "Classifier":
         data = json.loads(text)
-        return cls(weights=data["weights"], bias=data["bias"], threshold=data["threshold"])
+        return cls(
+            weights=data["weights"],
+            bias=data["bias"],
+            threshold=data["threshold"],
+            linked_threshold=data.get("linked_threshold"),
+        )
 
     @classmethod
     @functools.cache
@@ -272,10 +300,10 @@ class _Together:
             self.pairs[pair] = distinct.setdefault(weight, weight)
         self.word_weights = {}  # each word's two weights with its stems', as words are met (`_remember`)
 
-    def holds(self, words: Words) -> tuple[bool, bool]:
+    def holds(self, words: Words, trusted: bool = False) -> tuple[bool, bool]:
         first, second = self.first, self.second
         if not words.spans:  # no window to read: what each holds alone
-            return first.holds(words), second.holds(words)
+            return first.holds(words, trusted), second.holds(words, trusted)
 
         def weigh(word):
             return complex(first._weigh(word), second._weigh(word))
@@ -283,8 +311,8 @@ class _Together:
         word_weights = self.word_weights = _remember(self.word_weights, words.words, weigh)
         sums = _window_sums(words, word_weights, self.pairs, 0j)
         return (
-            _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold,
-            _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold,
+            _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold_for(words, trusted),
+            _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold_for(words, trusted),
         )
 
 
@@ -293,11 +321,13 @@ def _together(first: Classifier, second: Classifier) -> _Together:
     return _Together(first, second)
 
 
-def holds_together(words: Words, first: Classifier, second: Classifier) -> tuple[bool, bool]:
-    """`first.holds(words)` and `second.holds(words)`, read at once (`_Together`)."""
+def holds_together(
+    words: Words, first: Classifier, second: Classifier, trusted: bool = False
+) -> tuple[bool, bool]:
+    """`first.holds(words, trusted)` and `second.holds(words, trusted)`, read at once (`_Together`)."""
     if first.empty or second.empty:
-        return first.holds(words), second.holds(words)
-    return _together(first, second).holds(words)
+        return first.holds(words, trusted), second.holds(words, trusted)
+    return _together(first, second).holds(words, trusted)
 
 
 def train(

@@ -168,7 +168,7 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     reading = abuse.read(facts.text, facts.lexicon)
     abuse_found = {finding.category for finding in reading.findings}
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
-    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier)
+    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, facts.trusted)
     checks = [
         (Reason.LINKS, links > rules.max_links),
         (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),

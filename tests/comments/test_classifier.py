@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from comments import abuse, classifier, moderation
-from comments.abuse import BREAK, COMMA, words_said
+from comments.abuse import BREAK, COMMA, LINK, words_said
 from comments.classifier import (
     WINDOW,
     Classifier,
@@ -116,9 +116,30 @@ def test_the_score_of_each_window_is_the_sum_of_its_features_weights():
         assert words.spans == windows([len(sentence) for sentence in sentences(tokens)])
 
 
+def test_a_comment_with_a_link_from_a_new_reader_is_read_with_the_lower_threshold():
+    """A link (or a bare domain, or a mail address) is what most spam is for: the spam classifier holds such
+    a comment from a lower probability, unless its reader is a regular (links are a soft signal)."""
+    spam = Classifier(weights={"cheap": 1.0}, bias=-1.2, threshold=0.5, linked_threshold=0.4)
+    plain, linked = Words.of("cheap scooters"), Words.of("cheap scooters at scooters.example")
+    mailed = Words.of("cheap scooters, write to sales@scooters.example")
+    assert spam.probability(plain) == pytest.approx(spam.probability(linked))  # the link weighs nothing
+    assert 0.4 < spam.probability(plain) < 0.5
+    assert not plain.linked and linked.linked and mailed.linked
+    assert not spam.holds(plain)
+    assert spam.holds(linked) and spam.holds(mailed)
+    assert not spam.holds(linked, trusted=True)
+    assert classifier.holds_together(linked, Classifier(), spam) == (False, True)
+    assert classifier.holds_together(linked, spam, spam, trusted=True) == (False, False)
+    # Kept with the weights; a classifier saved before it had one threshold for both.
+    assert Classifier.from_json(spam.to_json()).linked_threshold == 0.4
+    saved_before = json.dumps({"bias": -1.2, "threshold": 0.5, "weights": {"cheap": 1.0}})
+    assert Classifier.from_json(saved_before).linked_threshold == 0.5
+
+
 def test_two_classifiers_read_together_hold_what_each_holds_alone():
     """`holds_together` reads both from one table of complex weights: the same decisions as each alone, on
-    random classifiers (thresholds near their scores, so that both outcomes occur) and random comments."""
+    random classifiers (thresholds near their scores, so that both outcomes occur, and lower ones for comments
+    with a link) and random comments, from regulars or not."""
     randomised = random.Random(5)
     vocabulary = ["you", "are", "the", "worst", "idea", "people", "like", "go", "home", "recipe", "stupidity"]
     features_ = [*vocabulary, "stupi~", *(f"{a} {b}" for a in ["^", *vocabulary] for b in [*vocabulary, "$"])]
@@ -129,16 +150,17 @@ def test_two_classifiers_read_together_hold_what_each_holds_alone():
                 weights={f: randomised.uniform(-1, 1) for f in randomised.sample(features_, 60)},
                 bias=randomised.uniform(-1, 1),
                 threshold=randomised.uniform(0.3, 0.7),
+                linked_threshold=randomised.uniform(0.2, 0.5),
             )
             for _classifier in range(2)
         )
         for _ in range(10):
             tokens = []
             for _sentence in range(randomised.randint(0, 8)):
-                tokens += randomised.choices(vocabulary, k=randomised.randint(1, 30)) + [BREAK]
-            words = Words(tokens)
-            together = classifier.holds_together(words, first, second)
-            assert together == (first.holds(words), second.holds(words))
+                tokens += randomised.choices([*vocabulary, LINK], k=randomised.randint(1, 30)) + [BREAK]
+            words, trusted = Words(tokens), randomised.random() < 0.3
+            together = classifier.holds_together(words, first, second, trusted)
+            assert together == (first.holds(words, trusted), second.holds(words, trusted))
             outcomes.add(together)
     assert outcomes == {(False, False), (False, True), (True, False), (True, True)}
     empty, holds_all = Classifier(), Classifier(weights={"go": 1.0}, threshold=0.0)
@@ -185,7 +207,12 @@ def test_a_comment_without_words_scores_nothing():
 def test_a_classifier_is_kept_as_json_and_read_back():
     model = Classifier(weights={"you": 1.23456, "^ go": -0.5, "zero": 0.0001}, bias=-2.5, threshold=0.9)
     kept = json.loads(model.to_json())
-    assert kept == {"bias": -2.5, "threshold": 0.9, "weights": {"^ go": -0.5, "you": 1.235}}
+    assert kept == {
+        "bias": -2.5,
+        "threshold": 0.9,
+        "linked_threshold": 0.9,
+        "weights": {"^ go": -0.5, "you": 1.235},
+    }
     assert Classifier.from_json(model.to_json()).weights == {"^ go": -0.5, "you": 1.235}
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from comments import moderation
+from comments.classifier import Classifier
 from comments.default_hold_words import DEFAULT_HOLD_WORDS
 from comments.moderation import (
     HELD,
@@ -246,6 +247,16 @@ def test_rules_can_be_tightened():
         HELD, (Reason.LINKS, Reason.RATE)
     )
     assert decide(facts(seconds_to_submit=5), rules) == Decision(SPAM, (Reason.TOO_FAST,))
+
+
+def test_a_link_from_a_new_reader_is_read_more_strictly_for_advertising_and_a_regular_s_is_not():
+    """The spam classifier's lower threshold for comments with a link (or a bare domain, or a mail address)
+    applies to readers who are not regulars: links are a soft signal, which regulars skip."""
+    spam = Classifier(weights={"cheap": 1.0}, bias=-1.2, threshold=0.5, linked_threshold=0.4)
+    linked = "Cheap scooters, see scooters.example"
+    assert decide(facts(linked, spam_classifier=spam)) == Decision(HELD, (Reason.ADVERT,))
+    assert decide(facts(linked, spam_classifier=spam, trusted=True)) == Decision(PUBLISHED)
+    assert decide(facts("Cheap scooters, see the shop", spam_classifier=spam)) == Decision(PUBLISHED)
 
 
 def test_duplicate_comment_is_held():

@@ -38,8 +38,8 @@ def test_training_chooses_the_threshold_on_the_samples_and_reads_words_as_the_po
 
     model = Classifier.from_json((output / "abuse.json").read_text(encoding="utf-8"))
     assert model.threshold < 0.5
-    assert "| en | civil | samples | 10 | 0 (0.0 %) |" in printed.getvalue()
-    assert re.search(r"\| en \| civil \| training sets \| 5 \| [1-5] ", printed.getvalue())
+    assert "| en | civil | samples | without | 10 | 0 (0.0 %) |" in printed.getvalue()
+    assert re.search(r"\| en \| civil \| training sets \| without \| 5 \| [1-5] ", printed.getvalue())
     # Letters spaced out after a one-letter word are read as the lexicon reads them: "a retard".
     assert "retard" in model.weights and "aretard" not in model.weights
     assert (output / "spam.json").exists()
@@ -56,3 +56,28 @@ def test_training_refuses_a_folder_without_samples_of_a_language(tmp_path):
             "train_classifiers", corpora=str(tmp_path), output=str(tmp_path / "out"), stdout=io.StringIO()
         )
     assert not (tmp_path / "out").exists()
+
+
+def test_training_chooses_a_lower_spam_threshold_for_comments_with_a_link(tmp_path):
+    """The spam classifier's threshold for comments with a link keeps 98 % of the civil and critical comments
+    with a link published: below its threshold, which two civil comments written like spam keep high. The
+    abuse classifier has one threshold."""
+    shops = ["scooters", "helmets", "tyres", "bikes", "locks", "lights", "pumps", "seats", "chains", "bells"]
+    samples = [("spam", f"best cheap {shop} here, order today at {shop}.example") for shop in shops]
+    samples += [("spam", f"best cheap {shop} here, order today") for shop in shops]
+    samples += [("civil", f"the council page on {shop} is at council.example/{shop}") for shop in shops]
+    samples += [("civil", f"thanks, my {shop} arrived and work well") for shop in shops]
+    samples += [("civil", f"best cheap {shop} here, order today") for shop in ["mirrors", "baskets"]]
+    samples += [("critical", f"this advice on {shop} is wrong") for shop in shops]
+    samples += [("abusive", f"you are a stupid {shop} seller") for shop in shops]
+    write_comments(tmp_path / "moderation_corpus.toml", samples)
+    output, printed = tmp_path / "classifiers", io.StringIO()
+
+    call_command("train_classifiers", corpora=str(tmp_path), output=str(output), stdout=printed)
+
+    spam = Classifier.from_json((output / "spam.json").read_text(encoding="utf-8"))
+    abuse = Classifier.from_json((output / "abuse.json").read_text(encoding="utf-8"))
+    assert spam.linked_threshold < spam.threshold
+    assert abuse.linked_threshold == abuse.threshold
+    assert "| en | civil | samples | with a link | 10 | 0 (0.0 %) |" in printed.getvalue()
+    assert re.search(r"\| en \| spam \| samples \| with a link \| 10 \| ", printed.getvalue())
