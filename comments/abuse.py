@@ -21,7 +21,8 @@ held). This module reads what an insulting word is aimed at:
   said to anyone here: readers telling what happened to them are published.
 - Words are compared casefolded, without accents, with digits and symbols read as letters ("c0nnard",
   "a$$hole"), letters spaced out joined up ("i d i o t"), and "*" standing for any letters ("f*ck"). An entry
-  ending in "*" matches its word family ("idiot*": idiote, idiots); several words match in sequence.
+  ending in "*" matches its word family ("idiot*": idiote, idiots); several words match in sequence, also
+  said one a sentence ("Trou. Du. Cul."), and pieces of a word said so are that word ("Dick. Head.").
 
 The lexicon is data (comments.models.AbuseTerm, seeded from default_abuse_lexicon.py and extended by the
 owner). Nothing here reads the database, the request or the settings; each lexicon's index keeps the words it
@@ -149,7 +150,7 @@ _LEET = str.maketrans("013457@$!", "oieastasi")
 #   their apostrophes, which `_canonical` splits: elisions are two words ("t'es": "t", "es"), an English
 #   negation one ("isn't" is not "isn" and the "t'" of "t'es");
 # - commas, which start a part of a sentence, and the marks that end a clause (a target does not reach across
-#   them).
+#   them; sentences of one word in a row are read together again, `_clauses`).
 _TOKEN = re.compile(r"[\w@$*'’]+|[,.!?;:\n]+|\s[-–—]\s")
 # The same, and letters spaced out ("i d i o t", "c.o.n", "f-u-c-k"): three or more single letters in a row,
 # one word. Read only where letters may be spaced out (`_spaced_out`).
@@ -798,52 +799,67 @@ def read(text, lexicon):
     """What `text` says that the policy holds, in one reading of its clauses: abuse aimed at people, and the
     words of advertising. What is quoted is left out of both (the classifiers read it, `Reading.tokens`).
 
-    Most comments hold no word that can start a finding: they cost one regular expression over the text and
-    a few set operations; only the clauses that hold such a word are read further."""
+    Most comments hold no word that can start a finding: they cost one reading of their words and a few set
+    operations; only the clauses that hold such a word are read further."""
     if not lexicon.entries:
         return Reading([], 0, None)
     said = _said(text)
-    marked = _mark_quotes(said)
     index = _index(lexicon)
     seen = index.seen
-    typed = "*" in said
-    tokens = seen.tokens(marked)
-    said_tokens, tokens = (tokens, tokens) if marked is said else _unquote(tokens)
-    clauses, spelt = _clauses(tokens, seen.known)
-    finding_words, advert_words = seen.sort(set(tokens).union(spelt) if spelt else set(tokens))
+    said_tokens, tokens = _tokens(said, seen)
+    clauses, runs = _clauses(tokens, seen.known)
+    words = set(tokens)
+    for _run, spelt in runs:
+        words.update(spelt)
+    finding_words, advert_words = seen.sort(words)
     if not (finding_words or advert_words):
         return Reading([], 0, said_tokens)
+    typed = "*" in said
     findings, adverts = [], 0
     for clause in clauses:
         if len(findings) >= ENOUGH:
             break  # a comment that says it this often is held already: no need to read the rest
-        abusive = not finding_words.isdisjoint(clause)
-        if abusive:
-            words = set(clause)
-            found = finding_words.intersection(words)
-            abusive = index.findings.may_match(words, found) and _may_find(index, words, found)
-        if not abusive and advert_words.isdisjoint(clause):
-            continue  # most clauses
-        commas = [0]  # where each part of the sentence starts
-        if COMMA in clause:
-            words = []
-            for token in clause:
-                if token == COMMA:
-                    commas.append(len(words))
-                else:
-                    words.append(token)
-            clause = words
-        matches = _matches(clause, index, typed)
-        if abusive:
-            findings += _clause_findings(clause, matches, commas)
-        adverts += sum(kind == Kind.ADVERT for _start, _end, kind in matches)
+        found, advertising, _matched = _read_clause(clause, index, finding_words, advert_words, typed)
+        findings += found
+        adverts += advertising
+    for run, spelt in runs:  # read again as one clause: what the sentences say together
+        if len(findings) >= ENOUGH:
+            break
+        found, _advertising, matched = _read_clause(run, index, finding_words, frozenset(), typed)
+        if spelt or any(end - start > 1 for start, end, _kind in matched):
+            findings += found
     return Reading(list(dict.fromkeys(findings)), adverts, said_tokens)
 
 
+def _read_clause(clause, index, finding_words, advert_words, typed):
+    """The findings of abuse in a clause, its advertising entries, and the entries it matched: nothing for
+    most clauses, which hold no word that may start a finding or an advertising entry."""
+    abusive = not finding_words.isdisjoint(clause)
+    if abusive:
+        words = set(clause)
+        found = finding_words.intersection(words)
+        abusive = index.findings.may_match(words, found) and _may_find(index, words, found)
+    if not abusive and advert_words.isdisjoint(clause):
+        return [], 0, []  # most clauses
+    commas = [0]  # where each part of the sentence starts
+    if COMMA in clause:
+        words = []
+        for token in clause:
+            if token == COMMA:
+                commas.append(len(words))
+            else:
+                words.append(token)
+        clause = words
+    matches = _matches(clause, index, typed)
+    findings = _clause_findings(clause, matches, commas) if abusive else []
+    return findings, sum(kind == Kind.ADVERT for _start, _end, kind in matches), matches
+
+
 def _clauses(tokens, known):
-    """The clauses of a comment's tokens, cut at BREAK, and the words spelt across sentences. Words said one a
-    sentence are one clause: "Trou. Du. Cul.", "Pauvre. Petit. Con." say an insult word by word, for
-    emphasis; and pieces of one word are that word (`_said_word_by_word`: "Dick. Head.")."""
+    """The clauses of a comment's tokens, cut at BREAK; and its runs of sentences of one word, each as the
+    words it says and those of them it spells (`_said_one_by_one`). A run is read again as one clause, for
+    what it says across its sentences: an insult of several words said one a sentence ("Trou. Du. Cul.",
+    "Espèce. De. Con."), a word said in pieces ("Dick. Head.")."""
     clauses, start = [], 0
     try:
         while True:  # list.index finds each end faster than a comparison of every token
@@ -852,36 +868,36 @@ def _clauses(tokens, known):
             start = end + 1
     except ValueError:  # the last clause
         clauses.append(tokens[start:])
-    if b"\x01\x01" not in bytes(map(min, map(len, clauses), itertools.repeat(2))):
-        return clauses, []  # most comments: no two sentences of one word in a row
-    joined, spelt, run = [], [], []
+    if not _TWO_ONE_WORD_SENTENCES.search(bytes(map(min, map(len, clauses), itertools.repeat(2)))):
+        return clauses, []  # most comments
+    runs, run, read = [], [], 0
     for clause in clauses:
-        if len(clause) == 1 and clause[0] != COMMA:  # a sentence of one word
+        if len(clause) == 1 and clause[0] != COMMA and read < ONE_WORD_SENTENCES_READ:
             run += clause
-            continue
-        if run:
-            joined += _said_word_by_word(run, known, spelt)
+            read += 1
+        elif clause:  # an empty sentence (". .") does not end a run
+            if len(run) > 1:
+                runs.append(_said_one_by_one(run, known))
             run = []
-        joined.append(clause)
-    if run:
-        joined += _said_word_by_word(run, known, spelt)
-    return joined, spelt
+    if len(run) > 1:
+        runs.append(_said_one_by_one(run, known))
+    return clauses, runs
 
 
-# Sentences of one word in a row that are read as one clause, at most: an insult said word by word is short
-# ("Tu. Es. Un. Pauvre. Petit. Con."), a longer run is a list. And the most read as pieces of one word.
-WORDS_SAID_ONE_BY_ONE = 6
+# Two sentences of one word each, perhaps with empty ones between them, in the lengths of a comment's
+# clauses (0, 1, or 2 for more).
+_TWO_ONE_WORD_SENTENCES = re.compile(b"\x01\x00*\x01")
+# Sentences of one word read in runs, at most, and the most sentences read as pieces of one word: past these,
+# a comment is a list, or hostile, and reading on costs time.
+ONE_WORD_SENTENCES_READ = 100
 PIECES_OF_A_WORD = 3
 
 
-def _said_word_by_word(run, known, spelt):
-    """The clauses of a run of one-word sentences: one clause of its words, those that spell a word `known`
-    to the lexicon, and are not all words it knows themselves ("Dick. Head.", not "Idiot. Idiot."), read as
-    that word (in `spelt` too), each from the fewest pieces; or each sentence its own clause, in a longer
-    run."""
-    if len(run) > WORDS_SAID_ONE_BY_ONE:
-        return [[word] for word in run]
-    words, start = [], 0
+def _said_one_by_one(run, known):
+    """The words of a run of one-word sentences, those that spell a word `known` to the lexicon together
+    read as that word ("dick", "head": "dickhead"), each from the fewest pieces, unless each piece is a word
+    of the lexicon already ("idiot", "idiot"); and the words so spelt."""
+    words, spelt, start = [], [], 0
     while start < len(run):
         for end in range(start + 2, min(start + PIECES_OF_A_WORD, len(run)) + 1):
             pieces = run[start:end]
@@ -892,7 +908,26 @@ def _said_word_by_word(run, known, spelt):
             word, end = run[start], start + 1
         words.append(word)
         start = end
-    return [words]
+    return words, spelt
+
+
+def _tokens(said, seen):
+    """The tokens of a comment (`_said`) as the classifiers read them, and as the lexicon does, what it
+    quotes left out. The text is read once, its quotes marked (`_mark_quotes`); a comment of more than
+    QUOTES_MARKED quotes, which would cost a mark each, is read twice instead, with and without them."""
+    spans = _quoted(said)
+    if spans is None:
+        unquoted = _SINGLE_QUOTED.sub(" ", _QUOTED.sub(" ", said))
+        if not _LETTER.search(unquoted):
+            unquoted = said  # a comment that is all quotes says them itself
+        return seen.tokens(said), seen.tokens(unquoted)
+    if not spans:
+        tokens = seen.tokens(said)
+        return tokens, tokens
+    return _unquote(seen.tokens(_mark_quotes(said, spans)))
+
+
+QUOTES_MARKED = 40
 
 
 # Links, bare domains and mail addresses: each is read as the one word LINK. What an address spells is not
@@ -945,27 +980,41 @@ _QUOTE_MARKS = frozenset({OPEN_QUOTE, CLOSE_QUOTE})
 
 def _quoted(said):
     """Where `said` quotes, as (start, end) in order, none inside another: double quotes and guillemets, then
-    single quotes outside them."""
+    single quotes outside them; each with the dashes that touch it, which are part of its piece of text.
+    None for more than QUOTES_MARKED quotes."""
     spans = [match.span() for match in _QUOTED.finditer(said)]  # found at once where none opens
-    rest = _QUOTED.sub(lambda match: " " * len(match[0]), said) if spans else said  # where they stood
-    if "‘" in rest or rest.startswith("'") or " '" in rest or "\n'" in rest:
-        spans += [match.span() for match in _SINGLE_QUOTED.finditer(rest)]
+    if "'" in said or "‘" in said:
+        rest = _without(said, spans, keep_length=True) if spans else said
+        if "‘" in rest or rest.startswith("'") or " '" in rest or "\n'" in rest:
+            spans += [match.span() for match in _SINGLE_QUOTED.finditer(rest)]
+    if len(spans) > QUOTES_MARKED:
+        return None
     kept = []
     for start, end in sorted(spans):  # a single quote around double ones: one quote
-        if kept and start < kept[-1][1]:
+        while start and said[start - 1] in _DASHES:
+            start -= 1
+        while end < len(said) and said[end] in _DASHES:
+            end += 1
+        if kept and start <= kept[-1][1]:
             kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
         else:
             kept.append((start, end))
     return kept
 
 
-def _mark_quotes(said):
-    """`said` with each quote between OPEN_QUOTE and CLOSE_QUOTE; `said` itself when it quotes nothing. The
-    text is then read once, for the classifiers, which read the quotes, and for the lexicon, which leaves them
-    out (`_unquote`)."""
-    spans = _quoted(said)
-    if not spans:
-        return said
+def _without(said, spans, keep_length=False):
+    """`said` with a space for each of `spans`, or as many spaces as it had characters."""
+    pieces, done = [], 0
+    for start, end in spans:
+        pieces += [said[done:start], " " * (end - start) if keep_length else " "]
+        done = end
+    return "".join([*pieces, said[done:]])
+
+
+def _mark_quotes(said, spans):
+    """`said` with each of its quotes (`spans`) between OPEN_QUOTE and CLOSE_QUOTE. The text is then read
+    once, for the classifiers, which read the quotes, and for the lexicon, which leaves them out
+    (`_unquote`)."""
     pieces, done = [], 0
     for start, end in spans:
         pieces += [said[done:start], f" {OPEN_QUOTE} ", said[start:end], f" {CLOSE_QUOTE} "]

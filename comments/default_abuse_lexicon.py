@@ -53,7 +53,7 @@ DEFAULT_ABUSE_LEXICON = {
             merdique*, daube, connerie*, a chier, decerebre*, incapable*, pitoyable*, ridicule*, degueulasse*,
             arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries, moutons, mouton, ordure,
             ordures, batard, batards, blaireau, blaireaux, andouille, andouilles, guignol, guignols, bouffon,
-            bouffons, clown, clowns, moche, honte, d une betise, affligeant*, pedale, pedales
+            bouffons, clown, clowns, moche, honte, d une betise, affligeant*
 """,
     },
     "slur": {
@@ -65,7 +65,9 @@ DEFAULT_ABUSE_LEXICON = {
         "fr": """
             bougnoul*, bicot*, negro, negros, youpin*, pede, pedes, gouine*, bamboula*, sale arabe*,
             sale noir*, sale juif*, crouille*, youtre*, chinetoque*, niakoue*, sale negre*, sale race,
-            tarlouze*, tafiole*, fiotte*, tantouze*, pd
+            tarlouze*, tafiole*, fiotte*, tantouze*, pd, sale pedale*, sales pedales, espece de pedale*,
+            bande de pedale*, grosse pedale*, tous des pedales, toutes des pedales, qu une pedale,
+            c est une pedale, t es une pedale, une vraie pedale
 """,
     },
     "dehumanising": {
@@ -155,13 +157,14 @@ DEFAULT_ABUSE_LEXICON = {
             you, u, you re, youre, ya, yourself, the author, author, authors, author s, writer, this writer,
             whoever wrote, who wrote, the guy, this guy, guy, he, she, he s, she s, commenters, commenter,
             everyone, everybody, people, person, human, human being, man, woman, mate, madam, the people,
-            those people, these people, this team, team, staff, blogger, bloggers, youtuber, influencer
+            those people, these people, this team, team, staff, blogger, bloggers, youtuber, influencer,
+            journalist*
 """,
         "fr": """
             tu, t, toi, te, vous, l auteur, l auteure, auteur, auteure, l autrice, autrice, celui qui,
             celle qui, ceux qui, tous ceux, qui a ecrit, ecrit par, le mec, ce mec, mec, commentateur*, gens,
             les gens, ces gens, madame, monsieur, cet auteur, equipe, cette equipe, club des, blogueur*,
-            blogueuse*, youtubeur*, influenceur*, influenceuse*
+            blogueuse*, youtubeur*, influenceur*, influenceuse*, redacteur*, redactrice*, journaliste*
 """,
     },
     "group": {

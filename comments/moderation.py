@@ -168,7 +168,9 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     reading = abuse.read(facts.text, facts.lexicon)
     abuse_found = {finding.category for finding in reading.findings}
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
-    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, facts.trusted)
+    # A link lowers the spam classifier's threshold, but a regular's links are never a signal (SOFT_REASONS).
+    linked = words.linked and not facts.trusted
+    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, linked)
     checks = [
         (Reason.LINKS, links > rules.max_links),
         (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),

@@ -240,39 +240,50 @@ def test_the_second_round_s_general_rules(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # An insult said one word a sentence, for emphasis, is read as one clause...
+        # A run of one-word sentences is read again as one clause, for what it says across them: an insult
+        # of several words said one a sentence, padded or not...
         ("Trou. Du. Cul. Voilà, c'est dit.", {abuse.INSULT}),
-        ("Pauvre. Petit. Con.", {abuse.INSULT}),
-        ("You. Are. A. Moron.", {abuse.INSULT}),
-        # ... and a word said in pieces is that word, unless each piece is a word of the lexicon already.
+        ("Ha. Ha. Ha. Ha. Trou. . Du. . Cul.", {abuse.INSULT}),
+        ("Espèce. De. Con.", {abuse.INSULT}),
+        # ... and a word said in pieces, unless each piece is a word of the lexicon already.
         ("Dick. Head. That's all I've got for you.", {abuse.INSULT}),
+        ("Dick. Head. " * 10, {abuse.INSULT}),
         ("Con. Nard.", {abuse.INSULT}),
         ("Idiot. Idiot.", {abuse.INSULT}),
-        # Short sentences that say nothing of a person stay published, and so does a name followed by a comma.
+        # Each sentence is still read on its own: nothing said in one is lost in the run.
+        ("Idiot. Bye.", {abuse.INSULT}),
+        ("Co. Nigger.", {abuse.HATE}),
+        ('Idiot. "x" Bye.', {abuse.INSULT}),
+        # Single words that find nothing together stay published, and so does a name followed by a comma.
         ("Merci. Vraiment. Bravo.", set()),
         ("Bull. Shit. The cameras change nothing.", set()),
-        ("Stupid. Article.", set()),
+        ("Who was wrong? You? Stupid? No, just tired.", set()),
+        ("Toi ? Con ? Non, fatigué.", set()),
         ("Dick, head of the cycling club, says the lane opens in May.", set()),
-        # A long run of one-word sentences is a list, each read on its own.
-        ("Nope. " * 20, set()),
-        # "Pédale" is a slur aimed at a person, and a bicycle's pedal or "pédaler" everywhere else.
-        ("Sale pédale.", {abuse.INSULT}),
-        ("T'es qu'une pédale.", {abuse.INSULT}),
+        # "Pédale" is a slur in the forms that aim it at people, a bicycle's pedal or "pédaler" elsewhere.
+        ("Sale pédale.", {abuse.HATE}),
+        ("T'es qu'une pédale.", {abuse.HATE}),
+        ("Toutes des pédales.", {abuse.HATE}),
         ("Le col m'a tuée, mais ça valait chaque coup de pédale.", set()),
+        ("Vous mettez quoi comme pédales pour rouler sous la pluie ?", set()),
         ("Les personnes âgées ne peuvent pas toutes pédaler.", set()),
+        # Journalists and a blog's editors are people.
+        ("La rédactrice est complètement débile.", {abuse.INSULT}),
+        ("La journaliste est débile.", {abuse.INSULT}),
+        ("Le rédacteur en chef a raison, l'article est débile.", set()),
     ],
 )
 def test_the_sixth_round_s_general_rules(text, expected):
     assert categories(text) == expected
 
 
-def test_a_long_run_of_one_word_sentences_is_read_as_a_list():
-    """Past WORDS_SAID_ONE_BY_ONE sentences, each is read on its own, as any sentence: a hostile comment of
-    thousands of one-word sentences costs no more than before."""
+def test_a_hostile_comment_of_one_word_sentences_is_read_up_to_a_point():
+    """Past ONE_WORD_SENTENCES_READ sentences of one word, they are read each on its own only: a hostile
+    comment of thousands of them costs no more than its sentences' reading."""
     known = abuse._index(LEXICON).seen.known
-    assert abuse._said_word_by_word(["dick", "head"], known, []) == [["dickhead"]]
-    run = ["dick", "head"] * 10
-    assert abuse._said_word_by_word(run, known, []) == [[word] for word in run]
+    assert abuse._said_one_by_one(["dick", "head", "bye"], known) == (["dickhead", "bye"], ["dickhead"])
+    clauses, runs = abuse._clauses(["a", abuse.BREAK] * 1000, known)
+    assert len(clauses) == 1001 and len(runs) == 1 and len(runs[0][0]) == abuse.ONE_WORD_SENTENCES_READ
 
 
 LINK = abuse.LINK
@@ -301,26 +312,34 @@ def test_what_is_quoted_is_left_to_the_classifiers_which_read_it_in_context():
 
 def test_a_comment_is_read_once_its_quotes_marked_as_reading_it_twice_would_read_it():
     """The text is read once, its quotes marked (`_mark_quotes`): the classifiers get the words of the whole
-    text, and the lexicon finds what it finds in the text with its quotes taken out, on random texts."""
+    text, and the lexicon finds what it finds in the text with its quotes taken out, on random texts. (A dash
+    that touches a quote goes with it: taken out with the quote, it would stand alone and end a clause.)"""
     draw = random.Random(14)
-    pieces = ["you", "are", "an", "idiot", "he", "said", "l'idiot", "ok", *"'‘’\"«»,."]
+    pieces = ["you", "are", "an", "idiot", "he", "said", "l'idiot", "ok", "a", "b", "c", "7", *"'‘’\"«»,.-"]
+    seen = abuse._index(LEXICON).seen
     marked = 0
-    for _ in range(4000):
+    for _ in range(6000):
         words = draw.choices(pieces, k=draw.randint(1, 14))
         text = "".join(word + draw.choice(["", " ", " ", "\n"]) for word in words)
         said = abuse._said(text)
         reading = abuse.read(text, LEXICON)
-        assert reading.tokens == abuse.tokens_with_breaks(said), text
-        unquoted = abuse._SINGLE_QUOTED.sub(" ", abuse._QUOTED.sub(" ", said))
-        if not abuse._LETTER.search(unquoted):
-            unquoted = said  # all quotes: said by the reader
-        assert reading.findings == abuse.read(unquoted, LEXICON).findings, text
-        marked += abuse._mark_quotes(said) is not said
+        assert reading.tokens == seen.tokens(said), text  # as the text read without its marks
+        if "-" not in text:
+            unquoted = abuse._SINGLE_QUOTED.sub(" ", abuse._QUOTED.sub(" ", said))
+            if not abuse._LETTER.search(unquoted):
+                unquoted = said  # all quotes: said by the reader
+            assert reading.findings == abuse.read(unquoted, LEXICON).findings, text
+        marked += bool(abuse._quoted(said))
     assert marked > 1000
+    assert abuse.read('He said "go"- then left', LEXICON).tokens == ["he", "said", "go", "then", "left"]
 
 
 def test_the_marks_of_quotes_cannot_be_typed_to_hide_words():
-    typed = ["\x01open\x01 you are an idiot", "\x01close\x01 you are an idiot \x01open\x01", "you\x01idiot"]
+    typed = [
+        'He said "hi". \x01open\x01 you are an idiot \x01close\x01',
+        "\x01close\x01 you are an idiot \x01open\x01",
+        "you\x01idiot",
+    ]
     for text in typed:
         reading = abuse.read(text, LEXICON)
         assert reading.findings, text

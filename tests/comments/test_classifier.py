@@ -118,7 +118,8 @@ def test_the_score_of_each_window_is_the_sum_of_its_features_weights():
 
 def test_a_comment_with_a_link_from_a_new_reader_is_read_with_the_lower_threshold():
     """A link (or a bare domain, or a mail address) is what most spam is for: the spam classifier holds such
-    a comment from a lower probability, unless its reader is a regular (links are a soft signal)."""
+    a comment from a lower probability, unless its link does not count (the policy does not count a
+    regular's)."""
     spam = Classifier(weights={"cheap": 1.0}, bias=-1.2, threshold=0.5, linked_threshold=0.4)
     plain, linked = Words.of("cheap scooters"), Words.of("cheap scooters at scooters.example")
     mailed = Words.of("cheap scooters, write to sales@scooters.example")
@@ -127,13 +128,46 @@ def test_a_comment_with_a_link_from_a_new_reader_is_read_with_the_lower_threshol
     assert not plain.linked and linked.linked and mailed.linked
     assert not spam.holds(plain)
     assert spam.holds(linked) and spam.holds(mailed)
-    assert not spam.holds(linked, trusted=True)
+    assert not spam.holds(linked, linked=False)  # a regular's link, say
     assert classifier.holds_together(linked, Classifier(), spam) == (False, True)
-    assert classifier.holds_together(linked, spam, spam, trusted=True) == (False, False)
+    assert classifier.holds_together(linked, spam, spam, linked=False) == (False, False)
     # Kept with the weights; a classifier saved before it had one threshold for both.
     assert Classifier.from_json(spam.to_json()).linked_threshold == 0.4
     saved_before = json.dumps({"bias": -1.2, "threshold": 0.5, "weights": {"cheap": 1.0}})
     assert Classifier.from_json(saved_before).linked_threshold == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks for the piece, it is the best guide to bike lanes I have read.", "en"),
+        ("Merci pour l'article, c'est le meilleur guide sur les pistes cyclables.", "fr"),
+        ("Bravo !", None),
+        ("https://bikes.example", None),
+        ("", None),
+    ],
+)
+def test_a_comment_s_language_is_told_by_its_words(text, expected):
+    assert Words.of(text).language == expected
+
+
+def test_each_language_has_its_threshold_and_the_highest_serves_where_none_is_told():
+    model = Classifier(
+        weights={"cheap": 1.0},
+        bias=-1.2,
+        threshold=0.5,
+        linked_threshold=0.3,
+        thresholds={"en": 0.5, "fr": 0.4},
+    )
+    english, french = Words.of("cheap is the word for it"), Words.of("cheap, c'est le mot pour ça")
+    unknown, linked = Words.of("cheap"), Words.of("cheap, c'est le mot: bikes.example")
+    assert model.probability(english) == pytest.approx(model.probability(french))
+    assert 0.4 < model.probability(english) < 0.5
+    assert not model.holds(english) and model.holds(french)
+    assert model.threshold_for(unknown) == 0.5 and not model.holds(unknown)
+    assert model.threshold_for(linked) == 0.3 and model.threshold_for(linked, linked=False) == 0.4
+    assert Classifier.from_json(model.to_json()).thresholds == {"en": 0.5, "fr": 0.4}
+    assert Classifier(threshold=0.7).threshold_for(french) == 0.7  # saved before: one threshold
 
 
 def test_two_classifiers_read_together_hold_what_each_holds_alone():
@@ -157,10 +191,11 @@ def test_two_classifiers_read_together_hold_what_each_holds_alone():
         for _ in range(10):
             tokens = []
             for _sentence in range(randomised.randint(0, 8)):
-                tokens += randomised.choices([*vocabulary, LINK], k=randomised.randint(1, 30)) + [BREAK]
-            words, trusted = Words(tokens), randomised.random() < 0.3
-            together = classifier.holds_together(words, first, second, trusted)
-            assert together == (first.holds(words, trusted), second.holds(words, trusted))
+                said = randomised.choices(vocabulary, k=randomised.randint(1, 30))
+                tokens += said + ([LINK] if randomised.random() < 0.05 else []) + [BREAK]
+            words, linked = Words(tokens), randomised.choice([None, None, False, True])
+            together = classifier.holds_together(words, first, second, linked)
+            assert together == (first.holds(words, linked), second.holds(words, linked))
             outcomes.add(together)
     assert outcomes == {(False, False), (False, True), (True, False), (True, True)}
     empty, holds_all = Classifier(), Classifier(weights={"go": 1.0}, threshold=0.0)
@@ -211,6 +246,7 @@ def test_a_classifier_is_kept_as_json_and_read_back():
         "bias": -2.5,
         "threshold": 0.9,
         "linked_threshold": 0.9,
+        "thresholds": {},
         "weights": {"^ go": -0.5, "you": 1.235},
     }
     assert Classifier.from_json(model.to_json()).weights == {"^ go": -0.5, "you": 1.235}

@@ -42,7 +42,9 @@ def test_training_chooses_the_threshold_on_the_samples_and_reads_words_as_the_po
     assert re.search(r"\| en \| civil \| training sets \| without \| 5 \| [1-5] ", printed.getvalue())
     # Letters spaced out after a one-letter word are read as the lexicon reads them: "a retard".
     assert "retard" in model.weights and "aretard" not in model.weights
-    assert (output / "spam.json").exists()
+    # No comment here has a link: the spam classifier has no lower threshold to choose.
+    spam = Classifier.from_json((output / "spam.json").read_text(encoding="utf-8"))
+    assert spam.linked_threshold == spam.threshold > 0
 
 
 def test_training_refuses_a_folder_without_samples_of_a_language(tmp_path):
@@ -81,3 +83,25 @@ def test_training_chooses_a_lower_spam_threshold_for_comments_with_a_link(tmp_pa
     assert abuse.linked_threshold == abuse.threshold
     assert "| en | civil | samples | with a link | 10 | 0 (0.0 %) |" in printed.getvalue()
     assert re.search(r"\| en \| spam \| samples \| with a link \| 10 \| ", printed.getvalue())
+
+
+def test_training_chooses_a_threshold_for_each_language(tmp_path):
+    """Two English civil comments written like spam keep the English threshold high; the French one, with no
+    such comment, is lower; the highest serves a comment whose language is not told."""
+    shops = ["scooters", "helmets", "tyres", "bikes", "locks", "lights", "pumps", "seats", "chains", "bells"]
+    english = [("spam", f"best cheap {shop} here, order today at the shop") for shop in shops]
+    english += [("civil", f"thanks, the {shop} arrived and they work well") for shop in shops]
+    english += [("civil", f"best cheap {thing} here, order today at the shop") for thing in ["bags", "horns"]]
+    english += [("critical", f"this advice on {shop} is wrong") for shop in shops]
+    french = [("spam", f"les meilleurs {shop} pas chers, commandez aujourd'hui") for shop in shops]
+    french += [("civil", f"merci, les {shop} sont arrivés et marchent bien") for shop in shops]
+    french += [("critical", f"ce conseil sur les {shop} est faux") for shop in shops]
+    write_comments(tmp_path / "moderation_corpus.toml", english)
+    write_comments(tmp_path / "moderation_heldout.toml", french, language="fr")
+    output = tmp_path / "classifiers"
+
+    call_command("train_classifiers", corpora=str(tmp_path), output=str(output), stdout=io.StringIO())
+
+    spam = Classifier.from_json((output / "spam.json").read_text(encoding="utf-8"))
+    assert set(spam.thresholds) == {"en", "fr"}
+    assert spam.thresholds["fr"] < spam.thresholds["en"] == spam.threshold

@@ -20,12 +20,14 @@ FOLDS = 5
 # Of the civil comments a classifier did not see, and of the critical ones, in each language: the share it
 # must leave published. Measured on the samples (`is_sample`), the comments written as a mix of what readers
 # say; the training sets were written around the hard cases, their innocent comments as near the line as
-# could be, and teach the classifiers where it runs, but would hold the line far from it.
+# could be, and teach the classifiers where it runs, but would hold the line far from it. Each language has
+# its own threshold (a comment's language is told by its words, `classifier.language`), and the highest
+# serves where it is not told.
 PUBLISHED_AT_LEAST = 0.995
 # A comment with a link (or a bare domain, or a mail address) from a reader who is not a regular is read
 # with a lower threshold of spam: a link is what most spam is for. Of the civil and critical comments with a
-# link, in each language, this share stays published. The samples hold too few of them (26), so the training
-# sets' count too: their links were written as near the line as could be.
+# link, in each language, this share stays published. The samples hold few of them, so the training sets'
+# count too: their links were written as near the line as could be.
 LINKED_PUBLISHED_AT_LEAST = {"spam": 0.98}
 
 
@@ -99,27 +101,36 @@ class Command(BaseCommand):
                 for index, c in enumerate(comments)
                 if index % FOLDS == fold
             ]
-        threshold = classifier.choose_threshold(
-            (
-                ((c["lang"], c["label"]), probability)
-                for c, probability in scored
-                if c["label"] in INNOCENT and is_sample(c["path"])
-            ),
-            published_at_least=PUBLISHED_AT_LEAST,
-        )
+        innocent = [
+            (c, probability) for c, probability in scored if c["label"] in INNOCENT and is_sample(c["path"])
+        ]
+        thresholds = {
+            language: classifier.choose_threshold(
+                (
+                    ((c["lang"], c["label"]), probability)
+                    for c, probability in innocent
+                    if c["lang"] == language
+                ),
+                published_at_least=PUBLISHED_AT_LEAST,
+            )
+            for language in sorted({c["lang"] for c, _probability in innocent})
+        }
+        threshold = max(thresholds.values())  # for a comment whose language is not told
         linked_threshold = threshold
-        if name in LINKED_PUBLISHED_AT_LEAST:
+        linked = [
+            (c, probability) for c, probability in scored if c["label"] in INNOCENT and read(c["text"]).linked
+        ]
+        if name in LINKED_PUBLISHED_AT_LEAST and linked:  # without them, nothing to choose a threshold on
             linked_threshold = min(
                 threshold,
                 classifier.choose_threshold(
-                    (
-                        (c["lang"], probability)
-                        for c, probability in scored
-                        if c["label"] in INNOCENT and read(c["text"]).linked
-                    ),
+                    ((c["lang"], probability) for c, probability in linked),
                     published_at_least=LINKED_PUBLISHED_AT_LEAST[name],
                 ),
             )
+        chosen = classifier.Classifier(
+            threshold=threshold, linked_threshold=linked_threshold, thresholds=thresholds
+        )
         counts = {}
         for comment, probability in scored:
             words = read(comment["text"])
@@ -130,11 +141,11 @@ class Command(BaseCommand):
                 "with a link" if words.linked else "without",
             )
             total, held = counts.get(key, (0, 0))
-            held_now = probability >= (linked_threshold if words.linked else threshold)
-            counts[key] = (total + 1, held + held_now)
+            counts[key] = (total + 1, held + (probability >= chosen.threshold_for(words)))
+        by_language = ", ".join(f"{language} {value:.3f}" for language, value in thresholds.items())
         self.stdout.write(
-            f"\n{name}: {len(comments)} comments, threshold {threshold:.3f}, with a link "
-            f"{linked_threshold:.3f}, cross-validated:\n"
+            f"\n{name}: {len(comments)} comments, thresholds {by_language} ({threshold:.3f} where the "
+            f"language is not told), with a link {linked_threshold:.3f}, cross-validated:\n"
         )
         self.stdout.write("\n| language | label | from | links | comments | held |")
         self.stdout.write("|---|---|---|---|--:|--:|")
@@ -143,7 +154,11 @@ class Command(BaseCommand):
             self.stdout.write(f"| {language} | {each} | {source} | {links} | {total} | {share} |")
         final = classifier.train(((c["text"], c["label"] == label) for c in comments), read=read)
         trained = classifier.Classifier(
-            weights=final.weights, bias=final.bias, threshold=threshold, linked_threshold=linked_threshold
+            weights=final.weights,
+            bias=final.bias,
+            threshold=threshold,
+            linked_threshold=linked_threshold,
+            thresholds=thresholds,
         )
         path = output / f"{name}.json"
         path.write_text(trained.to_json() + "\n", encoding="utf-8")
