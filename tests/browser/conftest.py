@@ -27,6 +27,10 @@ try:
 except ImportError:  # the browser fixture says what to install; collecting the rest of the suite goes on
     expect = sync_playwright = None
     PlaywrightError = Exception
+else:
+    # Assertions wait as long as actions do (`open_context`): on a loaded CI machine, the writing view's
+    # scripts once took more than the default 5 seconds to build its preview.
+    expect.set_options(timeout=10_000)
 
 BASE_DIR = Path(settings.BASE_DIR)
 AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
