@@ -984,7 +984,7 @@ def _quoted(said):
     None for more than QUOTES_MARKED quotes."""
     spans = [match.span() for match in _QUOTED.finditer(said)]  # found at once where none opens
     if "'" in said or "‘" in said:
-        rest = _without(said, spans, keep_length=True) if spans else said
+        rest = _QUOTED.sub(_blank, said) if spans else said  # the double quotes' places kept
         if "‘" in rest or rest.startswith("'") or " '" in rest or "\n'" in rest:
             spans += [match.span() for match in _SINGLE_QUOTED.finditer(rest)]
     if len(spans) > QUOTES_MARKED:
@@ -1002,13 +1002,8 @@ def _quoted(said):
     return kept
 
 
-def _without(said, spans, keep_length=False):
-    """`said` with a space for each of `spans`, or as many spaces as it had characters."""
-    pieces, done = [], 0
-    for start, end in spans:
-        pieces += [said[done:start], " " * (end - start) if keep_length else " "]
-        done = end
-    return "".join([*pieces, said[done:]])
+def _blank(match):
+    return " " * len(match[0])
 
 
 def _mark_quotes(said, spans):
@@ -1030,17 +1025,13 @@ def _unquote(tokens):
         while True:
             opened = tokens.index(OPEN_QUOTE, done)
             closed = tokens.index(CLOSE_QUOTE, opened)
-            said += tokens[done:opened]
             unquoted += tokens[done:opened]
-            said += tokens[opened + 1 : closed]
+            said += tokens[done:opened] + tokens[opened + 1 : closed]
             done = closed + 1
     except ValueError:  # no quote left
-        said += tokens[done:]
         unquoted += tokens[done:]
-    return said, said if _NO_WORDS.issuperset(unquoted) else unquoted
-
-
-_NO_WORDS = frozenset({COMMA, BREAK})
+        said += tokens[done:]
+    return said, said if {COMMA, BREAK}.issuperset(unquoted) else unquoted
 
 
 def words_said(text):
