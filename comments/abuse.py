@@ -135,7 +135,10 @@ class Finding:
 def normalize(text: str) -> str:
     """Casefolded, ligatures spelled out, accents dropped: "ENCULÉ" and "encule" both give "encule"."""
     # NFKD leaves these ligatures whole, and French writes "cœur" and "coeur" alike.
-    folded = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    folded = text.casefold()
+    if folded.isascii():
+        return folded  # no accent to drop: most English comments
+    folded = folded.replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", folded)
     # Removing each distinct mark is many times faster than rebuilding the string one character at a time.
     for mark in {char for char in set(decomposed) if unicodedata.combining(char)}:
@@ -739,7 +742,8 @@ def _matches(tokens, index, typed=False):
             if kind:
                 best = ((length, True, len(tokens[start + length - 1])), (start, start + length, kind))
                 break
-        best = _best(families, tokens, start, best)
+        if families:
+            best = _best(families, tokens, start, best)
         if best:
             found.append(best[1])
     return _outermost(found)
@@ -816,7 +820,10 @@ def read(text, lexicon):
         return Reading([], 0, said_tokens)
     typed = "*" in said
     findings, adverts = [], 0
+    starts = finding_words | advert_words
     for clause in clauses:
+        if starts.isdisjoint(clause):
+            continue  # most clauses
         if len(findings) >= ENOUGH:
             break  # a comment that says it this often is held already: no need to read the rest
         found, advertising, _matched = _read_clause(clause, index, finding_words, advert_words, typed)

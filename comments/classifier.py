@@ -41,24 +41,30 @@ WORDS_KEPT = 50_000  # words whose weight is kept between comments; past this, t
 LONGEST = 40  # letters of a word read
 START, END = "^", "$"  # the edges of a window, paired with its first and last words
 _UNREAD = frozenset({COMMA, LINK})
+_NO_PAIRS: dict = {}  # the pairs of a word that starts none
 
 
-def sentences(tokens: list[str]) -> list[list[str]]:
-    """The words of each sentence (`abuse.Reading.tokens` cut at BREAK), a sentence longer than WINDOW words
-    cut into pieces. Commas and links are left out: a link is the link rule's business, and the labelled
-    corpora's links would teach the classifiers that any link is spam. (Words hold neither spaces nor BREAK:
-    the text is cut with str.split.)"""
-    found = []
-    too_long = max(map(len, tokens), default=0) > LONGEST  # no weight is that long; kept words stay small
-    for sentence in " ".join([token for token in tokens if token not in _UNREAD]).split(BREAK):
-        words = sentence.split()
-        if too_long:
-            words = [word[:LONGEST] for word in words]
-        if len(words) > WINDOW:
-            found += [words[start : start + WINDOW] for start in range(0, len(words), WINDOW)]
-        elif words:
-            found.append(words)
-    return found
+def sentences(tokens: list[str]) -> tuple[list[str], list[int]]:
+    """The words of a comment's sentences laid end to end (`abuse.Reading.tokens` without its commas, links
+    and sentence ends), and the length of each sentence, one longer than WINDOW words cut into pieces. Commas
+    and links are left out: a link is the link rule's business, and the labelled corpora's links would teach
+    the classifiers that any link is spam."""
+    kept = list(itertools.filterfalse(_UNREAD.__contains__, tokens))
+    words, lengths, start = [], [], 0
+    try:
+        while True:  # list.index finds each end faster than a comparison of every token
+            end = kept.index(BREAK, start)
+            words += kept[start:end]
+            lengths.append(end - start)
+            start = end + 1
+    except ValueError:  # the last sentence
+        words += kept[start:]
+        lengths.append(len(kept) - start)
+    if max(map(len, words), default=0) > LONGEST:  # no weight is that long; kept words stay small
+        words = [word[:LONGEST] for word in words]
+    if max(lengths) > WINDOW:
+        lengths = [min(WINDOW, length - cut) for length in lengths for cut in range(0, length, WINDOW)]
+    return words, [length for length in lengths if length]
 
 
 # Words that tell a comment's language (`language`): frequent, and each in one language only.
@@ -92,7 +98,7 @@ def language(words: list[str]) -> str | None:
 
 class Words:
     """A comment's words as the classifiers read them, worked out once for all of them, when one first reads
-    them: laid end to end, each with the one before it, and the windows (`windows`). From the tokens the
+    them: laid end to end, and the windows (`windows`). From the tokens the
     lexicon read (`abuse.Reading.tokens`), or when it read none, from the text."""
 
     def __init__(self, tokens: list[str] | None, text: str = ""):
@@ -118,16 +124,11 @@ class Words:
 
     @functools.cached_property
     def spans(self):
-        return windows([len(words) for words in self._parts])
+        return windows(self._parts[1])
 
-    @functools.cached_property
-    def words(self):
-        return list(itertools.chain.from_iterable(self._parts))
-
-    @functools.cached_property
-    def pairs(self):
-        """(START, first), (first, second)...: each word with the one before it."""
-        return list(zip([START, *self.words], self.words, strict=False))
+    @property
+    def words(self) -> list[str]:
+        return self._parts[0]
 
     @classmethod
     def of(cls, text: str) -> "Words":
@@ -175,9 +176,10 @@ class Classifier:
     `linked_threshold` for a comment with a link from a reader who is not a regular (`threshold_for`). The
     empty classifier holds nothing.
 
-    Kept as read (`Words`): single words and stems by their text, pairs by (word, word), each word's text kept
-    once (`sys.intern`) and each distinct weight once: 120,000 weights take about 13 MB (twice that kept as
-    strings), read in about half a second, once a process (`load`)."""
+    Kept as read (`Words`): single words and stems by their text, pairs by their first word then their second
+    (one small table a word: a look-up in it is quicker than one in a table of every pair), each word's text
+    kept once (`sys.intern`) and each distinct weight once: 120,000 weights take about 13 MB (twice that kept
+    as strings), read in about half a second, once a process (`load`)."""
 
     def __init__(
         self,
@@ -190,44 +192,54 @@ class Classifier:
         self.bias, self.threshold = bias, threshold
         self.linked_threshold = threshold if linked_threshold is None else linked_threshold
         self.thresholds = thresholds or {}  # by language ("en", "fr")
-        self._singles, self._pairs, distinct = {}, {}, {}
+        self._singles, self._after, distinct = {}, {}, {}
         for feature, weight in (weights or {}).items():
             weight = distinct.setdefault(weight, weight)
             if " " in feature:
                 first, second = feature.split(" ")
-                self._pairs[sys.intern(first), sys.intern(second)] = weight
+                self._after.setdefault(sys.intern(first), {})[sys.intern(second)] = weight
             else:
                 self._singles[sys.intern(feature)] = weight
-        # Each word's weight with its stem's, kept as words are met: readers' words are mostly the same few
-        # thousand.
-        self._alone = {}
+        # Each word's weight with its stem's, and the weights of the pairs it starts, kept as words are met:
+        # readers' words are mostly the same few thousand.
+        self._alone, self._followers = {}, {}
 
     @property
     def weights(self) -> dict:
         """Every weight by its feature (`features`)."""
-        pairs = {f"{first} {second}": weight for (first, second), weight in self._pairs.items()}
+        pairs = {
+            f"{first} {second}": weight
+            for first, after in self._after.items()
+            for second, weight in after.items()
+        }
         return {**self._singles, **pairs}
 
     def _weight(self, feature: str) -> float:
         if " " in feature:
-            return self._pairs.get(tuple(feature.split(" ")), 0.0)
+            first, second = feature.split(" ")
+            return self._after.get(first, {}).get(second, 0.0)
         return self._singles.get(feature, 0.0)
 
     @property
     def empty(self) -> bool:
-        return not (self._singles or self._pairs)
+        return not (self._singles or self._after)
 
     def _weigh(self, word: str) -> float:
         """A word's weight with its stem's."""
         weights = self._singles
         return weights.get(word, 0.0) + (weights.get(word[:STEM] + "~", 0.0) if len(word) > STEM else 0.0)
 
+    def _follow(self, word: str) -> dict:
+        """The weights of the pairs `word` starts, by their second word."""
+        return self._after.get(word, _NO_PAIRS)
+
     def _best_window(self, words: Words):
         """The window with the highest score (z), as (z, start, end), or None for a comment without words."""
         if not words.spans:
             return None
         alone = self._alone = _remember(self._alone, words.words, self._weigh)  # kept for this reading
-        sums = _window_sums(words, alone, self._pairs, 0.0)
+        followers = self._followers = _remember(self._followers, [START, *words.words], self._follow)
+        sums = _window_sums(words, alone, followers, 0.0)
         z, (start, end) = max(zip(sums, words.spans, strict=True), key=operator.itemgetter(0))
         return self.bias + z, start, end
 
@@ -310,21 +322,23 @@ def _remember(kept: dict, words: list[str], weigh) -> dict:
     return kept
 
 
-def _window_sums(words: Words, alone: dict, pairs: dict, zero) -> list:
+def _window_sums(words: Words, alone: dict, followers: dict, zero) -> list:
     """The sum of the weights of each window's features (`features`), in the order of `words.spans`, from
-    each word's weight with its stem's (`alone`) and each pair's (`pairs`): plain numbers, or complex ones for
-    two classifiers read together (`holds_together`).
+    each word's weight with its stem's (`alone`) and the weights of the pairs each word starts (`followers`,
+    START's included): plain numbers, or complex ones for two classifiers read together (`holds_together`).
 
     Each word's weight (itself, its stem, its pair with the word before) is counted once; a window starting
     after the first word trades the pair across its edge for its own edge."""
     said = words.words
-    pair_weights = map(pairs.get, words.pairs, itertools.repeat(zero))
+    # Each word's pair with the word before it: a look-up in the small table of the word before.
+    pair_weights = list(map(dict.get, map(followers.__getitem__, [START, *said]), said, itertools.repeat(zero)))
     sums = [zero, *itertools.accumulate(map(operator.add, map(alone.__getitem__, said), pair_weights))]
+    starts = followers[START]
     found = []
     for start, end in words.spans:
-        z = sums[end] - sums[start] + pairs.get((said[end - 1], END), zero)
+        z = sums[end] - sums[start] + followers[said[end - 1]].get(END, zero)
         if start:
-            z += pairs.get((START, said[start]), zero) - pairs.get(words.pairs[start], zero)
+            z += starts.get(said[start], zero) - pair_weights[start]
         found.append(z)
     return found
 
@@ -338,12 +352,17 @@ class _Together:
     def __init__(self, first: Classifier, second: Classifier):
         self.first, self.second = first, second
         distinct = {}
-        self.pairs = {pair: complex(weight, 0.0) for pair, weight in first._pairs.items()}
-        for pair, weight in second._pairs.items():
-            self.pairs[pair] = self.pairs.get(pair, 0j) + complex(0.0, weight)
-        for pair, weight in self.pairs.items():
-            self.pairs[pair] = distinct.setdefault(weight, weight)
-        self.word_weights = {}  # each word's two weights with its stems', as words are met (`_remember`)
+        self.after = {}
+        for part, classifier in ((1.0, first), (1j, second)):
+            for word, after in classifier._after.items():
+                together = self.after.setdefault(word, {})
+                for following, weight in after.items():
+                    together[following] = together.get(following, 0j) + part * weight
+        for after in self.after.values():
+            for following, weight in after.items():
+                after[following] = distinct.setdefault(weight, weight)
+        # Each word's two weights with its stems', and the pairs it starts, as words are met (`_remember`).
+        self.word_weights, self.followers = {}, {}
 
     def holds(self, words: Words, linked: bool | None = None) -> tuple[bool, bool]:
         first, second = self.first, self.second
@@ -353,8 +372,12 @@ class _Together:
         def weigh(word):
             return complex(first._weigh(word), second._weigh(word))
 
+        def follow(word):
+            return self.after.get(word, _NO_PAIRS)
+
         word_weights = self.word_weights = _remember(self.word_weights, words.words, weigh)
-        sums = _window_sums(words, word_weights, self.pairs, 0j)
+        followers = self.followers = _remember(self.followers, [START, *words.words], follow)
+        sums = _window_sums(words, word_weights, followers, 0j)
         return (
             _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold_for(words, linked),
             _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold_for(words, linked),

@@ -53,9 +53,12 @@ def test_features_are_words_stems_and_pairs_with_the_edges():
 
 
 def test_sentences_are_cut_at_their_ends_without_commas_and_long_ones_cut_at_the_window():
-    assert sentences(["go", COMMA, "away", BREAK, BREAK, "now"]) == [["go", "away"], ["now"]]
-    long = [f"w{index}" for index in range(WINDOW + 3)]
-    assert sentences(long) == [long[:WINDOW], long[WINDOW:]]
+    """The words laid end to end, and the length of each sentence."""
+    assert sentences(["go", COMMA, "away", BREAK, BREAK, "now"]) == (["go", "away", "now"], [2, 1])
+    assert sentences([BREAK, "now", BREAK]) == (["now"], [1])
+    assert sentences([]) == ([], [])
+    long = [f"w{index}" for index in range(2 * WINDOW + 3)]
+    assert sentences([*long, BREAK, "end"]) == ([*long, "end"], [WINDOW, WINDOW, 3, 1])
 
 
 def test_a_short_comment_is_one_window_and_a_long_one_runs_of_whole_sentences():
@@ -66,14 +69,14 @@ def test_a_short_comment_is_one_window_and_a_long_one_runs_of_whole_sentences():
 
 def test_a_window_holds_whole_sentences_up_to_exactly_window_words():
     exact = [f"w{index}" for index in range(WINDOW)]
-    assert sentences([*exact, BREAK, "one"]) == [exact, ["one"]]
+    assert sentences([*exact, BREAK, "one"]) == ([*exact, "one"], [WINDOW, 1])
     assert windows([WINDOW]) == [(0, WINDOW)]
     assert windows([WINDOW, 1]) == [(0, WINDOW), (WINDOW, WINDOW + 1)]
     assert windows([1, WINDOW - 1, 1]) == [(0, WINDOW), (1, WINDOW + 1), (WINDOW, WINDOW + 1)]
 
 
 def test_a_very_long_word_is_read_cut_short():
-    assert sentences(["a" * 5000, "you"]) == [["a" * 40, "you"]]
+    assert sentences(["a" * 5000, "you"]) == (["a" * 40, "you"], [2])
 
 
 def test_the_words_read_are_the_lexicon_s_quotes_included_links_as_one_word():
@@ -87,7 +90,7 @@ def test_the_words_read_are_the_lexicon_s_quotes_included_links_as_one_word():
         BREAK,
         abuse.LINK,
     ]
-    assert sentences(words_said("Lis https://x.example, idiot.")) == [["lis", "idiot"]]
+    assert sentences(words_said("Lis https://x.example, idiot.")) == (["lis", "idiot"], [2])
 
 
 def naive_z(model, words):
@@ -113,7 +116,7 @@ def test_the_score_of_each_window_is_the_sum_of_its_features_weights():
         z, start, end = model._best_window(words)
         assert z == pytest.approx(naive_z(model, words.words[start:end]))
         assert z == pytest.approx(max(naive_z(model, words.words[first:last]) for first, last in words.spans))
-        assert words.spans == windows([len(sentence) for sentence in sentences(tokens)])
+        assert words.spans == windows(sentences(tokens)[1])
 
 
 def test_a_comment_with_a_link_from_a_new_reader_is_read_with_the_lower_threshold():
