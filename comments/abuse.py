@@ -795,7 +795,8 @@ class Reading:
     tokens: list | None
 
     def is_advert(self, links):
-        """Advertising spam: words of advertising with a link or a contact, or several of them."""
+        """Advertising spam: words of advertising with a link or a contact (`links`: how many), or several of
+        them."""
         return bool(self.adverts) and (links > 0 or self.adverts >= 2)
 
 
@@ -971,9 +972,61 @@ def _read_links(text):
     return "".join([*pieces, text[done:]]) if pieces else text
 
 
+# Phone numbers are read as LINK too: what a number spells is not what the reader says, and a number to call
+# is what much advertising is for, as a link is. Each is a run of digits and separators (`_DIALLED`) of one of
+# these shapes, with as many digits as its shape has (`_phone_numbers`): dates, prices, years and scores are none.
+_PHONE_SHAPE = re.compile(
+    r"\+\d[\d\s.\-()]+"  # international, from +: 8 to 15 digits
+    r"|0\d[\d\s.\-]+"  # national, from 0: 10 or 11 digits ("06 00 00 00 00", "020 7946 0000")
+    r"|\(?[2-9]\d\d\)?[\s.\-]?\d{3}[\s.\-]\d{4}"  # North American: 10 digits
+    r"|\d{3}[.\-]\d{4}"  # local: 7 digits ("555-0142")
+)
+# A run of digits and separators, from a digit, "+" or "(" that no word or number touches.
+_DIALLED = re.compile(r"[+(\d](?<![\w.,+(][+(\d])[\d\s.\-()]{5,18}\d(?!\w)")
+# Each character of a text as a byte: a digit "0", what a number may hold besides "-", anything else "x".
+_DIGITS_AND_SEPARATORS = bytes(
+    ord("0") if chr(byte).isdigit() else ord("-") if chr(byte) in " .-()+" else ord("x") for byte in range(256)
+)
+_SEPARATORS = frozenset(b"-0")
+
+
+def _phone_numbers(text):
+    """Where `text` holds a phone number, as (start, end). Most text has fewer than seven digits and costs two
+    passes in C; elsewhere only the runs of digits are read (a regular expression tried at every character
+    would cost more than the rest of a decision)."""
+    shape = text.encode("ascii", "replace").translate(_DIGITS_AND_SEPARATORS)  # a byte a character
+    if shape.count(b"0") < 7:
+        return []
+    found, at = [], shape.find(b"00")
+    while at != -1:
+        start, end = at, at + 2
+        while start and shape[start - 1] in _SEPARATORS:
+            start -= 1
+        while end < len(shape) and shape[end] in _SEPARATORS:
+            end += 1
+        for match in _DIALLED.finditer(text, max(0, start - 1), min(len(text), end + 1)):
+            number = match[0]
+            digits = sum(map(str.isdigit, number))
+            wanted = range(8, 16) if number[0] == "+" else range(10, 12) if number[0] == "0" else (7, 10)
+            if digits in wanted and _PHONE_SHAPE.fullmatch(number):
+                found.append(match.span())
+        at = shape.find(b"00", end)
+    return found
+
+
+def _read_phones(text):
+    """The text with each phone number (`_phone_numbers`) read as LINK."""
+    pieces, done = [], 0
+    for start, end in _phone_numbers(text):
+        pieces += [text[done:start], f" {LINK} "]
+        done = end
+    return "".join([*pieces, text[done:]]) if pieces else text
+
+
 def _said(text):
-    """The comment normalised with its links read as LINK, as the lexicon and the classifiers read it."""
-    said = _read_links(normalize(text))
+    """The comment normalised with its links and phone numbers read as LINK, as the lexicon and the classifiers
+    read it."""
+    said = _read_phones(_read_links(normalize(text)))
     return said.replace(_MARK, " ") if _MARK in said else said
 
 

@@ -118,8 +118,8 @@ class Words:
 
     @functools.cached_property
     def linked(self) -> bool:
-        """Whether the comment holds a link, a bare domain or a mail address: what `abuse._read_links` reads
-        as LINK (an address on one of the domain endings it knows)."""
+        """Whether the comment holds a link, a bare domain, a mail address or a phone number: what `abuse._said`
+        reads as LINK (an address on one of the domain endings it knows, a number of a phone's shape)."""
         return LINK in self._read
 
     @functools.cached_property

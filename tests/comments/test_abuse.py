@@ -303,6 +303,45 @@ def test_links_addresses_and_bare_domains_are_read_as_one_word(text, words):
     assert abuse.words_said(text) == words
 
 
+@pytest.mark.parametrize(
+    "number",
+    [
+        "06 00 00 00 00",
+        "06.00.00.00.00",
+        "0600000000",
+        "+33 6 12 34 56 78",
+        "+44 20 7946 0958",
+        "020 7946 0000",
+        "07700 900123",
+        "(555) 010-0199",
+        "555.010.0199",
+        "555-0142",
+    ],
+)
+def test_phone_numbers_are_read_as_one_word_as_links_are(number):
+    assert abuse.words_said(f"Réservez au {number}, merci") == ["reservez", "au", LINK, ",", "merci"]
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        "le 01.02.2024 à 10:30",
+        "in 2019 2020 and 2021",
+        "1 299 000 readers",
+        "ISBN 978-2-07-036822-8",
+        "won 3-2",
+        "1990-2000",
+        "10 000-20 000 €",
+        "0 0 0 0 0 0 0 0 0 0",
+        "+33",
+        "x06 00 00 00 00",
+        "06 00 00 00 00x",
+    ],
+)
+def test_dates_years_prices_and_scores_are_no_phone_numbers(numbers):
+    assert LINK not in abuse.words_said(numbers)
+
+
 def test_what_is_quoted_is_left_to_the_classifiers_which_read_it_in_context():
     text = "He yelled 'go home, you idiot' at me."
     assert abuse.read(text, LEXICON).findings == []

@@ -52,3 +52,24 @@ def test_a_site_seeded_after_has_the_sixth_round_s_lexicon_already():
     before = entries("")
     SIXTH_ROUND.change(apps, None)
     assert entries("") == before
+
+
+EIGHTH_ROUND = importlib.import_module("comments.migrations.0019_contact_advert_terms")
+
+
+def test_a_site_seeded_before_gets_the_words_of_advertising_that_go_with_a_contact_and_can_go_back():
+    advertising = {entry for _kind, _language, entry in EIGHTH_ROUND.ADVERTS}
+    AbuseTerm.objects.filter(kind="advert", entry__in=advertising).delete()
+    before = entries("")
+    EIGHTH_ROUND.add(apps, None)
+    assert entries("") - before == {("advert", entry) for entry in advertising}
+    assert {"code promo", "reservez au", "promo code", "call now"} <= advertising
+    EIGHTH_ROUND.remove(apps, None)
+    assert entries("") == before
+
+
+def test_a_site_seeded_after_has_the_words_of_advertising_already():
+    before = entries("")
+    assert ("advert", "code promo") in before
+    EIGHTH_ROUND.add(apps, None)
+    assert entries("") == before
