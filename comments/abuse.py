@@ -847,7 +847,7 @@ def _read_clause(clause, index, finding_words, advert_words, typed):
         words = set(clause)
         found = finding_words.intersection(words)
         abusive = index.findings.may_match(words, found) and _may_find(index, words, found)
-    if not abusive and advert_words.isdisjoint(clause):
+    if not abusive and not _may_advertise(clause, index, advert_words):
         return [], 0, []  # most clauses
     commas = [0]  # where each part of the sentence starts
     if COMMA in clause:
@@ -861,6 +861,15 @@ def _read_clause(clause, index, finding_words, advert_words, typed):
     matches = _matches(clause, index, typed)
     findings = _clause_findings(clause, matches, commas) if abusive else []
     return findings, sum(kind == Kind.ADVERT for _start, _end, kind in matches), matches
+
+
+def _may_advertise(clause, index, advert_words):
+    """Whether a clause may hold an advertising entry: a word of one ("book", "call") and the entry's other
+    words ("book now", "call now")."""
+    if advert_words.isdisjoint(clause):
+        return False
+    words = set(clause)
+    return index.adverts.may_match(words, advert_words.intersection(words))
 
 
 def _clauses(tokens, known):
