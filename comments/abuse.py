@@ -983,7 +983,7 @@ def _read_links(text):
 
 # Phone numbers are read as LINK too: what a number spells is not what the reader says, and a number to call
 # is what much advertising is for, as a link is. Each is a run of digits and separators (`_DIALLED`) of one of
-# these shapes, with as many digits as its shape has (`_phone_numbers`): dates, prices, years and scores are none.
+# these shapes, with as many digits as its shape has (`_phone_numbers`): no date, price, year or score is one.
 _PHONE_SHAPE = re.compile(
     r"\+\d[\d\s.\-()]+"  # international, from +: 8 to 15 digits
     r"|0\d[\d\s.\-]+"  # national, from 0: 10 or 11 digits ("06 00 00 00 00", "020 7946 0000")
@@ -994,7 +994,8 @@ _PHONE_SHAPE = re.compile(
 _DIALLED = re.compile(r"[+(\d](?<![\w.,+(][+(\d])[\d\s.\-()]{5,18}\d(?!\w)")
 # Each character of a text as a byte: a digit "0", what a number may hold besides "-", anything else "x".
 _DIGITS_AND_SEPARATORS = bytes(
-    ord("0") if chr(byte).isdigit() else ord("-") if chr(byte) in " .-()+" else ord("x") for byte in range(256)
+    ord("0") if chr(byte).isdigit() else ord("-") if chr(byte) in " .-()+" else ord("x")
+    for byte in range(256)
 )
 _SEPARATORS = frozenset(b"-0")
 
@@ -1033,8 +1034,8 @@ def _read_phones(text):
 
 
 def _said(text):
-    """The comment normalised with its links and phone numbers read as LINK, as the lexicon and the classifiers
-    read it."""
+    """The comment normalised with its links and phone numbers read as LINK, as the lexicon and the
+    classifiers read it."""
     said = _read_phones(_read_links(normalize(text)))
     return said.replace(_MARK, " ") if _MARK in said else said
 

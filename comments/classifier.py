@@ -22,6 +22,7 @@ Pure: nothing here reads the database, the request or the settings; the caller l
 (`Classifier.load`) and passes it in the policy's facts.
 """
 
+import collections
 import functools
 import itertools
 import json
@@ -118,8 +119,9 @@ class Words:
 
     @functools.cached_property
     def linked(self) -> bool:
-        """Whether the comment holds a link, a bare domain, a mail address or a phone number: what `abuse._said`
-        reads as LINK (an address on one of the domain endings it knows, a number of a phone's shape)."""
+        """Whether the comment holds a link, a bare domain, a mail address or a phone number: what
+        `abuse._said` reads as LINK (an address on one of the domain endings it knows, a number of a phone's
+        shape)."""
         return LINK in self._read
 
     @functools.cached_property
@@ -331,7 +333,9 @@ def _window_sums(words: Words, alone: dict, followers: dict, zero) -> list:
     after the first word trades the pair across its edge for its own edge."""
     said = words.words
     # Each word's pair with the word before it: a look-up in the small table of the word before.
-    pair_weights = list(map(dict.get, map(followers.__getitem__, [START, *said]), said, itertools.repeat(zero)))
+    pair_weights = list(
+        map(dict.get, map(followers.__getitem__, [START, *said]), said, itertools.repeat(zero))
+    )
     sums = [zero, *itertools.accumulate(map(operator.add, map(alone.__getitem__, said), pair_weights))]
     starts = followers[START]
     found = []
@@ -406,12 +410,20 @@ def train(
     l2: float = 0.01,
     rate: float = 0.5,
     seed: int = 1,
+    min_count: int = 1,
 ) -> Classifier:
     """Logistic regression on (text, has_the_label) pairs, each comment read whole, by stochastic gradient
     descent with AdaGrad steps and an L2 penalty, in a fixed order (`seed`): the same examples give the same
     model. Its threshold stays 0.5; `choose_threshold` picks one from probabilities on unseen comments.
-    `read`: a comment's words (`Words`); `manage.py train_classifiers` reads them as the policy does."""
+    `read`: a comment's words (`Words`); `manage.py train_classifiers` reads them as the policy does.
+    `min_count`: a feature found in fewer comments than this is not learnt (a pair of words only one comment
+    holds says more about that comment's writer than about its label)."""
     data = [(features(read(text).words), 1.0 if labelled else 0.0) for text, labelled in examples]
+    if min_count > 1:
+        counts = collections.Counter(feature for found, _label in data for feature in set(found))
+        data = [
+            ([feature for feature in found if counts[feature] >= min_count], label) for found, label in data
+        ]
     weights: dict[str, float] = {}
     squares: dict[str, float] = {}
     bias = bias_squares = 0.0

@@ -111,7 +111,9 @@ DEFAULT_ABUSE_LEXICON = {
             better off dead, world would be better without you, go jump off a bridge, drink bleach,
             come find you, coming for you, come after you, hope we never meet, if i ever meet you,
             deserve to get hurt, deserves to get hurt, deserve to be hurt, deserves to be hurt,
-            get what you deserve
+            get what you deserve, break your jaw, break his jaw, break her jaw, break your face,
+            smash your face, smash your teeth, knock your teeth out, punch your lights out, kick your head in,
+            beat you up, beat the shit out of you
 """,
         "fr": """
             sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter,
@@ -123,6 +125,8 @@ DEFAULT_ABUSE_LEXICON = {
             on va te casser la gueule, te souhaite un cancer, merites de crever, aurait du avorter,
             ce qui va t arriver, ce qui va vous arriver, connait ta tete, connait ta gueule, sait qui tu es,
             sait ou tu vis, sait ou tu bosses, sait ou tu travailles, dans quelle rue tu, on va te retrouver,
+            te casse les dents, te casser les dents, te peter la tronche, te casser la figure,
+            te mettre une raclee,
             je vais te retrouver, on te retrouvera, devrait te casser, devrait te frapper, faudrait te casser,
             vais te casser, vont te casser, te peter les dents, te peter la gueule, te defoncer,
             te refaire le portrait, personne ne te regrett*, personne ne vous regrett*, et arrete de respirer,

@@ -385,7 +385,7 @@ AUTOSAVE_KEEP_DAYS = env_int("CAUSERIE_AUTOSAVE_KEEP_DAYS", 30)
 COMMENTS_MAX_DEPTH = env_int("CAUSERIE_COMMENTS_MAX_DEPTH", 4)
 COMMENTS_CONVERSATIONS_PER_PAGE = env_int("CAUSERIE_COMMENTS_CONVERSATIONS_PER_PAGE", 50)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("CAUSERIE_COMMENTS_CLOSE_AFTER_DAYS", 0)
-# More links than this hold a comment: two or more, as WordPress holds them by default (its comment_max_links).
+# More links than this hold a comment: two or more, as WordPress holds them by default (comment_max_links).
 COMMENTS_MAX_LINKS = env_int("CAUSERIE_COMMENTS_MAX_LINKS", 1)
 COMMENTS_MIN_SECONDS = env_int("CAUSERIE_COMMENTS_MIN_SECONDS", 3)
 COMMENTS_FORM_MAX_AGE_HOURS = env_int("CAUSERIE_COMMENTS_FORM_MAX_AGE_HOURS", 72)

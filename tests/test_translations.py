@@ -383,7 +383,7 @@ def test_the_comment_forms_errors_are_in_french(client, french_article):
 def test_the_moderation_policy_in_french(client):
     page = words(client.get(reverse("comments:policy"), HTTP_ACCEPT_LANGUAGE="fr"))
     assert "Comment les commentaires sont modérés" in page
-    assert "Il contient plus de liens que les commentaires n’en ont d’habitude (plus de 2 liens)." in page
+    assert "Il contient plus de liens que les commentaires n’en ont d’habitude (2 liens ou plus)." in page
     assert "Insulte ou attaque personnelle" in page
     assert "How comments" not in page
 

@@ -4,6 +4,7 @@ The functions are pure; the trained classifiers (comments/classifiers/*.json) ar
 the policy uses them: on sentences no corpus holds, and in the policy's decision.
 """
 
+import collections
 import json
 import random
 import re
@@ -213,6 +214,15 @@ def test_training_separates_a_tiny_corpus_the_same_way_every_time():
     for text, abusive in TINY:
         assert (model.probability(Words.of(text)) > 0.5) is abusive, text
     assert train(TINY, epochs=60).to_json() == model.to_json()
+
+
+def test_a_feature_of_fewer_comments_than_min_count_is_not_learnt():
+    model = train(TINY, epochs=60, min_count=2)
+    counts = collections.Counter(
+        feature for text, _abusive in TINY for feature in set(features(Words.of(text).words))
+    )
+    assert model.weights and all(counts[feature] >= 2 for feature in model.weights)
+    assert any(count == 1 for count in counts.values())
 
 
 def test_an_attack_buried_in_a_long_reasoned_comment_is_read_on_its_own():

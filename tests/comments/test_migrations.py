@@ -54,22 +54,29 @@ def test_a_site_seeded_after_has_the_sixth_round_s_lexicon_already():
     assert entries("") == before
 
 
-EIGHTH_ROUND = importlib.import_module("comments.migrations.0019_contact_advert_terms")
+# Later rounds only add entries: (the migration, its entries).
+ADDED = [
+    (importlib.import_module("comments.migrations.0019_contact_advert_terms"), "ADVERTS"),
+    (importlib.import_module("comments.migrations.0020_threats_of_a_beating"), "THREATS"),
+]
 
 
-def test_a_site_seeded_before_gets_the_words_of_advertising_that_go_with_a_contact_and_can_go_back():
-    advertising = {entry for _kind, _language, entry in EIGHTH_ROUND.ADVERTS}
-    AbuseTerm.objects.filter(kind="advert", entry__in=advertising).delete()
+@pytest.mark.parametrize(("migration", "name"), ADDED)
+def test_a_site_seeded_before_gets_a_round_s_entries_and_can_go_back(migration, name):
+    added = {(kind, entry) for kind, _language, entry in getattr(migration, name)}
+    for kind, entry in added:
+        AbuseTerm.objects.filter(kind=kind, entry=entry).delete()
     before = entries("")
-    EIGHTH_ROUND.add(apps, None)
-    assert entries("") - before == {("advert", entry) for entry in advertising}
-    assert {"code promo", "reservez au", "promo code", "call now"} <= advertising
-    EIGHTH_ROUND.remove(apps, None)
+    migration.add(apps, None)
+    assert entries("") - before == added
+    migration.remove(apps, None)
     assert entries("") == before
 
 
-def test_a_site_seeded_after_has_the_words_of_advertising_already():
+@pytest.mark.parametrize(("migration", "name"), ADDED)
+def test_a_site_seeded_after_has_a_round_s_entries_already(migration, name):
+    """Migration 0012 seeds from today's module: "code promo", "je te casse les dents" are there."""
     before = entries("")
-    assert ("advert", "code promo") in before
-    EIGHTH_ROUND.add(apps, None)
+    assert {(kind, entry) for kind, _language, entry in getattr(migration, name)} <= before
+    migration.add(apps, None)
     assert entries("") == before

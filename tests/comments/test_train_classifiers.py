@@ -27,7 +27,7 @@ def test_training_chooses_the_threshold_on_the_samples_and_reads_words_as_the_po
     dishes = ["soup", "bread", "cake", "pie", "stew", "salad", "tart", "curry", "roast", "omelette"]
     samples = [("abusive", f"you are a stupid {name}") for name in names]
     samples += [("civil", f"thanks for the {dish} recipe, it worked") for dish in dishes]
-    samples += [("abusive", "what a r e t a r d")]
+    samples += [("abusive", "what a r e t a r d"), ("abusive", "you are a r e t a r d")]
     write_comments(tmp_path / "moderation_corpus.toml", samples)
     look_alikes = [("civil", f"you are a stupid {name}!") for name in names[:5]]
     write_comments(tmp_path / "moderation_training_1.toml", look_alikes)

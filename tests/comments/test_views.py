@@ -616,7 +616,7 @@ def test_the_policy_page_lists_what_holds_and_the_closed_list_of_rejection_reaso
     settings.COMMENTS_MAX_LINKS = 3
     text = read(client, reverse("comments:policy")).all_text
     for words in [
-        "more than 3 links",
+        "4 links or more",
         "insult or personal attack",
         "hate or racism",
         "harassment or threats",
