@@ -794,10 +794,10 @@ class Reading:
     # context ("he called me 'X'" or "you're a 'X'"). None when the lexicon is empty and nothing was read.
     tokens: list | None
 
-    def is_advert(self, links):
-        """Advertising spam: words of advertising with a link or a contact (`links`: how many), or several of
-        them."""
-        return bool(self.adverts) and (links > 0 or self.adverts >= 2)
+    def is_advert(self, contact):
+        """Advertising spam: words of advertising with a link or a way to reach the advertiser (`contact`), or
+        several of them."""
+        return bool(self.adverts) and (contact or self.adverts >= 2)
 
 
 def read(text, lexicon):
@@ -982,46 +982,83 @@ def _read_links(text):
 
 
 # Phone numbers are read as LINK too: what a number spells is not what the reader says, and a number to call
-# is what much advertising is for, as a link is. Each is a run of digits and separators (`_DIALLED`) of one of
-# these shapes, with as many digits as its shape has (`_phone_numbers`): no date, price, year or score is one.
-_PHONE_SHAPE = re.compile(
-    r"\+\d[\d\s.\-()]+"  # international, from +: 8 to 15 digits
-    r"|0\d[\d\s.\-]+"  # national, from 0: 10 or 11 digits ("06 00 00 00 00", "020 7946 0000")
-    r"|\(?[2-9]\d\d\)?[\s.\-]?\d{3}[\s.\-]\d{4}"  # North American: 10 digits
-    r"|\d{3}[.\-]\d{4}"  # local: 7 digits ("555-0142")
-)
-# A run of digits and separators, from a digit, "+" or "(" that no word or number touches.
-_DIALLED = re.compile(r"[+(\d](?<![\w.,+(][+(\d])[\d\s.\-()]{5,18}\d(?!\w)")
-# Each character of a text as a byte: a digit "0", what a number may hold besides "-", anything else "x".
-_DIGITS_AND_SEPARATORS = bytes(
+# is what much advertising is for, as a link is. A number is one of these shapes with as many digits as the
+# shape has (`_is_phone`): no date, price, year or score is one.
+_PHONES = [
+    (re.compile(r"\+\d[\d .()\-]+", re.ASCII), range(8, 16)),  # international, from +
+    (re.compile(r"00[1-9][\d .()\-]+", re.ASCII), range(10, 16)),  # international, from 00
+    (re.compile(r"0[1-9][\d .\-]+", re.ASCII), range(10, 12)),  # national: "06 00 00 00 00", "020 7946 0000"
+    (
+        re.compile(r"(?:1[ .\-]?)?\(?[2-9]\d\d\)?[ .\-]?\d{3}[ .\-]\d{4}", re.ASCII),
+        (10, 11),
+    ),  # North American
+    (re.compile(r"\d{3}[.\-]\d{4}", re.ASCII), (7,)),  # local: "555-0142"
+]
+LONGEST_PHONE = 15  # digits
+# A group of digits as a number is typed: "06", "+33", "(555)".
+_DIGIT_GROUP = re.compile(r"\(?\+?\d+\)?", re.ASCII)
+# Each character of a text as a byte (`_phone_numbers`): "0" for a digit, "-" for what may stand between the
+# groups of a phone number (a space, ".", "-", "(", ")", "+"), "x" for anything else.
+_DIALLING = bytes(
     ord("0") if chr(byte).isdigit() else ord("-") if chr(byte) in " .-()+" else ord("x")
     for byte in range(256)
 )
-_SEPARATORS = frozenset(b"-0")
+_DIALLED = frozenset(b"0-")
+PHONE_GROUPS_READ = 100  # in a run of digits and separators: past these, it is no list of numbers to call
 
 
 def _phone_numbers(text):
     """Where `text` holds a phone number, as (start, end). Most text has fewer than seven digits and costs two
-    passes in C; elsewhere only the runs of digits are read (a regular expression tried at every character
-    would cost more than the rest of a decision)."""
-    shape = text.encode("ascii", "replace").translate(_DIGITS_AND_SEPARATORS)  # a byte a character
+    passes in C; elsewhere only the runs of digits and separators are read (a regular expression tried at
+    every character would cost more than the rest of a decision)."""
+    shape = text.encode("ascii", "replace").translate(_DIALLING)  # a byte a character
     if shape.count(b"0") < 7:
         return []
     found, at = [], shape.find(b"00")
     while at != -1:
         start, end = at, at + 2
-        while start and shape[start - 1] in _SEPARATORS:
+        while start and shape[start - 1] in _DIALLED:
             start -= 1
-        while end < len(shape) and shape[end] in _SEPARATORS:
+        while end < len(shape) and shape[end] in _DIALLED:
             end += 1
-        for match in _DIALLED.finditer(text, max(0, start - 1), min(len(text), end + 1)):
-            number = match[0]
-            digits = sum(map(str.isdigit, number))
-            wanted = range(8, 16) if number[0] == "+" else range(10, 12) if number[0] == "0" else (7, 10)
-            if digits in wanted and _PHONE_SHAPE.fullmatch(number):
-                found.append(match.span())
+        found += _numbers_in(text, start, end)
         at = shape.find(b"00", end)
     return found
+
+
+def _numbers_in(text, start, end):
+    """The phone numbers of a run of digits and separators (`text[start:end]`): from each group of digits, the
+    most groups that follow it that make one, that no word or number touches; then on after it."""
+    groups = [match.span() for match in _DIGIT_GROUP.finditer(text, start, end)][:PHONE_GROUPS_READ]
+    found, first = [], 0
+    while first < len(groups):
+        best, digits = None, 0
+        for last in range(first, len(groups)):
+            digits += sum(map(str.isdigit, text[groups[last][0] : groups[last][1]]))
+            if digits > LONGEST_PHONE:
+                break
+            number = (groups[first][0], groups[last][1])
+            if _is_phone(text[number[0] : number[1]]) and _stands_alone(text, *number):
+                best = (last, number)
+        if best:
+            found.append(best[1])
+        first = best[0] + 1 if best else first + 1
+    return found
+
+
+def _is_phone(number):
+    digits = sum(map(str.isdigit, number))
+    return any(digits in counts and shape.fullmatch(number) for shape, counts in _PHONES)
+
+
+def _stands_alone(text, start, end):
+    """Whether no word or number touches `text[start:end]`: in "x06 00 00 00 00" and "3.14 06 00 00 00" no
+    number is to call."""
+    before = text[start - 1] if start else " "
+    after = text[end : end + 2]
+    return not (before.isalnum() or before in "._,-+") and not (
+        after[:1].isalnum() or (after[:1] in (".", ",", "-") and after[1:2].isdigit())
+    )
 
 
 def _read_phones(text):
@@ -1116,7 +1153,7 @@ def find_abuse(text, lexicon):
 
 
 def find_advert(text, lexicon, links):
-    return read(text, lexicon).is_advert(links)
+    return read(text, lexicon).is_advert(links > 0)
 
 
 # Findings enough in one comment, and masked words enough in one comment: past these, reading on costs time

@@ -99,8 +99,8 @@ def language(words: list[str]) -> str | None:
 
 class Words:
     """A comment's words as the classifiers read them, worked out once for all of them, when one first reads
-    them: laid end to end, and the windows (`windows`). From the tokens the
-    lexicon read (`abuse.Reading.tokens`), or when it read none, from the text."""
+    them: laid end to end, and the windows (`windows`). From the tokens the lexicon read
+    (`abuse.Reading.tokens`), or when it read none, from the text."""
 
     def __init__(self, tokens: list[str] | None, text: str = ""):
         self.tokens, self.text = tokens, text
@@ -219,7 +219,7 @@ class Classifier:
     def _weight(self, feature: str) -> float:
         if " " in feature:
             first, second = feature.split(" ")
-            return self._after.get(first, {}).get(second, 0.0)
+            return self._after.get(first, _NO_PAIRS).get(second, 0.0)
         return self._singles.get(feature, 0.0)
 
     @property

@@ -246,8 +246,8 @@ DEFAULT_ABUSE_LEXICON = {
             per do follow, use my link, private pics, valuable information, come back for sure,
             investment opportunity, guaranteed, get 10k, followers in, likes fast, essay writing, diet pills,
             agency london, hello admin, bookmark this page, our company offers, buy cheap, buy followers,
-            earn money, promo code, discount code, coupon code, use code, book now, call now, order now,
-            special offer, limited offer, free delivery
+            earn money, promo code, discount code, coupon code, use code, book now, order now, special offer,
+            limited offer, free delivery
 """,
         "fr": """
             visitez mon site, decouvrir mon blog, mon blog sur, achetez, pas cher, pas chere, pas chers,
@@ -256,8 +256,8 @@ DEFAULT_ABUSE_LEXICON = {
             articles sponsorises, dofollow, telegram, whatsapp, credit rapide, repliques, placement garanti,
             sans risque, voyance, photos privees, informations precieuses, je reviendrai, bonjour admin,
             garanti, tarifs sur, rdv sur, meilleur prix, inscription, agence seo, likes facebook,
-            abonnes instagram, en 24 h, code promo, code de reduction, reservez au, reservez vite, appelez le,
-            appelez au, offre speciale, offre limitee, livraison gratuite, livraison offerte
+            abonnes instagram, en 24 h, code promo, code de reduction, reservez au, reservez vite,
+            offre speciale, offre limitee, livraison gratuite, livraison offerte
 """,
     },
 }

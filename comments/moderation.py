@@ -181,8 +181,9 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         *((code, code in abuse_found) for code in ABUSE_REASONS),
         # The abuse classifier's reason only where the lexicon found no abuse: one reason is enough.
         (Reason.ATTACK, not abuse_found and attack),
-        # Words of advertising with a link, or with an address or a phone number to reach the advertiser.
-        (Reason.ADVERT, reading.is_advert(links + words.linked) or advert),
+        # Words of advertising with a link, or with an address or a phone number to reach the advertiser
+        # from a reader who is not a regular (a regular who gives a helpline's number gives a helpline's).
+        (Reason.ADVERT, reading.is_advert(links > 0 or linked) or advert),
     ]
     held = tuple(
         reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)

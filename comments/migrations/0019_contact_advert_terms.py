@@ -1,6 +1,7 @@
 """Words of advertising that go with a way to reach the advertiser (issue 12's eighth round): a promo code, a
-number to call, a booking to make. With a link, an address or a phone number beside them, a comment reads as
-an advertisement; alone, one of them holds nothing. Frozen here, as in 0015; an entry the owner added or
+booking to make, an order to place ("call now" and "appelez le" are not: readers give helplines' numbers).
+With a link, an address or a phone number beside them, a comment reads as an advertisement; alone, one of
+them holds nothing. Frozen here, as in 0015; an entry the owner added or
 removed since stays as it is."""
 
 from django.db import migrations
@@ -10,13 +11,13 @@ ADVERTS = [
     for language, entries in (
         (
             "en",
-            "promo code, discount code, coupon code, use code, book now, call now, order now, special offer, "
+            "promo code, discount code, coupon code, use code, book now, order now, special offer, "
             "limited offer, free delivery",
         ),
         (
             "fr",
-            "code promo, code de reduction, reservez au, reservez vite, appelez le, appelez au, offre speciale, "
-            "offre limitee, livraison gratuite, livraison offerte",
+            "code promo, code de reduction, reservez au, reservez vite, offre speciale, offre limitee, "
+            "livraison gratuite, livraison offerte",
         ),
     )
     for entry in entries.split(", ")

@@ -316,10 +316,32 @@ def test_links_addresses_and_bare_domains_are_read_as_one_word(text, words):
         "(555) 010-0199",
         "555.010.0199",
         "555-0142",
+        "1-800-555-0199",
+        "1 (800) 555-0199",
+        "0033 6 00 00 00 00",
     ],
 )
 def test_phone_numbers_are_read_as_one_word_as_links_are(number):
     assert abuse.words_said(f"Réservez au {number}, merci") == ["reservez", "au", LINK, ",", "merci"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("06 00 00 00 00 07 00 00 00 00", [LINK, LINK]),
+        ("call 555-0142 555-0143", ["call", LINK, LINK]),
+        ("call 555-0142 2 times", ["call", LINK, "times"]),
+        ("en 2023 06 00 00 00 00", ["en", LINK]),
+        ("3.14 06 00 00 00 00", [abuse.BREAK, LINK]),
+    ],
+)
+def test_a_phone_number_beside_other_numbers_is_found_in_them(text, words):
+    assert abuse.words_said(text) == words
+
+
+@pytest.mark.parametrize("hostile", ["0" * 5000, "0 " * 2500, "+" * 5000, "(" * 5000, "12 " * 1666])
+def test_runs_of_digits_read_no_phone_number_and_end(hostile):
+    assert LINK not in abuse.words_said(hostile)
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import translation
 
-from comments import moderation
+from comments import moderation, services
 from comments.abuse import Lexicon
 from comments.classifier import Classifier
+from comments.default_abuse_lexicon import seeded_lexicon
 from comments.default_hold_words import DEFAULT_HOLD_WORDS
 from comments.moderation import (
     HELD,
@@ -272,6 +273,21 @@ def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_adv
     assert decide(facts("Code promo MIAM50 sur l'appli", lexicon=lexicon)) == Decision(PUBLISHED)
     helpline = "La ligne d'écoute gratuite, 0800 00 00 00, m'a beaucoup aidée."
     assert decide(facts(helpline, lexicon=lexicon)) == Decision(PUBLISHED)
+    # A regular's address or number is never a contact: only a link is.
+    regular = "Le meilleur italien de la ville, réservez au 06 00 00 00 00 !"
+    assert decide(facts(regular, lexicon=lexicon, trusted=True)) == Decision(PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Si vous êtes mal, appelez le 01 45 39 40 00, SOS Amitié répond jour et nuit.",
+        "Mon fils a fait une réaction : appelez le 01 40 05 48 48 (centre antipoison de Paris).",
+        "If it happens again, call the poison centre on 0344 892 0111 straight away.",
+    ],
+)
+def test_a_helpline_s_number_is_published_with_the_seeded_lexicon(text):
+    assert decide(facts(text, lexicon=seeded_lexicon(), **services.classifiers())) == Decision(PUBLISHED)
 
 
 def test_duplicate_comment_is_held():
