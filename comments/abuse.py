@@ -1038,7 +1038,7 @@ def _numbers_in(text, start, end):
             if digits > LONGEST_PHONE:
                 break
             number = (groups[first][0], groups[last][1])
-            if _is_phone(text[number[0] : number[1]]) and _stands_alone(text, *number):
+            if _is_phone(text[number[0] : number[1]], digits) and _stands_alone(text, *number):
                 best = (last, number)
         if best:
             found.append(best[1])
@@ -1046,8 +1046,8 @@ def _numbers_in(text, start, end):
     return found
 
 
-def _is_phone(number):
-    digits = sum(map(str.isdigit, number))
+def _is_phone(number, digits):
+    """Whether `number`, of this many digits, has one of the shapes of `_PHONES` and its count of digits."""
     return any(digits in counts and shape.fullmatch(number) for shape, counts in _PHONES)
 
 

@@ -180,8 +180,8 @@ class Classifier:
 
     Kept as read (`Words`): single words and stems by their text, pairs by their first word then their second
     (one small table a word: a look-up in it is quicker than one in a table of every pair), each word's text
-    kept once (`sys.intern`) and each distinct weight once: 120,000 weights take about 13 MB (twice that kept
-    as strings), read in about half a second, once a process (`load`)."""
+    kept once (`sys.intern`) and each distinct weight once: the 137,000 weights of the two shipped classifiers
+    take 8.8 MB, read in 0.2 s, once a process (`load`)."""
 
     def __init__(
         self,
