@@ -202,7 +202,7 @@ class Classifier:
                 self._after.setdefault(sys.intern(first), {})[sys.intern(second)] = weight
             else:
                 self._singles[sys.intern(feature)] = weight
-        # Each word's weight with its stem's, and the weights of the pairs it starts, kept as words are met:
+        # Each word's weight with its stem's, and the pairs it starts (`_follow`), kept as words are met:
         # readers' words are mostly the same few thousand.
         self._alone, self._followers = {}, {}
 
@@ -232,16 +232,16 @@ class Classifier:
         return weights.get(word, 0.0) + (weights.get(word[:STEM] + "~", 0.0) if len(word) > STEM else 0.0)
 
     def _follow(self, word: str) -> dict:
-        """The weights of the pairs `word` starts, by their second word."""
-        return self._after.get(word, _NO_PAIRS)
+        """The pairs `word` starts, by their second word, each weighed with its second word (`_weigh`): what
+        that word adds after `word`."""
+        return _with_second(self._after.get(word, _NO_PAIRS), self._weigh)
 
     def _best_window(self, words: Words):
         """The window with the highest score (z), as (z, start, end), or None for a comment without words."""
         if not words.spans:
             return None
-        alone = self._alone = _remember(self._alone, words.words, self._weigh)  # kept for this reading
-        followers = self._followers = _remember(self._followers, [START, *words.words], self._follow)
-        sums = _window_sums(words, alone, followers, 0.0)
+        kept = (self._alone, self._followers)
+        sums, (self._alone, self._followers) = _window_sums(words, self._weigh, self._follow, kept, 0.0)
         z, (start, end) = max(zip(sums, words.spans, strict=True), key=operator.itemgetter(0))
         return self.bias + z, start, end
 
@@ -313,38 +313,53 @@ class Classifier:
         return cls.from_json((FOLDER / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def _remember(kept: dict, words: list[str], weigh) -> dict:
+def _remember(kept: dict, words: set[str], weigh) -> dict:
     """`kept` (word: its weight) with the weight of each of `words` it lacks (`weigh`): readers' words are
     mostly the same few thousand. Past WORDS_KEPT words, a new dict: a reading in another thread keeps its
     own."""
     if len(kept) > WORDS_KEPT:
         kept = {}
-    for word in set(words).difference(kept):
+    for word in words.difference(kept):
         kept[word] = weigh(word)
     return kept
 
 
-def _window_sums(words: Words, alone: dict, followers: dict, zero) -> list:
-    """The sum of the weights of each window's features (`features`), in the order of `words.spans`, from
-    each word's weight with its stem's (`alone`) and the weights of the pairs each word starts (`followers`,
-    START's included): plain numbers, or complex ones for two classifiers read together (`holds_together`).
+def _with_second(pairs: dict, weigh) -> dict:
+    """Pairs' weights (second word: weight) each with its second word's own (`weigh`), END's none."""
+    if not pairs:
+        return _NO_PAIRS  # most words: one table for all
+    return {second: weight + (weigh(second) if second != END else 0) for second, weight in pairs.items()}
 
-    Each word's weight (itself, its stem, its pair with the word before) is counted once; a window starting
-    after the first word trades the pair across its edge for its own edge."""
+
+def _window_sums(
+    words: Words, weigh, follow, kept: tuple[dict, dict], zero
+) -> tuple[list, tuple[dict, dict]]:
+    """The sum of the weights of each window's features (`features`), in the order of `words.spans`, and the
+    weights now kept (`_remember`): plain numbers, or complex ones for two classifiers read together
+    (`holds_together`). `weigh`: a word's weight with its stem's; `follow`: the pairs a word starts, each
+    with its second word's weight (`Classifier._follow`); `kept`: the weights of both kept so far.
+
+    Each word's weight (itself, its stem, its pair with the word before) is counted once, in one look-up: its
+    pair's, or its own where the word before starts no pair with it. A window starting after the first word
+    trades the pair across its edge for its own edge."""
     said = words.words
-    # Each word's pair with the word before it: a look-up in the small table of the word before.
-    pair_weights = list(
-        map(dict.get, map(followers.__getitem__, [START, *said]), said, itertools.repeat(zero))
+    met = set(said)
+    alone = _remember(kept[0], met, weigh)
+    met.add(START)
+    followers = _remember(kept[1], met, follow)
+    weights = list(
+        map(dict.get, map(followers.__getitem__, [START, *said]), said, map(alone.__getitem__, said))
     )
-    sums = [zero, *itertools.accumulate(map(operator.add, map(alone.__getitem__, said), pair_weights))]
+    sums = [zero, *itertools.accumulate(weights)]
     starts = followers[START]
     found = []
     for start, end in words.spans:
         z = sums[end] - sums[start] + followers[said[end - 1]].get(END, zero)
         if start:
-            z += starts.get(said[start], zero) - pair_weights[start]
+            word = said[start]
+            z += starts.get(word, alone[word]) - weights[start]
         found.append(z)
-    return found
+    return found, (alone, followers)
 
 
 class _Together:
@@ -366,7 +381,7 @@ class _Together:
             for following, weight in after.items():
                 after[following] = distinct.setdefault(weight, weight)
         # Each word's two weights with its stems', and the pairs it starts, as words are met (`_remember`).
-        self.word_weights, self.followers = {}, {}
+        self.kept = ({}, {})
 
     def holds(self, words: Words, linked: bool | None = None) -> tuple[bool, bool]:
         first, second = self.first, self.second
@@ -376,12 +391,10 @@ class _Together:
         def weigh(word):
             return complex(first._weigh(word), second._weigh(word))
 
-        def follow(word):
-            return self.after.get(word, _NO_PAIRS)
+        def follow(word):  # as `Classifier._follow`
+            return _with_second(self.after.get(word, _NO_PAIRS), weigh)
 
-        word_weights = self.word_weights = _remember(self.word_weights, words.words, weigh)
-        followers = self.followers = _remember(self.followers, [START, *words.words], follow)
-        sums = _window_sums(words, word_weights, followers, 0j)
+        sums, self.kept = _window_sums(words, weigh, follow, self.kept, 0j)
         return (
             _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold_for(words, linked),
             _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold_for(words, linked),
