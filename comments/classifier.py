@@ -22,6 +22,7 @@ Pure: nothing here reads the database, the request or the settings; the caller l
 (`Classifier.load`) and passes it in the policy's facts.
 """
 
+import bisect
 import collections
 import functools
 import itertools
@@ -159,13 +160,10 @@ def windows(lengths: list[int]) -> list[tuple[int, int]]:
     ends = list(itertools.accumulate(lengths))  # where each sentence ends
     if not ends or ends[-1] <= WINDOW:
         return [(0, ends[-1])] if ends and ends[-1] else []
-    runs, last = [], 0  # the last sentence of the run, which only moves forward
-    for first, start in enumerate([0, *ends[:-1]]):
-        last = max(last, first)
-        while last + 1 < len(ends) and ends[last + 1] - start <= WINDOW:
-            last += 1
-        runs.append((start, ends[last]))
-    return runs
+    starts = [0, *ends[:-1]]
+    # The last sentence that ends at most WINDOW words after each start: no sentence is longer (`sentences`).
+    lasts = [bisect.bisect_right(ends, start + WINDOW) - 1 for start in starts]
+    return list(zip(starts, map(ends.__getitem__, lasts), strict=True))
 
 
 def _sigmoid(z: float) -> float:
