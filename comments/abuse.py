@@ -130,6 +130,10 @@ class Lexicon:
 class Finding:
     category: str  # INSULT, HATE, THREAT, EXCLUSION, DEHUMANISING or ADVERT
     words: str  # the words found, normalised
+    # False for a name for a person aimed at no one the clause names ("ce téléphone est une merde", "read
+    # the manual, dipshit"): an insult or a judgement of a thing the lexicon does not know; the policy asks
+    # the abuse classifier (`moderation.decide`).
+    aimed: bool = True
 
 
 def normalize(text: str) -> str:
@@ -1207,7 +1211,8 @@ def _clause_findings(tokens, matches, commas=()):
         elif kind in (Kind.PERSON_INSULT, Kind.INSULT) and not _denied(start, tokens):
             target = _target(start, end, kind, targets, vocatives, tokens, commas)
             if target in PEOPLE or (target is None and kind == Kind.PERSON_INSULT):
-                findings.append(Finding(HATE if target == Kind.GROUP and groups else INSULT, words))
+                category = HATE if target == Kind.GROUP and groups else INSULT
+                findings.append(Finding(category, words, aimed=target is not None))
     return findings
 
 

@@ -41,6 +41,7 @@ WINDOW = 50  # the most words read as one comment: most comments of the corpora 
 STEM = 5  # the letters a word's family is known by
 WORDS_KEPT = 50_000  # words whose weight is kept between comments; past this, the kept ones are forgotten
 LONGEST = 40  # letters of a word read
+LEANING = 0.5  # of its threshold: a classifier leaning towards its label (`Classifier.leans_to`)
 START, END = "^", "$"  # the edges of a window, paired with its first and last words
 _UNREAD = frozenset({COMMA, LINK})
 _NO_PAIRS: dict = {}  # the pairs of a word that starts none
@@ -262,6 +263,11 @@ class Classifier:
 
     def holds(self, words: Words, linked: bool | None = None) -> bool:
         return not self.empty and self.probability(words) >= self.threshold_for(words, linked)
+
+    def leans_to(self, words: Words) -> bool:
+        """Whether a comment's probability reaches LEANING of its threshold, a link not counted: what confirms
+        a reading the lexicon is unsure of. The empty classifier confirms any."""
+        return self.empty or self.probability(words) >= LEANING * self.threshold_for(words, linked=False)
 
     def weighed_most(self, words: Words, count: int = 5) -> list[str]:
         """The words and pairs of words that weighed most towards the label in the window that has most of it,

@@ -166,8 +166,14 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         return Decision(SPAM, tuple(spam))
     links = count_links(facts.text)
     reading = abuse.read(facts.text, facts.lexicon)
-    abuse_found = {finding.category for finding in reading.findings}
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
+    abuse_found = {finding.category for finding in reading.findings if finding.aimed}
+    # A name for a person aimed at no one the lexicon reads ("ce téléphone est une merde", "read the manual,
+    # dipshit") counts where the abuse classifier leans towards an attack, as it does for insults and not for
+    # criticism of things it was taught.
+    unaimed = {finding.category for finding in reading.findings if not finding.aimed}
+    if unaimed - abuse_found and facts.abuse_classifier.leans_to(words):
+        abuse_found |= unaimed
     # A link lowers the spam classifier's threshold, but a regular's links are never a signal (SOFT_REASONS).
     linked = words.linked and not facts.trusted
     attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, linked)

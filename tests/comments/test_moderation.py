@@ -260,6 +260,43 @@ def test_a_link_from_a_new_reader_is_read_more_strictly_for_advertising_and_a_re
     assert decide(facts("Cheap scooters, see the shop", spam_classifier=spam)) == Decision(PUBLISHED)
 
 
+def test_a_name_for_a_person_aimed_at_no_one_named_is_held_where_the_abuse_classifier_leans_to_an_attack():
+    """ "Ce téléphone est une merde" names a thing the lexicon does not know; "Lis la notice, ducon" calls the
+    reader a name without a "tu". The lexicon reads both as names for a person aimed at no one it knows, and
+    the abuse classifier tells them apart: held where its probability reaches half its threshold."""
+    lexicon = Lexicon.of([("person_insult", "une merde"), ("person_insult", "ducon")])
+    abuse = Classifier(weights={"telephone": -4.0, "notice": 1.0}, threshold=0.7)  # 0.02, and 0.73
+    thing = "Ce téléphone est une merde."
+    reader = "Lis la notice, ducon."  # (without the hold words, which hold "ducon" on their own)
+    assert decide(facts(thing, lexicon=lexicon, hold_words=(), abuse_classifier=abuse)) == Decision(PUBLISHED)
+    assert decide(facts(reader, lexicon=lexicon, hold_words=(), abuse_classifier=abuse)) == Decision(
+        HELD, (Reason.INSULT,)
+    )
+    # Where no one is named, the lexicon alone holds both, as it does without classifiers.
+    for text in (thing, reader):
+        assert decide(facts(text, lexicon=lexicon, hold_words=())) == Decision(HELD, (Reason.INSULT,))
+    # A person named is no doubt for the classifier to settle.
+    named = "Ce mec au téléphone est une merde."
+    person = Lexicon.of([("person_insult", "une merde"), ("person", "ce mec")])
+    assert decide(facts(named, lexicon=person, hold_words=(), abuse_classifier=abuse)) == Decision(
+        HELD, (Reason.INSULT,)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Ce téléphone est une merde sans nom. Batterie morte à midi.", PUBLISHED),
+        ("Les NFT dans les jeux, c'est l'arnaque la plus crétine de la décennie.", PUBLISHED),
+        ("Read the manual, dipshit.", HELD),
+        ("Lis la notice, ducon.", HELD),
+    ],
+)
+def test_the_trained_abuse_classifier_settles_names_for_people_aimed_at_no_one_named(text, outcome):
+    decision = decide(facts(text, lexicon=seeded_lexicon(), **services.classifiers()))
+    assert decision.outcome == outcome, decision
+
+
 def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_advertiser_are_held():
     """A phone number, a bare domain or a mail address is a contact, as a link is: with one word of
     advertising beside it, the comment reads as an advertisement. A helpline's number is not one."""
