@@ -34,7 +34,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .abuse import BREAK, COMMA, LINK, words_said
+from .abuse import BREAK, COMMA, LINK, has_address, words_said
 
 FOLDER = Path(__file__).with_name("classifiers")
 WINDOW = 50  # the most words read as one comment: most comments of the corpora are shorter
@@ -106,6 +106,7 @@ class Words:
 
     def __init__(self, tokens: list[str] | None, text: str = ""):
         self.tokens, self.text = tokens, text
+        self.probabilities = {}  # by classifier, once read (`Classifier.probability`, `holds_together`)
 
     @functools.cached_property
     def _read(self):
@@ -120,11 +121,18 @@ class Words:
         return language(self.words)
 
     @functools.cached_property
-    def linked(self) -> bool:
-        """Whether the comment holds a link, a bare domain, a mail address or a phone number: what
-        `abuse._said` reads as LINK (an address on one of the domain endings it knows, a number of a phone's
-        shape)."""
+    def contact(self) -> bool:
+        """Whether the comment holds a way to reach its writer: a link, a bare domain, a mail address or a
+        phone number, what `abuse._said` reads as LINK (an address on one of the domain endings it knows, a
+        number of a phone's shape)."""
         return LINK in self._read
+
+    @functools.cached_property
+    def linked(self) -> bool:
+        """Whether the comment holds a link, a bare domain or a mail address: a contact that is no phone
+        number (readers give a helpline's or a shop's number far more often than its address). Read from the
+        text where it is known; otherwise any contact counts."""
+        return self.contact and (not self.text or has_address(self.text))
 
     @functools.cached_property
     def spans(self):
@@ -179,8 +187,8 @@ class Classifier:
 
     Kept as read (`Words`): single words and stems by their text, pairs by their first word then their second
     (one small table a word: a look-up in it is quicker than one in a table of every pair), each word's text
-    kept once (`sys.intern`) and each distinct weight once: the 137,000 weights of the two shipped classifiers
-    take 8.8 MB, read in 0.2 s, once a process (`load`)."""
+    kept once (`sys.intern`) and each distinct weight once: the 143,000 weights of the two shipped classifiers
+    take 9.7 MB, read in 0.2 s, once a process (`load`)."""
 
     def __init__(
         self,
@@ -247,8 +255,13 @@ class Classifier:
     def probability(self, words: Words) -> float:
         """The highest probability of the label among the windows of a comment's words; 0 without words or
         weights."""
-        best = None if self.empty else self._best_window(words)
-        return 0.0 if best is None else _sigmoid(best[0])
+        if self.empty:
+            return 0.0
+        probability = words.probabilities.get(self)
+        if probability is None:
+            best = self._best_window(words)
+            probability = words.probabilities[self] = 0.0 if best is None else _sigmoid(best[0])
+        return probability
 
     def threshold_for(self, words: Words, linked: bool | None = None) -> float:
         """The threshold of a comment: its language's, or `threshold`; and no more than `linked_threshold`
@@ -399,10 +412,9 @@ class _Together:
             return _with_second(self.after.get(word, _NO_PAIRS), weigh)
 
         sums, self.kept = _window_sums(words, weigh, follow, self.kept, 0j)
-        return (
-            _sigmoid(first.bias + max(z.real for z in sums)) >= first.threshold_for(words, linked),
-            _sigmoid(second.bias + max(z.imag for z in sums)) >= second.threshold_for(words, linked),
-        )
+        words.probabilities[first] = _sigmoid(first.bias + max(z.real for z in sums))
+        words.probabilities[second] = _sigmoid(second.bias + max(z.imag for z in sums))
+        return first.holds(words, linked), second.holds(words, linked)
 
 
 @functools.lru_cache(maxsize=2)

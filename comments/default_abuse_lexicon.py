@@ -238,6 +238,14 @@ DEFAULT_ABUSE_LEXICON = {
             m a dit, j ai lu, a ete traite
 """,
     },
+    "mock": {
+        "en": """
+            genius, einstein, sherlock, professor, picasso, mozart, bozo
+""",
+        "fr": """
+            genie, le genie, mon genie, einstein, sherlock, champion, le champion, professeur
+""",
+    },
     "advert": {
         "en": """
             visit my site, visit my, check out my, see my blog, my blog about, cheap, viagra, cialis, ciallis,
@@ -247,7 +255,9 @@ DEFAULT_ABUSE_LEXICON = {
             investment opportunity, guaranteed, get 10k, followers in, likes fast, essay writing, diet pills,
             agency london, hello admin, bookmark this page, our company offers, buy cheap, buy followers,
             earn money, promo code, discount code, coupon code, use code, book now, order now, special offer,
-            limited offer, free delivery
+            limited offer, free delivery, contact us, message us, email us, call us, whatsapp us, dm us,
+            book direct, book directly, special rate, special price, exclusive discount, mention this blog,
+            mention the blog
 """,
         "fr": """
             visitez mon site, decouvrir mon blog, mon blog sur, achetez, pas cher, pas chere, pas chers,
@@ -257,7 +267,9 @@ DEFAULT_ABUSE_LEXICON = {
             sans risque, voyance, photos privees, informations precieuses, je reviendrai, bonjour admin,
             garanti, tarifs sur, rdv sur, meilleur prix, inscription, agence seo, likes facebook,
             abonnes instagram, en 24 h, code promo, code de reduction, reservez au, reservez vite,
-            offre speciale, offre limitee, livraison gratuite, livraison offerte
+            offre speciale, offre limitee, livraison gratuite, livraison offerte, contactez nous,
+            ecrivez nous, appelez nous, tarif special, prix special, remise exclusive, mentionnez le blog,
+            sans frais de reservation
 """,
     },
 }

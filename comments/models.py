@@ -770,6 +770,10 @@ class AbuseTerm(WithoutControlCharacters):
         VOCATIVE = abuse.Kind.VOCATIVE, _("calls someone what follows (espèce de, you)")
         REPORT = abuse.Kind.REPORT, _("reports words said elsewhere (called me)")
         ADVERT = abuse.Kind.ADVERT, _("advertising (held with a link)")
+        MOCK = (
+            abuse.Kind.MOCK,
+            _("a name said in mock praise (held when someone is called it: nice try, genius)"),
+        )
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     entry = models.CharField(

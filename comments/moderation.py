@@ -168,14 +168,18 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     reading = abuse.read(facts.text, facts.lexicon)
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
     abuse_found = {finding.category for finding in reading.findings if finding.aimed}
-    # A name for a person aimed at no one the lexicon reads ("ce téléphone est une merde", "read the manual,
-    # dipshit") counts where the abuse classifier leans towards an attack, as it does for insults and not for
+    # A name for a person aimed at no one the lexicon reads ("ce téléphone est une merde", "ce vendeur est une
+    # merde") counts where the abuse classifier leans towards an attack, as it does for insults and not for
     # criticism of things it was taught.
     unaimed = {finding.category for finding in reading.findings if not finding.aimed}
     if unaimed - abuse_found and facts.abuse_classifier.leans_to(words):
         abuse_found |= unaimed
-    # A link lowers the spam classifier's threshold, but a regular's links are never a signal (SOFT_REASONS).
+    # A link (not a phone number) lowers the spam classifier's threshold, but a regular's links are never a
+    # signal (SOFT_REASONS).
     linked = words.linked and not facts.trusted
+    # A link, or an address or a phone number to reach the writer from a reader who is not a regular (a
+    # regular who gives a helpline's number gives a helpline's).
+    contact = links > 0 or (words.contact and not facts.trusted)
     attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, linked)
     checks = [
         (Reason.LINKS, links > rules.max_links),
@@ -187,9 +191,8 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         *((code, code in abuse_found) for code in ABUSE_REASONS),
         # The abuse classifier's reason only where the lexicon found no abuse: one reason is enough.
         (Reason.ATTACK, not abuse_found and attack),
-        # Words of advertising with a link, or with an address or a phone number to reach the advertiser
-        # from a reader who is not a regular (a regular who gives a helpline's number gives a helpline's).
-        (Reason.ADVERT, reading.is_advert(links > 0 or linked) or advert),
+        # Words of advertising with a way to reach the advertiser.
+        (Reason.ADVERT, reading.is_advert(contact) or advert),
     ]
     held = tuple(
         reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)

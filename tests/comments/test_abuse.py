@@ -39,6 +39,7 @@ def categories(text):
         ('"You are an idiot"', abuse.INSULT),  # a comment that is all quotes says them itself
         ("Call me old-fashioned, but you are an idiot.", abuse.INSULT),  # reported words reach a comma
         ("You are an idiiiot.", abuse.INSULT),  # letters repeated
+        ("On voit bien que vous êtes nul.", abuse.INSULT),  # "que": what the reader is, no relative clause
         ("I hope you get cancer.", abuse.THREAT),
         ("Nobody wants your kind around here.", abuse.EXCLUSION),
         ("You're an embarrassment to your family.", abuse.INSULT),
@@ -46,6 +47,42 @@ def categories(text):
 )
 def test_abuse_aimed_at_people_is_found(text, category):
     assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "aimed"),
+    [
+        ("Cheers, numpty, for the worst advice on the internet.", True),  # called, between commas
+        ("Read the manual, dipshit.", True),
+        ("Lis la notice, ducon.", True),
+        ("Ce téléphone est une merde.", False),  # a thing the lexicon does not know: the classifier decides
+        ("Read the manual, it's a piece of shit anyway.", False),
+    ],
+)
+def test_a_name_for_a_person_said_alone_between_commas_is_aimed_at_someone(text, aimed):
+    """A name for a person aimed at no one the clause names is found, but not as aimed (`Finding.aimed`): the
+    policy asks the abuse classifier. Said alone in its part of the sentence, someone is being called it."""
+    assert [finding.aimed for finding in abuse.find_abuse(text, LEXICON)] == [aimed]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Nice try, Einstein, but the cap went up last year.", True),  # someone called it
+        ("Relis l'article, génie, il dit le contraire.", True),
+        ("Check your facts before posting, Sherlock.", True),
+        ("So the cure for fake reviews is more reviews? Genius.", False),  # mocks an idea
+        ("You're a genius, this saved my week!", False),  # praise
+        ("Einstein would have loved this explainer.", False),
+    ],
+)
+def test_a_name_said_in_mock_praise_is_found_where_someone_is_called_it(text, found):
+    """Alone between commas beside what the sentence says, a mock name calls someone; friends tease so too, so
+    the finding is not aimed (`Finding.aimed`): the policy asks the abuse classifier."""
+    findings = abuse.find_abuse(text, LEXICON)
+    assert [(finding.category, finding.aimed) for finding in findings] == (
+        [(abuse.INSULT, False)] if found else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -60,6 +97,11 @@ def test_abuse_aimed_at_people_is_found(text, category):
         "Franchement nul comme conseil.",
         "Tu as tort, ton article est nul.",  # the subject after the comma: the article
         "This strategy is idiotic and you know it.",  # "you" after it is not what it describes
+        "The maths here is garbage once you count the repairs.",  # "you" starts a clause of time
+        "Ce forfait est nul quand tu vis seul.",
+        "Ce défi, c'est de la connerie pour ceux qui débutent.",  # people after "pour": whom it is said of
+        "Le cours que tu as conseillé est nul.",  # the reader in a relative clause: which course
+        "The course that you sold us is garbage.",
         "You're completely wrong on this.",  # disagreement is no insult
         "Someone called me an idiot under our last post, I answered calmly.",  # reported
         "Un client m'a traité de connard. Je lui ai répondu poliment.",

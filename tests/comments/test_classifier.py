@@ -133,6 +133,10 @@ def test_a_comment_with_a_link_from_a_new_reader_is_read_with_the_lower_threshol
     assert not spam.holds(plain)
     assert spam.holds(linked) and spam.holds(mailed)
     assert not spam.holds(linked, linked=False)  # a regular's link, say
+    # A phone number is a way to reach the writer, but no link: readers give helplines' numbers.
+    called = Words.of("cheap scooters, call 06 00 00 00 00")
+    assert called.contact and not called.linked and not spam.holds(called)
+    assert linked.contact and mailed.contact and not plain.contact
     assert classifier.holds_together(linked, Classifier(), spam) == (False, True)
     assert classifier.holds_together(linked, spam, spam, linked=False) == (False, False)
     # Kept with the weights; a classifier saved before it had one threshold for both.

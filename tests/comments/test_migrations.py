@@ -58,6 +58,8 @@ def test_a_site_seeded_after_has_the_sixth_round_s_lexicon_already():
 ADDED = [
     (importlib.import_module("comments.migrations.0019_contact_advert_terms"), "ADVERTS"),
     (importlib.import_module("comments.migrations.0020_threats_of_a_beating"), "THREATS"),
+    (importlib.import_module("comments.migrations.0021_business_speaking_advert_terms"), "ADVERTS"),
+    (importlib.import_module("comments.migrations.0022_mock_names"), "MOCK_NAMES"),
 ]
 
 

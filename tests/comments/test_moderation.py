@@ -258,28 +258,31 @@ def test_a_link_from_a_new_reader_is_read_more_strictly_for_advertising_and_a_re
     assert decide(facts(linked, spam_classifier=spam)) == Decision(HELD, (Reason.ADVERT,))
     assert decide(facts(linked, spam_classifier=spam, trusted=True)) == Decision(PUBLISHED)
     assert decide(facts("Cheap scooters, see the shop", spam_classifier=spam)) == Decision(PUBLISHED)
+    # A phone number is a contact, not a link: readers give helplines' and shops' numbers.
+    assert decide(facts("Cheap scooters, call 06 00 00 00 00", spam_classifier=spam)) == Decision(PUBLISHED)
 
 
 def test_a_name_for_a_person_aimed_at_no_one_named_is_held_where_the_abuse_classifier_leans_to_an_attack():
-    """ "Ce téléphone est une merde" names a thing the lexicon does not know; "Lis la notice, ducon" calls the
-    reader a name without a "tu". The lexicon reads both as names for a person aimed at no one it knows, and
-    the abuse classifier tells them apart: held where its probability reaches half its threshold."""
-    lexicon = Lexicon.of([("person_insult", "une merde"), ("person_insult", "ducon")])
-    abuse = Classifier(weights={"telephone": -4.0, "notice": 1.0}, threshold=0.7)  # 0.02, and 0.73
+    """ "Ce téléphone est une merde" names a thing the lexicon does not know; "Ce vendeur est une merde" a
+    person it does not know. The lexicon reads both as a name for a person aimed at no one it knows, and the
+    abuse classifier tells them apart: held where its probability reaches half its threshold."""
+    lexicon = Lexicon.of([("person_insult", "une merde")])
+    abuse = Classifier(weights={"telephone": -4.0, "vendeur": 1.0}, threshold=0.7)  # 0.02, and 0.73
     thing = "Ce téléphone est une merde."
-    reader = "Lis la notice, ducon."  # (without the hold words, which hold "ducon" on their own)
-    assert decide(facts(thing, lexicon=lexicon, hold_words=(), abuse_classifier=abuse)) == Decision(PUBLISHED)
-    assert decide(facts(reader, lexicon=lexicon, hold_words=(), abuse_classifier=abuse)) == Decision(
-        HELD, (Reason.INSULT,)
+    person = "Ce vendeur est une merde."
+    assert decide(facts(thing, lexicon=lexicon, abuse_classifier=abuse)) == Decision(PUBLISHED)
+    assert decide(facts(person, lexicon=lexicon, abuse_classifier=abuse)) == Decision(HELD, (Reason.INSULT,))
+    # Without classifiers, the lexicon alone holds both.
+    for text in (thing, person):
+        assert decide(facts(text, lexicon=lexicon)) == Decision(HELD, (Reason.INSULT,))
+    # A person named, or called ("Lis la notice, ducon."), is no doubt for the classifier to settle.
+    named = Lexicon.of([("person_insult", "une merde"), ("person", "ce mec")])
+    assert decide(facts("Ce mec au téléphone est une merde.", lexicon=named, abuse_classifier=abuse)) == (
+        Decision(HELD, (Reason.INSULT,))
     )
-    # Where no one is named, the lexicon alone holds both, as it does without classifiers.
-    for text in (thing, reader):
-        assert decide(facts(text, lexicon=lexicon, hold_words=())) == Decision(HELD, (Reason.INSULT,))
-    # A person named is no doubt for the classifier to settle.
-    named = "Ce mec au téléphone est une merde."
-    person = Lexicon.of([("person_insult", "une merde"), ("person", "ce mec")])
-    assert decide(facts(named, lexicon=person, hold_words=(), abuse_classifier=abuse)) == Decision(
-        HELD, (Reason.INSULT,)
+    called = Lexicon.of([("person_insult", "ducon")])
+    assert decide(facts("Le téléphone, ducon.", lexicon=called, hold_words=(), abuse_classifier=abuse)) == (
+        Decision(HELD, (Reason.INSULT,))
     )
 
 
@@ -313,6 +316,25 @@ def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_adv
     # A regular's address or number is never a contact: only a link is.
     regular = "Le meilleur italien de la ville, réservez au 06 00 00 00 00 !"
     assert decide(facts(regular, lexicon=lexicon, trusted=True)) == Decision(PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We run a guesthouse by the lake: book direct and save, lakehouse.example", HELD),
+        ("Nous tenons un gîte près du lac, écrivez-nous : gite-du-lac.example", HELD),
+        ("Readers get a special rate at our café, just mention this blog at the till!", HELD),
+        ("I used the council's contact us form and had an answer within a day.", PUBLISHED),
+        ("J'ai demandé un tarif spécial étudiant à la mairie, ils n'en ont pas.", PUBLISHED),
+    ],
+)
+def test_a_business_that_invites_readers_to_reach_it_advertises(text, outcome):
+    """With the seeded lexicon: "book direct", "écrivez-nous", "special rate" are a business speaking; with a
+    way to reach it or a second word of advertising, an advertisement. A reader who names them is not one."""
+    decision = decide(facts(text, lexicon=seeded_lexicon()))
+    assert decision.outcome == outcome, decision
+    if outcome == HELD:
+        assert decision.reasons == (Reason.ADVERT,)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from comments.default_abuse_lexicon import seeded_lexicon
 
 # The labelled comments the classifiers learn from: every benchmarks/moderation_*.toml (moderation_corpus.md)
 # but the last held-out set, kept to measure them on comments they never saw (benchmarks/moderation.py).
-UNTOUCHED = "moderation_heldout_17.toml"
+UNTOUCHED = "moderation_heldout_20.toml"
 INNOCENT = {"civil", "critical"}  # the labels a classifier must leave published
 # Each classifier: the label it holds, and the labels it is trained to leave alone.
 LABELS = {
@@ -24,11 +24,15 @@ FOLDS = 5
 # its own threshold (a comment's language is told by its words, `classifier.language`), and the highest
 # serves where it is not told.
 PUBLISHED_AT_LEAST = 0.995
-# A comment with a link (or a bare domain, or a mail address) from a reader who is not a regular is read
-# with a lower threshold of spam: a link is what most spam is for. Of the civil and critical comments with a
-# link, in each language, this share stays published. The samples hold few of them, so the training sets'
-# count too: their links were written as near the line as could be.
-LINKED_PUBLISHED_AT_LEAST = {"spam": 0.98}
+# A comment with a link (or a bare domain, a mail address, a phone number) from a reader who is not a regular
+# is read with a lower threshold of spam: a link is what most spam is for (78 % of the samples' spam has one,
+# 0.75 % of their civil and critical comments). Of the civil and critical comments with a link, in each
+# language, this share stays published: a soft hold, as WordPress's count of links is, of one honest link in
+# ten, which costs 0.1 % of the samples' innocent comments. The samples hold few of them, so the training
+# sets' count too: their links were written as near the line as could be. At 98 %, where it stood until the
+# eleventh round, the training sets' honest tips with a shop's link (file 47) kept the threshold as high as
+# without a link: cross-validated, 95 and 93 % of the samples' spam with a link held, against 98 % at 90 %.
+LINKED_PUBLISHED_AT_LEAST = {"spam": 0.90}
 # A word, a stem or a pair of words is learnt only from at least this many comments: the features of a single
 # comment (seven in ten of them) learn its writer's phrasing, not its label. Measured on held-out sets 15, 16
 # and 17 (each against classifiers that had not learnt from it), two instead of one published 97.9 % of the
@@ -94,7 +98,9 @@ class Command(BaseCommand):
         Path(output).mkdir(parents=True, exist_ok=True)
         # Each comment's words as the policy reads them on a new site: the seeded lexicon's reading.
         lexicon = seeded_lexicon()
-        words = {c["text"]: classifier.Words(abuse.read(c["text"], lexicon).tokens) for c in comments}
+        words = {
+            c["text"]: classifier.Words(abuse.read(c["text"], lexicon).tokens, c["text"]) for c in comments
+        }
         for name, (label, others) in LABELS.items():
             examples = [c for c in comments if c["label"] == label or c["label"] in others]
             self.train(name, label, examples, words.__getitem__, Path(output))
