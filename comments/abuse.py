@@ -13,7 +13,12 @@ held). This module reads what an insulting word is aimed at:
   person or idea named before it that follows no preposition ("the author of this post is…", "in my opinion
   you are…"), else a person just after it ("what a moron you are"). A denied word ("you're not stupid"), the
   writer and their own circle ("quel idiot je fais", "my husband is an idiot about spice") and an action
-  judged with no one named ("assez idiot de conseiller ça") are no insults.
+  judged with no one named ("assez idiot de conseiller ça") are no insults; nor is the reader named in a
+  relative clause ("le MOOC que vous avez conseillé est nul"). A name for a person aimed at no one the clause
+  names ("ce téléphone est une merde": a thing, or a person, the lexicon does not know) is found but not
+  aimed (`Finding.aimed`): the policy asks the abuse classifier. Said alone between commas, it calls someone
+  ("Cheers, numpty, for…"). **Names said in mock praise** ("Nice try, Einstein, but…") are found only so,
+  and held only where the abuse classifier leans: friends tease in the same words.
 - **Threats and exclusion** ("go back to your country", "on sait où tu habites") are held on their own,
   **dehumanising** words ("vermin", "parasites") when aimed at people, and **generalisations** ("lazy", "ne
   savent pas") when aimed at a group. **Slurs** are held wherever they appear.
@@ -40,7 +45,7 @@ from typing import NamedTuple
 class Kind:
     """The lexicon's kinds of entries."""
 
-    PERSON_INSULT = "person_insult"  # a name for a person: held unless it describes an idea
+    PERSON_INSULT = "person_insult"  # a name for a person: held unless it describes an idea (`Finding.aimed`)
     INSULT = "insult"  # judges whatever it describes: held when aimed at a person
     SLUR = "slur"  # held wherever it appears
     DEHUMANISING = "dehumanising"  # held when aimed at people
@@ -132,10 +137,13 @@ class Lexicon:
 class Finding:
     category: str  # INSULT, HATE, THREAT, EXCLUSION, DEHUMANISING or ADVERT
     words: str  # the words found, normalised
-    # False for a name for a person aimed at no one the clause names ("ce téléphone est une merde", "read
-    # the manual, dipshit"): an insult or a judgement of a thing the lexicon does not know; the policy asks
-    # the abuse classifier (`moderation.decide`).
+    # False for a name for a person aimed at no one the clause names ("ce téléphone est une merde", "ce
+    # vendeur est une merde"): a judgement of a thing, or an insult to a person, the lexicon does not know;
+    # the policy asks the abuse classifier (`moderation.decide`).
     aimed: bool = True
+    # A name said in mock praise ("Nice try, Einstein"), which friends say too: held only where the abuse
+    # classifier leans, never by the lexicon alone.
+    mocking: bool = False
 
 
 def normalize(text: str) -> str:
@@ -831,13 +839,13 @@ def read(text, lexicon):
     for clause in clauses:
         if starts.isdisjoint(clause):
             continue  # most clauses
-        if len(findings) >= ENOUGH:
+        if _aimed(findings) >= ENOUGH:
             break  # a comment that says it this often is held already: no need to read the rest
         found, advertising, _matched = _read_clause(clause, index, finding_words, advert_words, typed)
         findings += found
         adverts += advertising
     for run, spelt in runs:  # read again as one clause: what the sentences say together
-        if len(findings) >= ENOUGH:
+        if _aimed(findings) >= ENOUGH:
             break
         found, _advertising, matched = _read_clause(run, index, finding_words, frozenset(), typed)
         if spelt or any(end - start > 1 for start, end, _kind in matched):
@@ -1168,7 +1176,9 @@ def find_advert(text, lexicon, links):
 
 
 # Findings enough in one comment, and masked words enough in one comment: past these, reading on costs time
-# (hostile input) and changes nothing but the list of what was found.
+# (hostile input) and changes nothing but the list of what was found. Only findings aimed at someone count:
+# the others hold a comment only where the abuse classifier leans (`Finding.aimed`), and what follows them
+# may be a slur.
 ENOUGH = 10
 MASKED_WORDS_READ = 50
 
@@ -1176,6 +1186,10 @@ MASKED_WORDS_READ = 50
 # The kinds that make a finding only about people the clause names or calls (`_clause_findings`): "this
 # article is stupid" holds none, whatever the judging word.
 AIMED_ONLY = frozenset({Kind.INSULT, Kind.DEHUMANISING, Kind.DEROGATORY})
+
+
+def _aimed(findings):
+    return sum(finding.aimed for finding in findings)
 
 
 def _may_find(index, words, found):
@@ -1201,7 +1215,7 @@ def _clause_findings(tokens, matches, commas=()):
     groups = [start for start, _end, kind in matches if kind == Kind.GROUP]
     people = [start for start, _end, kind in matches if kind in PEOPLE]
     for start, end, kind in matches:
-        if len(findings) >= ENOUGH:
+        if _aimed(findings) >= ENOUGH:
             break  # a comment that says it this often is held already: no need to read the rest
         words = " ".join(tokens[start:end])
         if kind == Kind.SLUR:
@@ -1219,7 +1233,7 @@ def _clause_findings(tokens, matches, commas=()):
             # Someone called it, beside what the sentence says: "Nice try, Einstein, but...", "Check your
             # facts, genius." ("Genius." alone mocks an idea). Friends tease so too: the policy asks the abuse
             # classifier.
-            findings.append(Finding(INSULT, words, aimed=False))
+            findings.append(Finding(INSULT, words, aimed=False, mocking=True))
         elif kind in (Kind.PERSON_INSULT, Kind.INSULT) and not _denied(start, tokens):
             target = _target(start, end, kind, targets, vocatives, tokens, commas)
             if target in PEOPLE or (target is None and kind == Kind.PERSON_INSULT):
@@ -1444,7 +1458,14 @@ def _in_relative_clause(position, tokens):
         return False
     if position + 1 < len(tokens) and tokens[position + 1] in BEING:
         return False  # "on voit que vous êtes...": what the reader is
-    return tokens[position - 1] in RELATIVES
+    # Right after a thing named with its determiner: "que" after a verb says what the reader is or did ("je
+    # savais que tu serais nul", "dommage que vous soyez si nuls").
+    return (
+        position >= 3
+        and tokens[position - 1] in RELATIVES
+        and tokens[position - 3] in DETERMINERS
+        and tokens[position - 2] not in PRONOUNS
+    )
 
 
 def _complement(position, tokens):

@@ -163,9 +163,10 @@ def features(words: list[str]) -> list[str]:
 
 
 def windows(lengths: list[int]) -> list[tuple[int, int]]:
-    """The runs of words the model reads, given the length of each sentence, as (start, end) in the sentences'
-    words laid end to end: all of them when there are at most WINDOW, otherwise each run of whole sentences
-    of at most WINDOW words, one starting at each sentence."""
+    """The runs of words the model reads, given the length of each sentence (none longer than WINDOW:
+    `sentences` cuts them), as (start, end) in the sentences' words laid end to end: all of them when there
+    are at most WINDOW, otherwise each run of whole sentences of at most WINDOW words, one starting at each
+    sentence."""
     ends = list(itertools.accumulate(lengths))  # where each sentence ends
     if not ends or ends[-1] <= WINDOW:
         return [(0, ends[-1])] if ends and ends[-1] else []

@@ -167,20 +167,26 @@ def decide(facts: Facts, rules: Rules) -> Decision:
     links = count_links(facts.text)
     reading = abuse.read(facts.text, facts.lexicon)
     words = Words(reading.tokens, facts.text)  # as the classifiers read them: once for both, if read
-    abuse_found = {finding.category for finding in reading.findings if finding.aimed}
-    # A name for a person aimed at no one the lexicon reads ("ce téléphone est une merde", "ce vendeur est une
-    # merde") counts where the abuse classifier leans towards an attack, as it does for insults and not for
-    # criticism of things it was taught.
-    unaimed = {finding.category for finding in reading.findings if not finding.aimed}
-    if unaimed - abuse_found and facts.abuse_classifier.leans_to(words):
-        abuse_found |= unaimed
     # A link (not a phone number) lowers the spam classifier's threshold, but a regular's links are never a
     # signal (SOFT_REASONS).
     linked = words.linked and not facts.trusted
+    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, linked)
+    abuse_found = {finding.category for finding in reading.findings if finding.aimed}
+    # A name for a person aimed at no one the lexicon reads ("ce téléphone est une merde", "ce vendeur est une
+    # merde") counts where the abuse classifier leans towards an attack, as it does for insults and not for
+    # criticism of things it was taught; without the classifier, it counts. A name said in mock praise
+    # ("Nice try, Einstein") counts only where the classifier leans: alone, the lexicon cannot tell it from
+    # friends teasing.
+    unsure = {
+        finding.category
+        for finding in reading.findings
+        if not finding.aimed and not (finding.mocking and facts.abuse_classifier.empty)
+    }
+    if unsure - abuse_found and facts.abuse_classifier.leans_to(words):
+        abuse_found |= unsure
     # A link, or an address or a phone number to reach the writer from a reader who is not a regular (a
     # regular who gives a helpline's number gives a helpline's).
     contact = links > 0 or (words.contact and not facts.trusted)
-    attack, advert = holds_together(words, facts.abuse_classifier, facts.spam_classifier, linked)
     checks = [
         (Reason.LINKS, links > rules.max_links),
         (Reason.HOLD_WORD, bool(find_hold_words(facts.text, facts.hold_words))),

@@ -40,6 +40,9 @@ def categories(text):
         ("Call me old-fashioned, but you are an idiot.", abuse.INSULT),  # reported words reach a comma
         ("You are an idiiiot.", abuse.INSULT),  # letters repeated
         ("On voit bien que vous êtes nul.", abuse.INSULT),  # "que": what the reader is, no relative clause
+        ("Je savais que tu serais nul.", abuse.INSULT),
+        ("Dommage que vous soyez si nuls.", abuse.INSULT),
+        ("I knew that you would be stupid.", abuse.INSULT),
         ("I hope you get cancer.", abuse.THREAT),
         ("Nobody wants your kind around here.", abuse.EXCLUSION),
         ("You're an embarrassment to your family.", abuse.INSULT),
@@ -63,6 +66,13 @@ def test_a_name_for_a_person_said_alone_between_commas_is_aimed_at_someone(text,
     """A name for a person aimed at no one the clause names is found, but not as aimed (`Finding.aimed`): the
     policy asks the abuse classifier. Said alone in its part of the sentence, someone is being called it."""
     assert [finding.aimed for finding in abuse.find_abuse(text, LEXICON)] == [aimed]
+
+
+def test_names_aimed_at_no_one_do_not_end_the_reading_before_a_slur():
+    """A comment stops being read after ENOUGH findings aimed at someone; findings aimed at no one do not
+    count, since they may not hold it, and a slur after them is found."""
+    text = "Ce téléphone est une merde. " * (abuse.ENOUGH + 2) + "Les pakis du quartier vendent les mêmes."
+    assert abuse.HATE in categories(text)
 
 
 @pytest.mark.parametrize(

@@ -203,7 +203,16 @@ def test_two_classifiers_read_together_hold_what_each_holds_alone():
                 tokens += said + ([LINK] if randomised.random() < 0.05 else []) + [BREAK]
             words, linked = Words(tokens), randomised.choice([None, None, False, True])
             together = classifier.holds_together(words, first, second, linked)
-            assert together == (first.holds(words, linked), second.holds(words, linked))
+            # Each alone reads its own Words: `holds_together` keeps its probabilities in this one.
+            assert together == (first.holds(Words(tokens), linked), second.holds(Words(tokens), linked))
+            assert (
+                words.probabilities
+                == {
+                    first: first.probability(Words(tokens)),
+                    second: second.probability(Words(tokens)),
+                }
+                or not words.spans
+            )
             outcomes.add(together)
     assert outcomes == {(False, False), (False, True), (True, False), (True, True)}
     empty, holds_all = Classifier(), Classifier(weights={"go": 1.0}, threshold=0.0)

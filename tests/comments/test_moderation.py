@@ -286,6 +286,17 @@ def test_a_name_for_a_person_aimed_at_no_one_named_is_held_where_the_abuse_class
     )
 
 
+def test_a_name_said_in_mock_praise_is_held_only_where_the_abuse_classifier_leans_to_an_attack():
+    """Friends tease in the words of mock praise: without the abuse classifier, the lexicon holds none."""
+    lexicon = Lexicon.of([("mock", "einstein"), ("mock", "professor")])
+    abuse = Classifier(weights={"try": 1.0, "lecture": -4.0}, threshold=0.7)
+    mocking, thanking = "Nice try, Einstein, but no.", "Thank you, Professor, for this lecture."
+    assert decide(facts(mocking, lexicon=lexicon, abuse_classifier=abuse)) == Decision(HELD, (Reason.INSULT,))
+    assert decide(facts(thanking, lexicon=lexicon, abuse_classifier=abuse)) == Decision(PUBLISHED)
+    for text in (mocking, thanking):
+        assert decide(facts(text, lexicon=lexicon)) == Decision(PUBLISHED)
+
+
 @pytest.mark.parametrize(
     ("text", "outcome"),
     [
