@@ -977,6 +977,7 @@ _LINK = re.compile(
 # Where a link may be: one pass, which most comments (they have none) end with.
 _MAY_LINK = re.compile(rf"://|www\.|{_DOMAIN}")
 LINK = "xlinkx"
+PHONE = "xphonex"  # a phone number (`_read_phones`): a way to reach the writer, as LINK is, but no address
 
 
 def _read_links(text):
@@ -995,14 +996,9 @@ def _read_links(text):
     return "".join([*pieces, text[done:]]) if pieces else text
 
 
-def has_address(text):
-    """Whether `text` holds a link, a bare domain or a mail address (phone numbers aside)."""
-    return f" {LINK} " in _read_links(normalize(text))
-
-
-# Phone numbers are read as LINK too: what a number spells is not what the reader says, and a number to call
-# is what much advertising is for, as a link is. A number is one of these shapes with as many digits as the
-# shape has (`_is_phone`): no date, price, year or score is one.
+# Phone numbers are read as the one word PHONE: what a number spells is not what the reader says, and a
+# number to call is what much advertising is for, as a link is. A number is one of these shapes with as many
+# digits as the shape has (`_is_phone`): no date, price, year or score is one.
 _PHONES = [
     (re.compile(r"\+\d[\d .()\-]+", re.ASCII), range(8, 16)),  # international, from +
     (re.compile(r"00[1-9][\d .()\-]+", re.ASCII), range(10, 16)),  # international, from 00
@@ -1081,17 +1077,17 @@ def _stands_alone(text, start, end):
 
 
 def _read_phones(text):
-    """The text with each phone number (`_phone_numbers`) read as LINK."""
+    """The text with each phone number (`_phone_numbers`) read as PHONE."""
     pieces, done = [], 0
     for start, end in _phone_numbers(text):
-        pieces += [text[done:start], f" {LINK} "]
+        pieces += [text[done:start], f" {PHONE} "]
         done = end
     return "".join([*pieces, text[done:]]) if pieces else text
 
 
 def _said(text):
-    """The comment normalised with its links and phone numbers read as LINK, as the lexicon and the
-    classifiers read it."""
+    """The comment normalised with its links read as LINK and its phone numbers as PHONE, as the lexicon and
+    the classifiers read it."""
     said = _read_phones(_read_links(normalize(text)))
     return said.replace(_MARK, " ") if _MARK in said else said
 

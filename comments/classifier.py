@@ -34,7 +34,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .abuse import BREAK, COMMA, LINK, has_address, words_said
+from .abuse import BREAK, COMMA, LINK, PHONE, words_said
 
 FOLDER = Path(__file__).with_name("classifiers")
 WINDOW = 50  # the most words read as one comment: most comments of the corpora are shorter
@@ -43,7 +43,7 @@ WORDS_KEPT = 50_000  # words whose weight is kept between comments; past this, t
 LONGEST = 40  # letters of a word read
 LEANING = 0.5  # of its threshold: a classifier leaning towards its label (`Classifier.leans_to`)
 START, END = "^", "$"  # the edges of a window, paired with its first and last words
-_UNREAD = frozenset({COMMA, LINK})
+_UNREAD = frozenset({COMMA, LINK, PHONE})
 _NO_PAIRS: dict = {}  # the pairs of a word that starts none
 
 
@@ -122,17 +122,16 @@ class Words:
 
     @functools.cached_property
     def contact(self) -> bool:
-        """Whether the comment holds a way to reach its writer: a link, a bare domain, a mail address or a
-        phone number, what `abuse._said` reads as LINK (an address on one of the domain endings it knows, a
-        number of a phone's shape)."""
-        return LINK in self._read
+        """Whether the comment holds a way to reach its writer: a link, a bare domain, a mail address (what
+        `abuse._said` reads as LINK: an address on one of the domain endings it knows) or a phone number
+        (PHONE: a number of a phone's shape)."""
+        return self.linked or PHONE in self._read
 
     @functools.cached_property
     def linked(self) -> bool:
         """Whether the comment holds a link, a bare domain or a mail address: a contact that is no phone
-        number (readers give a helpline's or a shop's number far more often than its address). Read from the
-        text where it is known; otherwise any contact counts."""
-        return self.contact and (not self.text or has_address(self.text))
+        number (readers give a helpline's or a shop's number far more often than its address)."""
+        return LINK in self._read
 
     @functools.cached_property
     def spans(self):
