@@ -84,10 +84,11 @@ def print_timings(comments, lexicon, rules, classifiers, runs=500):
     """One decision on 5,000 characters: its median and fastest time, and its ratio to the baselines."""
     words = re.compile(r"\w+")
     samples = {
-        "civil comments": " ".join(c["text"] for c in comments if c["label"] == "civil")[:LENGTH],
-        "critical comments": " ".join(c["text"] for c in comments if c["label"] == "critical")[:LENGTH],
-        "abusive comments": " ".join(c["text"] for c in comments if c["label"] == "abusive")[:LENGTH],
-        "every label": " ".join(c["text"] for c in comments)[:LENGTH],
+        f"{label} comments ({language})" if label else f"every label ({language})": " ".join(
+            c["text"] for c in comments if c["lang"] == language and label in (None, c["label"])
+        )[:LENGTH]
+        for language in ("en", "fr")
+        for label in ("civil", "critical", "abusive", None)
     }
     print(f"\nOne decision on {LENGTH:,} characters ({runs} runs, each beside the two baselines):")
     print("| text | decision: median | fastest | str.split(): median | one regex pass: median | ratios |")

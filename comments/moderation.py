@@ -208,8 +208,13 @@ def decide(facts: Facts, rules: Rules) -> Decision:
 
 # An inline Markdown link or image: its text may itself be a URL, and the whole renders as one link.
 _MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
-# Stops at <, > and quotes so that <http://x> autolinks and HTML attributes count once.
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\[\]]+", re.IGNORECASE)
+# Stops at <, > and quotes so that <http://x> autolinks and HTML attributes count once. Read in lower case, an
+# address that starts with "http" then one that starts with "www": a pattern that starts with a word, not a
+# word boundary, a case-blind match or either of two words, is tried only where that word stands, and what
+# stands before it is looked at after it (a tenth of the time on 5,000 characters).
+_ADDRESS = r"[^\s<>\"'\[\]]+"
+_SCHEMED_URL = re.compile(rf"http(?<!\w....)s?://{_ADDRESS}")
+_WWW_URL = re.compile(rf"www(?<!\w...)\.{_ADDRESS}")
 
 
 def count_links(text: str) -> int:
@@ -221,9 +226,11 @@ def count_links(text: str) -> int:
     markdown_links = 0
     if "](" in text:
         text, markdown_links = _MARKDOWN_LINK.subn(" ", text)
-    if "://" not in text and "www." not in text.lower():
-        return markdown_links  # most comments: two substring searches instead of a regular expression
-    return markdown_links + len(_URL.findall(text))
+    text = text.lower()
+    schemed = 0
+    if "://" in text:
+        text, schemed = _SCHEMED_URL.subn(" ", text)  # "https://www.…" counts once
+    return markdown_links + schemed + (len(_WWW_URL.findall(text)) if "www." in text else 0)
 
 
 # Letters and digits only: underscores are Markdown emphasis (__word__), apostrophes split elisions (l'idiot).

@@ -476,6 +476,58 @@ def test_single_quotes_are_found_as_a_pattern_that_looks_behind_first_would_find
     assert abuse._SINGLE_QUOTED.sub("_", "'shut up' l'idiot said 'ok'") == "_ l'idiot said _"
 
 
+def test_quotes_are_found_at_the_quotes_as_a_pattern_tried_everywhere_finds_them():
+    """`_quoted` tries its patterns only where a quote stands (`_double_quotes`, `_APOSTROPHE_QUOTED`): the
+    same spans as the patterns of every quote run over the whole text, on random texts."""
+
+    def everywhere(said):
+        spans = [match.span() for match in abuse._QUOTED.finditer(said)]
+        rest = abuse._QUOTED.sub(lambda match: " " * len(match[0]), said)
+        if "‘" in rest or rest.startswith("'") or " '" in rest or "\n'" in rest:  # where one may open
+            spans += [match.span() for match in abuse._SINGLE_QUOTED.finditer(rest)]
+        return spans
+
+    draw = random.Random(15)
+    quoted = 0
+    for _ in range(20000):
+        text = "".join(draw.choice("ab e'‘’\"“”«»„\n.,") for _ in range(draw.randint(0, 30)))
+        spans = everywhere(text)
+        assert _joined(abuse._quoted(text)) == _joined(sorted(spans)), text
+        quoted += bool(spans)
+    assert quoted > 5000
+    most = abuse.QUOTES_MARKED
+    assert abuse._quoted('"a" ' * (most - 1) + "« b »") == [(4 * n, 4 * n + 3) for n in range(most - 1)] + [
+        (4 * most - 4, 4 * most + 1)
+    ]
+    assert abuse._quoted('"a" ' * most + "« b »") is None
+
+
+def _joined(spans):
+    """Spans where they touch or overlap joined, as `_quoted` keeps them (there is no dash to widen them)."""
+    kept = []
+    for start, end in spans:
+        if kept and start <= kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
+        else:
+            kept.append((start, end))
+    return kept
+
+
+@pytest.mark.parametrize(
+    ("text", "spaced"),
+    [
+        ("you are an i d i o t", True),
+        ("k y s, loser", True),
+        ("what a r e t a r d", True),
+        ("il y a 2 ans, de 8 à 12 h", False),  # digits spell no word: the text is read piece by piece
+        ("le match de 7 h a été reporté", False),
+        ("« dopé ! » a dit le coach", False),
+    ],
+)
+def test_letters_may_be_spaced_out_only_where_three_letters_stand_alone_in_a_row(text, spaced):
+    assert abuse._spaced_out(abuse.normalize(text).split(" ")) is spaced
+
+
 def test_letters_spaced_out_are_read_piece_by_piece_as_the_whole_text_would_be():
     """Where letters may be spaced out, their runs are joined into one piece and the rest read piece by piece
     from what was read before, not the whole text again: the same tokens as one reading of the whole text,
@@ -484,8 +536,9 @@ def test_letters_spaced_out_are_read_piece_by_piece_as_the_whole_text_would_be()
     seen = abuse._index(LEXICON).seen
     draw = random.Random(12)
     spaced = 0
+    pieces = [*"abcdeiox.'’@$*,!7", "", "s,", ",k", "d.", "i.d", "l'a", "ok", "idiot", "a-b"]
     for _ in range(6000):
-        text = "".join(draw.choice("abcdeio .'’@$*,!x ") for _ in range(draw.randint(1, 60)))
+        text = " ".join(draw.choices(pieces, k=draw.randint(1, 20)))
         if abuse._spaced_out(text.split(" ")):
             spaced += 1
             read = abuse._SPACED_TOKEN.findall(text)

@@ -175,6 +175,9 @@ def test_normalize_casefolds_and_strips_accents():
         ("<http://a.example>", 1),
         ("![a picture](https://img.example/cat.png)", 1),
         ('[docs](https://docs.example "The docs") and <https://b.example>', 2),
+        ("HTTPS://WWW.A.EXAMPLE/x and WWW.b.example", 2),  # any case; "https://www." counts once
+        ('http://a.example"www.b.example', 2),  # a quote ends an address
+        ("nothttp://a.example or awww.b.example", 0),  # inside a word: no address
     ],
 )
 def test_count_links(text, links):
