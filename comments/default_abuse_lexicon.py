@@ -21,13 +21,16 @@ DEFAULT_ABUSE_LEXICON = {
             whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*, lowlife*, piece of shit,
             piece of work, waste of space, pathetic little man, stupid cow, brainwashed idiot*,
             talentless hack*, wanker*, twat*, spaz, you retard, fucking retard, dumbass, dumbasses,
+            sorry sack of, sack of shit, sack of nothing, sellout, sellouts, shill, shills,
             embarrassment to your, a retard, the retard, bunch of retards, your parents must be ashamed,
             your parents must be so ashamed, your parents should be ashamed, shut your mouth, shut your trap,
             ashamed of you, embarrassed by you, embarrassed to have you
 """,
         "fr": """
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
-            encule*, salop, salopard*, pute, putes, naze, nazes, tocard*, minable*, escroc*, menteur*,
+            encule*, enkule*, salop, salopard*, pute, putes, naze, nazes, tocard*, minable*, escroc*,
+            menteur*, sale vendu, sales vendus, espece de vendu, bande de vendus, pauvre vendu, collabo,
+            collabos, benet, benets,
             menteuse*, incompetent*, debile mental*, sous merde*, raclure*, enfoire*, trou du cul, trouduc,
             gros nul, pauvre type, pauvre tache, pauvre con*, leche bottes, cassos, fils de pute,
             tete de noeud, sac a merde, petite merde, grosse merde, une merde, qu une merde, ferme ta gueule,
@@ -53,7 +56,7 @@ DEFAULT_ABUSE_LEXICON = {
             merdique*, daube, connerie*, a chier, decerebre*, incapable*, pitoyable*, ridicule*, degueulasse*,
             arnaque*, bidon, foireux, relou, pourri, pourrie, pourris, pourries, moutons, mouton, ordure,
             ordures, batard, batards, blaireau, blaireaux, andouille, andouilles, guignol, guignols, bouffon,
-            bouffons, clown, clowns, moche, honte, d une betise, affligeant*
+            bouffons, clown, clowns, moche, honte, d une betise, affligeant*, teube, teubes
 """,
     },
     "slur": {
@@ -104,6 +107,8 @@ DEFAULT_ABUSE_LEXICON = {
             deserve to be beaten, should have aborted you, punch the author, waste of oxygen,
             see what happens to you, know who you are, know your face, know what you look like,
             know where you work, found your address, someone should break your, somebody should break your,
+            know where you park, know where you sleep, know which house is yours,
+            know what car you drive,
             someone should punch you, somebody should punch you, someone should slap you,
             someone should beat you, someone should hit you, deserve to be shot, deserves to be shot,
             runs you over, run you over, hope you get hit, nobody would miss you, no one would miss you,
@@ -117,6 +122,8 @@ DEFAULT_ABUSE_LEXICON = {
 """,
         "fr": """
             sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter,
+            va te faire encul*, va te faire enkul*, allez vous faire encul*, sait ou tu te gares,
+            on connait ta voiture, sait quelle maison, plomb dans les fesses, plomb dans le cul,
             fais attention en rentrant, te faire taire, passer a ton magasin, passer a ta boutique,
             tu le paieras, vous le paierez, cramer avec toi, te buter, va te faire foutre, va crever,
             crevez tous, creve charogne, nique ta mere, ntm, je vais te tuer, je vais te crever,
@@ -153,7 +160,8 @@ DEFAULT_ABUSE_LEXICON = {
             on ne veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en france,
             retourne a tes casseroles, retourne a ta cuisine, retourne a la cuisine, retourne dans ta cuisine,
             reste a ta place, restez a votre place, personne ne veut de toi, on ne veut pas de toi,
-            on veut pas de toi, pas le bienvenu, pas la bienvenue, pas les bienvenus
+            on veut pas de toi, pas le bienvenu, pas la bienvenue, pas les bienvenus, n a pas sa place,
+            n as pas ta place, n avez pas votre place
 """,
     },
     "person": {
@@ -168,7 +176,8 @@ DEFAULT_ABUSE_LEXICON = {
             tu, t, toi, te, vous, l auteur, l auteure, auteur, auteure, l autrice, autrice, celui qui,
             celle qui, ceux qui, tous ceux, qui a ecrit, ecrit par, le mec, ce mec, mec, commentateur*, gens,
             les gens, ces gens, madame, monsieur, cet auteur, equipe, cette equipe, club des, blogueur*,
-            blogueuse*, youtubeur*, influenceur*, influenceuse*, redacteur*, redactrice*, journaliste*
+            blogueuse*, youtubeur*, influenceur*, influenceuse*, redacteur*, redactrice*, journaliste*,
+            genre de personne*
 """,
     },
     "group": {
@@ -257,7 +266,7 @@ DEFAULT_ABUSE_LEXICON = {
             earn money, promo code, discount code, coupon code, use code, book now, order now, special offer,
             limited offer, free delivery, contact us, message us, email us, call us, whatsapp us, dm us,
             book direct, book directly, special rate, special price, exclusive discount, mention this blog,
-            mention the blog
+            mention the blog, to the moon, before it moons, get in early
 """,
         "fr": """
             visitez mon site, decouvrir mon blog, mon blog sur, achetez, pas cher, pas chere, pas chers,

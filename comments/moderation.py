@@ -197,8 +197,8 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         *((code, code in abuse_found) for code in ABUSE_REASONS),
         # The abuse classifier's reason only where the lexicon found no abuse: one reason is enough.
         (Reason.ATTACK, not abuse_found and attack),
-        # Words of advertising with a way to reach the advertiser.
-        (Reason.ADVERT, reading.is_advert(contact) or advert),
+        # Words of advertising with a way to reach the advertiser, or a discount code.
+        (Reason.ADVERT, reading.is_advert(contact) or advert or has_discount_code(facts.text)),
     ]
     held = tuple(
         reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)
@@ -235,6 +235,27 @@ def count_links(text: str) -> int:
 
 # Letters and digits only: underscores are Markdown emphasis (__word__), apostrophes split elisions (l'idiot).
 _WORD = re.compile(r"[^\W_]+")
+
+
+# A discount code: capitals then the number of the share it takes off, which the text gives ("GENOU20 ...
+# -20 %", "use SAVE10 for 10% off"). A product's name (PS5, COVID19) is not written beside its number as a
+# percentage.
+# The code's first letter is looked for first, then what stands before it (see `_SCHEMED_URL`).
+_CODE = re.compile(r"[A-Z](?<![\w.].)[A-Z]{2,}(\d{1,2})\b")
+# A share, read back from its sign: "20 %", "20%", a no-break space between; not "19.5 %" nor "120 %".
+_SHARE = re.compile(r"(?:^|[^\d.,])(\d{1,2})\s?%$")
+SHARES_READ = 20  # the percent signs read in one comment: past these, it is no advertisement for one code
+
+
+def has_discount_code(text: str) -> bool:
+    """Whether `text` gives a discount code and the percentage it takes off. Its percent signs are found
+    first (most comments have none), and the few characters before each read."""
+    shares, at, read = set(), text.find("%"), 0
+    while at != -1 and read < SHARES_READ:
+        if share := _SHARE.search(text[max(0, at - 4) : at + 1]):
+            shares.add(share[1])
+        at, read = text.find("%", at + 1), read + 1
+    return bool(shares) and any(match[1] in shares for match in _CODE.finditer(text))
 
 
 def words_of(text: str) -> tuple[str, ...]:

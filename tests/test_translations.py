@@ -385,6 +385,7 @@ def test_the_moderation_policy_in_french(client):
     assert "Comment les commentaires sont modérés" in page
     assert "Il contient plus de liens que les commentaires n’en ont d’habitude (2 liens ou plus)." in page
     assert "Insulte ou attaque personnelle" in page
+    assert "« GENOU20 pour -20 % »" in page  # a discount code, with its sign
     assert "How comments" not in page
 
 

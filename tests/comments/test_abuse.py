@@ -46,6 +46,14 @@ def categories(text):
         ("I hope you get cancer.", abuse.THREAT),
         ("Nobody wants your kind around here.", abuse.EXCLUSION),
         ("You're an embarrassment to your family.", abuse.INSULT),
+        ("Ref, we know where you park. Enjoy the drive home.", abuse.THREAT),  # no bad word
+        ("On sait où tu te gares.", abuse.THREAT),
+        ("Sale vendu, t'as touché combien pour siffler ce penalty ?", abuse.INSULT),
+        ("Va te faire enk*ler avec ta montre connectée.", abuse.THREAT),  # misspelt, then a star
+        ("Nice try, shill. How much are they paying you?", abuse.INSULT),
+        ("Sale collabo du promoteur, combien t'as touché ?", abuse.INSULT),
+        ("Le prochain qui vient repartira avec du plomb dans les fesses.", abuse.THREAT),
+        ("Ce genre de personne n'a pas sa place au conseil.", abuse.EXCLUSION),  # no verb of exclusion
     ],
 )
 def test_abuse_aimed_at_people_is_found(text, category):
@@ -131,6 +139,13 @@ def test_a_name_said_in_mock_praise_is_found_where_someone_is_called_it(text, fo
         "Some people think this plan is stupid, and I agree.",  # the opinion's subject: the plan
         "Tabs shouldn't be allowed in YAML files.",  # exclusion of no one
         "Do you like animals? The cat picture made my day.",
+        "I know where you're coming from, but the park run is free.",  # no threat of where you park
+        "J'ai vendu mon vélo de route pour 800 euros.",  # "vendu" alone: sold
+        "Le maillot vendu par le club est trop cher.",
+        "Il connaît ta voiture mieux que toi, ce garagiste.",
+        "Ce genre de remarque n'a pas sa place ici.",  # no one told they have no place
+        "Cette voiture n'a pas sa place en centre-ville.",
+        "Il a du plomb dans la tête, ce nouveau maire.",  # sensible: no lead promised
     ],
 )
 def test_criticism_and_everyday_words_are_not_abuse(text):

@@ -28,6 +28,7 @@ from comments.moderation import (
     count_links,
     describe,
     find_hold_words,
+    has_discount_code,
     normalize,
     releases_itself,
 )
@@ -330,6 +331,32 @@ def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_adv
     # A regular's address or number is never a contact: only a link is.
     regular = "Le meilleur italien de la ville, réservez au 06 00 00 00 00 !"
     assert decide(facts(regular, lexicon=lexicon, trusted=True)) == Decision(PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("J'ai essayé ArticoFlex, et avec GENOU20 vous avez -20 %.", True),
+        ("Code PROF50 pour -50\u00a0% ce mois-ci.", True),  # a no-break space before the sign
+        ("Use SAVE10 at the till for 10% off.", True),
+        ("KNEE15: 15 % off everything", True),
+        ("Use SAVE10 at the till for 15% off.", False),  # not the share it takes off
+        ("COVID19 cases rose 12% and then 19.5% in March.", False),  # a decimal is no share a code names
+        ("La PS5 baisse de 5 % en janvier.", False),  # two capitals: a product
+        ("xSAVE10 10%", False),  # inside a word
+        ("GENOU20 sans pourcentage", False),
+    ],
+)
+def test_a_discount_code_is_capitals_and_the_share_it_takes_off(text, code):
+    assert has_discount_code(text) is code
+
+
+def test_a_discount_code_reads_as_an_advertisement_with_no_other_word_of_one():
+    """Readers who tell what worked for them name a product, not the share a code takes off: a code is held
+    for advertising alone, without a link, a phone number or a second word of advertising."""
+    text = "En tant qu'enseignante, je recommande ProfFacile à mes collègues. PROF50 pour -50 % ce mois-ci."
+    assert decide(facts(text)) == Decision(HELD, (Reason.ADVERT,))
+    assert decide(facts("ProfFacile m'a fait gagner des heures de préparation.")) == Decision(PUBLISHED)
 
 
 @pytest.mark.parametrize(
