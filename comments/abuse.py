@@ -1472,10 +1472,21 @@ def _subjects(targets, tokens, self=False):
         )
         if possessive and following and following[2] == Kind.IDEA and following[0] <= owner_end + 1:
             continue
+        if target == Kind.GROUP and _owns_the_subject(position, owner_end, tokens):
+            continue
         if _complement(position, tokens) or _in_relative_clause(position, tokens):
             continue
         subjects.append((position, end, target))
     return subjects
+
+
+def _owns_the_subject(position, owner_end, tokens):
+    """Whether a group named at `position`, up to `owner_end`, owns the thing that is the subject: "the men's
+    grooming kit is crap", "women's football is dull" (a thing named, then "is"). Not "Muslim's are...", an
+    apostrophe typed in a plural: the verb comes right after it."""
+    if owner_end - position < 2 or tokens[owner_end - 1] != "s":
+        return False
+    return any(token in COPULAS for token in tokens[owner_end + 1 : owner_end + 4])
 
 
 # Prepositions, and the determiners that may follow them, before a complement: "of this article", "dans

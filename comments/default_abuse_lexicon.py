@@ -21,7 +21,7 @@ DEFAULT_ABUSE_LEXICON = {
             whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*, lowlife*, piece of shit,
             piece of work, waste of space, pathetic little man, stupid cow, brainwashed idiot*,
             talentless hack*, wanker*, twat*, spaz, you retard, fucking retard, dumbass, dumbasses,
-            sorry sack of, sack of shit, sack of nothing, sellout, sellouts, shill, shills,
+            sorry sack of, sack of shit, sack of nothing, sellout, sellouts, shill, shills, kunt*,
             embarrassment to your, a retard, the retard, bunch of retards, your parents must be ashamed,
             your parents must be so ashamed, your parents should be ashamed, shut your mouth, shut your trap,
             ashamed of you, embarrassed by you, embarrassed to have you
@@ -30,7 +30,8 @@ DEFAULT_ABUSE_LEXICON = {
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
             encule*, enkule*, salop, salopard*, pute, putes, naze, nazes, tocard*, minable*, escroc*,
             menteur*, sale vendu, sales vendus, espece de vendu, bande de vendus, pauvre vendu, collabo,
-            collabos, benet, benets,
+            collabos, benet, benets, grosse vache, grosses vaches, vieille vache, vraie truie, grosse truie,
+            sale truie,
             menteuse*, incompetent*, debile mental*, sous merde*, raclure*, enfoire*, trou du cul, trouduc,
             gros nul, pauvre type, pauvre tache, pauvre con*, leche bottes, cassos, fils de pute,
             tete de noeud, sac a merde, petite merde, grosse merde, une merde, qu une merde, ferme ta gueule,

@@ -1,9 +1,9 @@
-"""Entries of issue 12's twelfth round, from the misses of held-out sets 21 and 22: threats that say where the
+"""Entries of issue 12's twelfth round, from the misses of held-out sets 21 to 23: threats that say where the
 reader parks or sleeps ("we know where you park", "on sait où tu te gares") or promise lead ("du plomb dans les
-fesses"), names for a sellout ("sale vendu", "collabo", "shill"), "sorry sack of", "benêt", "teubé", "enculé"
-spelt with a k, "this kind of person has no place here" ("ce genre de personne n'a pas sa place"), and the
-words of crypto hype ("to the moon"). Frozen here, as in 0015; an entry the owner added or removed since stays
-as it is."""
+fesses"), names for a sellout ("sale vendu", "collabo", "shill"), "sorry sack of", "benêt", "teubé", "grosse
+vache", "vraie truie", "enculé" spelt with a k and "kunt", "this kind of person has no place here" ("ce genre
+de personne n'a pas sa place"), and the words of crypto hype ("to the moon"). Frozen here, as in 0015; an entry
+the owner added or removed since stays as it is."""
 
 from django.db import migrations
 
@@ -13,13 +13,13 @@ ENTRIES = [
         (
             "person_insult",
             "en",
-            "sorry sack of, sack of shit, sack of nothing, sellout, sellouts, shill, shills",
+            "sorry sack of, sack of shit, sack of nothing, sellout, sellouts, shill, shills, kunt*",
         ),
         (
             "person_insult",
             "fr",
             "enkule*, sale vendu, sales vendus, espece de vendu, bande de vendus, pauvre vendu, collabo, collabos, "
-            "benet, benets",
+            "benet, benets, grosse vache, grosses vaches, vieille vache, vraie truie, grosse truie, sale truie",
         ),
         ("insult", "fr", "teube, teubes"),
         (

@@ -157,8 +157,10 @@ def test_a_dropped_image_asks_for_its_description_and_readers_get_its_renditions
     expect(img).to_have_attribute("alt", "A red square [big]")
     original = re.search(r"\((/media/uploads/\S+)\)", article.body).group(1)
     assert original not in reader.content()
-    # The browser chose a WebP rendition, never the original.
-    assert reader.evaluate("document.querySelector('.article-body picture img').currentSrc").endswith(".webp")
+    # The browser chose a WebP rendition, never the original (once it has chosen: the image loads lazily, and
+    # on a loaded machine it may not have started when the page's load event fires).
+    chosen = reader.wait_for_function("document.querySelector('.article-body picture img').currentSrc")
+    assert chosen.json_value().endswith(".webp")
     assert Document(article.body_html).find("img")["src"] != original
     reader.context.close()
 

@@ -54,6 +54,9 @@ def categories(text):
         ("Sale collabo du promoteur, combien t'as touché ?", abuse.INSULT),
         ("Le prochain qui vient repartira avec du plomb dans les fesses.", abuse.THREAT),
         ("Ce genre de personne n'a pas sa place au conseil.", abuse.EXCLUSION),  # no verb of exclusion
+        ("Whoever did her brows is a useless kunt.", abuse.INSULT),  # a k for a c
+        ("Muslim's are vermin.", abuse.DEHUMANISING),  # an apostrophe typed in a plural: no possessive
+        ("Women are stupid.", abuse.HATE),
     ],
 )
 def test_abuse_aimed_at_people_is_found(text, category):
@@ -146,6 +149,8 @@ def test_a_name_said_in_mock_praise_is_found_where_someone_is_called_it(text, fo
         "Ce genre de remarque n'a pas sa place ici.",  # no one told they have no place
         "Cette voiture n'a pas sa place en centre-ville.",
         "Il a du plomb dans la tête, ce nouveau maire.",  # sensible: no lead promised
+        "The men's grooming kit is overpriced crap.",  # the group owns the thing that is the subject
+        "Women's football is dull and badly paid.",
     ],
 )
 def test_criticism_and_everyday_words_are_not_abuse(text):
