@@ -21,7 +21,7 @@ DEFAULT_ABUSE_LEXICON = {
             whore*, slut*, bastard*, liar*, hack writer*, halfwit*, numpty, nitwit*, lowlife*, piece of shit,
             piece of work, waste of space, pathetic little man, stupid cow, brainwashed idiot*,
             talentless hack*, wanker*, twat*, spaz, you retard, fucking retard, dumbass, dumbasses,
-            sorry sack of, sack of shit, sack of nothing, sellout, sellouts, shill, shills, kunt*,
+            sorry sack of, sack of shit, sack of nothing, kunt*,
             embarrassment to your, a retard, the retard, bunch of retards, your parents must be ashamed,
             your parents must be so ashamed, your parents should be ashamed, shut your mouth, shut your trap,
             ashamed of you, embarrassed by you, embarrassed to have you
@@ -30,8 +30,7 @@ DEFAULT_ABUSE_LEXICON = {
             connard*, connasse*, conard*, abruti*, cretin*, imbecile*, idiot, idiots, idiote, idiotes,
             encule*, enkule*, salop, salopard*, pute, putes, naze, nazes, tocard*, minable*, escroc*,
             menteur*, sale vendu, sales vendus, espece de vendu, bande de vendus, pauvre vendu, collabo,
-            collabos, benet, benets, grosse vache, grosses vaches, vieille vache, vraie truie, grosse truie,
-            sale truie,
+            collabos, benet, benets, grosse vache, grosses vaches, vieille vache, vraie truie, sale truie,
             menteuse*, incompetent*, debile mental*, sous merde*, raclure*, enfoire*, trou du cul, trouduc,
             gros nul, pauvre type, pauvre tache, pauvre con*, leche bottes, cassos, fils de pute,
             tete de noeud, sac a merde, petite merde, grosse merde, une merde, qu une merde, ferme ta gueule,
@@ -50,7 +49,8 @@ DEFAULT_ABUSE_LEXICON = {
             stupid*, idiotic*, moronic*, brainless, braindead, brain dead, too thick, clueless, pathetic,
             worthless, useless lot, garbage, trash, shit, shitty, crap, crappy, rubbish, bullshit, retarded,
             pompous, brainwashed, talentless, smug, disgusting, ignorant, sheep, clown, clowns, jerk, jerks,
-            fraud, bitch, bitches, dumb, dumber, dumbest, ugly, fat, degenerate
+            fraud, bitch, bitches, dumb, dumber, dumbest, ugly, fat, degenerate, sellout,
+            sellouts, shill, shills
 """,
         "fr": """
             con, cons, conne, connes, debile*, bete, betes, stupide*, nul, nuls, nulle, nulles, merde,
@@ -108,8 +108,9 @@ DEFAULT_ABUSE_LEXICON = {
             deserve to be beaten, should have aborted you, punch the author, waste of oxygen,
             see what happens to you, know who you are, know your face, know what you look like,
             know where you work, found your address, someone should break your, somebody should break your,
-            know where you park, know where you sleep, know which house is yours,
-            know what car you drive,
+            we know where you park, i know where you park, we know where you sleep, i know where you sleep,
+            we know which house is yours, i know which house is yours, we know what car you drive,
+            i know what car you drive,
             someone should punch you, somebody should punch you, someone should slap you,
             someone should beat you, someone should hit you, deserve to be shot, deserves to be shot,
             runs you over, run you over, hope you get hit, nobody would miss you, no one would miss you,
@@ -124,7 +125,7 @@ DEFAULT_ABUSE_LEXICON = {
         "fr": """
             sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter,
             va te faire encul*, va te faire enkul*, allez vous faire encul*, sait ou tu te gares,
-            on connait ta voiture, sait quelle maison, plomb dans les fesses, plomb dans le cul,
+            repartir* avec du plomb,
             fais attention en rentrant, te faire taire, passer a ton magasin, passer a ta boutique,
             tu le paieras, vous le paierez, cramer avec toi, te buter, va te faire foutre, va crever,
             crevez tous, creve charogne, nique ta mere, ntm, je vais te tuer, je vais te crever,
@@ -161,8 +162,8 @@ DEFAULT_ABUSE_LEXICON = {
             on ne veut pas de ta, ta place est pas ici, ta place n est pas ici, rien a faire en france,
             retourne a tes casseroles, retourne a ta cuisine, retourne a la cuisine, retourne dans ta cuisine,
             reste a ta place, restez a votre place, personne ne veut de toi, on ne veut pas de toi,
-            on veut pas de toi, pas le bienvenu, pas la bienvenue, pas les bienvenus, n a pas sa place,
-            n as pas ta place, n avez pas votre place
+            on veut pas de toi, pas le bienvenu, pas la bienvenue, pas les bienvenus, n as pas ta place,
+            n avez pas votre place
 """,
     },
     "person": {

@@ -197,8 +197,8 @@ def decide(facts: Facts, rules: Rules) -> Decision:
         *((code, code in abuse_found) for code in ABUSE_REASONS),
         # The abuse classifier's reason only where the lexicon found no abuse: one reason is enough.
         (Reason.ATTACK, not abuse_found and attack),
-        # Words of advertising with a way to reach the advertiser, or a discount code.
-        (Reason.ADVERT, reading.is_advert(contact) or advert or has_discount_code(facts.text)),
+        # Words of advertising, or a discount code, with a way to reach the advertiser.
+        (Reason.ADVERT, reading.is_advert(contact, discount_code(facts.text)) or advert),
     ]
     held = tuple(
         reason for reason, applies in checks if applies and not (facts.trusted and reason in SOFT_REASONS)
@@ -208,10 +208,11 @@ def decide(facts: Facts, rules: Rules) -> Decision:
 
 # An inline Markdown link or image: its text may itself be a URL, and the whole renders as one link.
 _MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
-# Stops at <, > and quotes so that <http://x> autolinks and HTML attributes count once. Read in lower case, an
-# address that starts with "http" then one that starts with "www": a pattern that starts with a word, not a
-# word boundary, a case-blind match or either of two words, is tried only where that word stands, and what
-# stands before it is looked at after it (a tenth of the time on 5,000 characters).
+# Stops at <, > and quotes so that <http://x> autolinks and HTML attributes count once. Read in lower case,
+# the addresses that start with "http" and those that start with "www", then in order, as one pattern would
+# find them: a pattern that starts with a word, not a word boundary, a case-blind match or either of two
+# words, is tried only where that word stands, and what stands before it is looked at after it (a tenth of the
+# time on 5,000 characters).
 _ADDRESS = r"[^\s<>\"'\[\]]+"
 _SCHEMED_URL = re.compile(rf"http(?<!\w....)s?://{_ADDRESS}")
 _WWW_URL = re.compile(rf"www(?<!\w...)\.{_ADDRESS}")
@@ -227,35 +228,57 @@ def count_links(text: str) -> int:
     if "](" in text:
         text, markdown_links = _MARKDOWN_LINK.subn(" ", text)
     text = text.lower()
-    schemed = 0
+    found = []
     if "://" in text:
-        text, schemed = _SCHEMED_URL.subn(" ", text)  # "https://www.…" counts once
-    return markdown_links + schemed + (len(_WWW_URL.findall(text)) if "www." in text else 0)
+        found += [match.span() for match in _SCHEMED_URL.finditer(text)]
+    if "www." in text:
+        found += [match.span() for match in _WWW_URL.finditer(text)]
+    links, end = 0, 0
+    # An address inside another one ("https://www.…", "www.…?q=https://…") is part of it.
+    for start, stop in sorted(found):
+        if start >= end:
+            links, end = links + 1, stop
+    return markdown_links + links
 
 
 # Letters and digits only: underscores are Markdown emphasis (__word__), apostrophes split elisions (l'idiot).
 _WORD = re.compile(r"[^\W_]+")
 
 
-# A discount code: capitals then the number of the share it takes off, which the text gives ("GENOU20 ...
-# -20 %", "use SAVE10 for 10% off"). A product's name (PS5, COVID19) is not written beside its number as a
-# percentage.
-# The code's first letter is looked for first, then what stands before it (see `_SCHEMED_URL`).
+# A discount code: capitals then a number, a multiple of five, of the share it takes off, which the text gives
+# near it ("avec GENOU20 vous avez -20 %", "use SAVE10 for 10% off"). A product's name is seldom written near
+# its number as a percentage ("COVID19 deaths fell 19%"); when it is ("TOP10", "CAC40"), no word says it is a
+# discount. The code's first letter is looked for first, then what stands before it (see `_SCHEMED_URL`).
 _CODE = re.compile(r"[A-Z](?<![\w.].)[A-Z]{2,}(\d{1,2})\b")
 # A share, read back from its sign: "20 %", "20%", a no-break space between; not "19.5 %" nor "120 %".
 _SHARE = re.compile(r"(?:^|[^\d.,])(\d{1,2})\s?%$")
-SHARES_READ = 20  # the percent signs read in one comment: past these, it is no advertisement for one code
+# Words that say a code takes a share off.
+_DISCOUNT = re.compile(
+    r"\b(?:codes?|coupons?|promo|off|discount|r[ée]duction|remise|rabais)\b", re.IGNORECASE
+)
+NEAR = 40  # characters between a code and its share, or the word that says what it is
+SHARES_READ = 20  # percent signs read in one comment: a code whose share comes later is not found
 
 
-def has_discount_code(text: str) -> bool:
-    """Whether `text` gives a discount code and the percentage it takes off. Its percent signs are found
+def discount_code(text: str) -> int:
+    """How surely `text` gives a discount code, as words of advertising count (`abuse.Reading.is_advert`):
+    0, none; 1, a code and its share near each other (an advertisement with a way to reach the seller); 2,
+    said to be a discount ("code", "off", "réduction"): an advertisement alone. The percent signs are found
     first (most comments have none), and the few characters before each read."""
-    shares, at, read = set(), text.find("%"), 0
+    shares, at, read = {}, text.find("%"), 0
     while at != -1 and read < SHARES_READ:
         if share := _SHARE.search(text[max(0, at - 4) : at + 1]):
-            shares.add(share[1])
+            shares.setdefault(share[1], []).append(at)
         at, read = text.find("%", at + 1), read + 1
-    return bool(shares) and any(match[1] in shares for match in _CODE.finditer(text))
+    found = 0
+    for code in _CODE.finditer(text) if shares else ():
+        share = code[1]
+        if int(share) % 5 or not any(abs(sign - code.start()) <= NEAR for sign in shares.get(share, ())):
+            continue
+        if _DISCOUNT.search(text, max(0, code.start() - NEAR), code.end() + NEAR):
+            return 2
+        found = 1
+    return found
 
 
 def words_of(text: str) -> tuple[str, ...]:

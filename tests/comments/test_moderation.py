@@ -3,6 +3,8 @@
 Pure functions of plain facts: nothing here touches the database.
 """
 
+import random
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -27,8 +29,8 @@ from comments.moderation import (
     Rules,
     count_links,
     describe,
+    discount_code,
     find_hold_words,
-    has_discount_code,
     normalize,
     releases_itself,
 )
@@ -179,10 +181,26 @@ def test_normalize_casefolds_and_strips_accents():
         ("HTTPS://WWW.A.EXAMPLE/x and WWW.b.example", 2),  # any case; "https://www." counts once
         ('http://a.example"www.b.example', 2),  # a quote ends an address
         ("nothttp://a.example or awww.b.example", 0),  # inside a word: no address
+        ("Source: www.google.example/url?q=https://www.who.example/news", 1),  # an address inside another
     ],
 )
 def test_count_links(text, links):
     assert count_links(text) == links
+
+
+def test_links_are_counted_as_one_case_blind_pattern_tried_everywhere_counts_them():
+    """`count_links` looks for "http" then "www" in lower case, where each stands: the same count as one
+    case-blind pattern tried at every character, on random texts."""
+    everywhere = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\[\]]+", re.IGNORECASE)
+    pieces = ["http", "HTTPS", "://", "www", "WWW.", ".", "a", "x", " ", "/", "?q=", '"', "<", "]("]
+    draw = random.Random(16)
+    counted = 0
+    for _ in range(20000):
+        text = "".join(draw.choices(pieces, k=draw.randint(0, 12)))
+        if "](" not in text:
+            assert count_links(text) == len(everywhere.findall(text)), text
+            counted += count_links(text) > 1
+    assert counted > 50
 
 
 def test_comment_with_one_link_is_published_and_with_two_held_as_wordpress_does():
@@ -336,27 +354,44 @@ def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_adv
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("J'ai essayé ArticoFlex, et avec GENOU20 vous avez -20 %.", True),
-        ("Code PROF50 pour -50\u00a0% ce mois-ci.", True),  # a no-break space before the sign
-        ("Use SAVE10 at the till for 10% off.", True),
-        ("KNEE15: 15 % off everything", True),
-        ("Use SAVE10 at the till for 15% off.", False),  # not the share it takes off
-        ("COVID19 cases rose 12% and then 19.5% in March.", False),  # a decimal is no share a code names
-        ("La PS5 baisse de 5 % en janvier.", False),  # two capitals: a product
-        ("xSAVE10 10%", False),  # inside a word
-        ("GENOU20 sans pourcentage", False),
+        ("J'ai essayé ArticoFlex, et avec GENOU20 vous avez -20 %.", 1),  # a code and its share
+        ("Code PROF50 pour -50\u00a0% ce mois-ci.", 2),  # said to be a code; a no-break space before the sign
+        ("Use SAVE10 at the till for 10% off.", 2),
+        ("KNEE15: 15 % off everything", 2),
+        ("Use SAVE10 at the till for 15% off.", 0),  # not the share it takes off
+        ("COVID19 deaths fell 19% last year.", 0),  # a discount takes a multiple of five off
+        ("Only 10% of the films this year made my TOP10 list.", 1),  # no word says it is a discount
+        ("40 % des entreprises du CAC40 ont publié leurs comptes.", 1),
+        ("La PS5 baisse de 5 % en janvier.", 0),  # two capitals: a product
+        ("xSAVE10 10%", 0),  # inside a word
+        ("GENOU20 sans pourcentage", 0),
+        ("Use SAVE10 for a treat. " + "Lorem ipsum dolor sit amet. " * 3 + "Prices went up 10 %.", 0),  # far
     ],
 )
-def test_a_discount_code_is_capitals_and_the_share_it_takes_off(text, code):
-    assert has_discount_code(text) is code
+def test_a_discount_code_is_capitals_and_the_share_it_takes_off_near_it(text, code):
+    assert discount_code(text) == code
 
 
-def test_a_discount_code_reads_as_an_advertisement_with_no_other_word_of_one():
-    """Readers who tell what worked for them name a product, not the share a code takes off: a code is held
-    for advertising alone, without a link, a phone number or a second word of advertising."""
-    text = "En tant qu'enseignante, je recommande ProfFacile à mes collègues. PROF50 pour -50 % ce mois-ci."
-    assert decide(facts(text)) == Decision(HELD, (Reason.ADVERT,))
-    assert decide(facts("ProfFacile m'a fait gagner des heures de préparation.")) == Decision(PUBLISHED)
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("En tant qu'enseignante, je recommande ProfFacile. Code PROF50 pour -50 % ce mois-ci.", HELD),
+        ("J'ai essayé ArticoFlex, c'est sur articoflex.example et avec GENOU20 vous avez -20 %.", HELD),
+        ("ProfFacile m'a fait gagner des heures de préparation.", PUBLISHED),
+        ("Only 10% of the films this year made my TOP10 list.", PUBLISHED),
+        ("40 % des entreprises du CAC40 ont publié leurs comptes.", PUBLISHED),
+    ],
+)
+def test_a_discount_code_reads_as_an_advertisement_when_said_to_be_one_or_with_a_way_to_reach_the_seller(
+    text, outcome
+):
+    """Readers who tell what worked for them name a product, not the share a code takes off: a code said to be
+    one is an advertisement alone; a code and its share are one with a link, a phone number or a second word
+    of advertising."""
+    decision = decide(facts(text))
+    assert decision.outcome == outcome, decision
+    if outcome == HELD:
+        assert decision.reasons == (Reason.ADVERT,)
 
 
 @pytest.mark.parametrize(
