@@ -284,7 +284,6 @@ class _Index(NamedTuple):
     shortest_stem: int
     findings: "_FirstWords"  # a word of each entry that can make a finding
     unaimed: "_FirstWords"  # ... of the entries that may make one with no person named (`_may_find`)
-    aimed: "_FirstWords"  # a word of each entry that names people or calls someone
     adverts: "_FirstWords"  # a word of each advertising entry
     candidates: dict  # word: the entries that may start at it (`_candidates`), as they are looked up
     seen: "_Seen"  # what each token read so far is, as it is met
@@ -411,6 +410,7 @@ def _index(lexicon):
         return word in every_word or word.startswith(families)
 
     findings, adverts = _first_words(exact, stems, TRIGGERS), _first_words(exact, stems, {Kind.ADVERT})
+    # A word of each entry that names people or calls someone: `_Seen.sort` tells the comment's own.
     aimed = _first_words(exact, stems, {Kind.PERSON, Kind.GROUP, Kind.VOCATIVE})
     return _Index(
         exact,
@@ -418,7 +418,6 @@ def _index(lexicon):
         min((len(stem) for stem in stems), default=1),
         findings,
         _first_words(exact, stems, TRIGGERS - AIMED_ONLY),
-        aimed,
         adverts,
         {},
         _Seen(known, findings, adverts, aimed),
