@@ -228,18 +228,15 @@ def _spaced_out(pieces):
 
 def _canonical(raw, known=None):
     """A token as matching compares it, as a tuple: one word, COMMA or BREAK; none for a number; two words
-    for an elision ("l'auteur"), or when letters spaced out start with a one-letter word and only the rest
-    is a word `known` to the lexicon ("a r e t a r d")."""
+    for an elision ("l'auteur"); the words letters spaced out spell when together they spell none `known` to
+    the lexicon and apart they do ("a r e t a r d", "f u c k i n g i d i o t": `_spelt`)."""
     if raw == COMMA:
         return (COMMA,)
     if raw[0] in ".!?;:\n" or raw[0].isspace():
         return (BREAK,)
     if raw[1:2] in (" ", ".", "-") and len(raw) > 2:  # letters spaced out
         word = _REPEATED.sub(r"\1", re.sub(r"[ .\-]", "", raw))
-        rest = word[1:]
-        if known and raw[0] in _ONE_LETTER_WORDS and len(rest) > 2 and not known(word) and known(rest):
-            return (raw[0], rest)
-        return (word,)
+        return (known and not known(word) and _spelt(word, known)) or (word,)
     if "'" not in raw and "’" not in raw:
         word = _word(raw)
         return (word,) if word else ()
@@ -251,6 +248,43 @@ def _canonical(raw, known=None):
         elif word := _word(part):
             words.append(word)
     return tuple(words)
+
+
+# Letters spaced out are read as several words (`_spelt`) only up to these: a longer run is no insult spelt.
+SPELT_LETTERS, SPELT_WORDS = 20, 4
+# The fewest letters of each word they spell, but a first word of one letter: shorter words are everywhere
+# inside ordinary words ("S P I C E S" is no "spic es", "C H A R L O T T E" no "charlot te", "F A T H E R"
+# no "fat her").
+SPELT_SHORTEST = 4
+
+
+def _spelt(letters, known):
+    """The fewest words `known` to the lexicon, each of at least SPELT_SHORTEST letters but a first one-letter
+    word ("a", "i"), that `letters` spell one after the other, the one with the longest word among equals;
+    None when they spell none, or more than SPELT_WORDS. Letters spaced out are one run across the words
+    they spell: "the author is a f u c k i n g i d i o t" says "a fucking idiot"; "what a r e t a r d",
+    "a retard"."""
+    if len(letters) > SPELT_LETTERS:
+        return None
+    # The best words found for the letters up to each position, as positions are reached, each with its
+    # rank: (how many words, minus the longest's letters), the lowest best.
+    best = {0: ((0, 0), ())}
+    if letters[0] in _ONE_LETTER_WORDS:
+        best[1] = ((1, -1), (letters[0],))
+    for start in range(len(letters)):
+        if start not in best or best[start][0][0] == SPELT_WORDS:
+            continue
+        (count, longest), words = best[start]
+        if not known.may_start(letters[start : start + 3]):
+            continue  # no word of the lexicon starts so
+        for end in range(start + SPELT_SHORTEST, len(letters) + 1):
+            piece = letters[start:end]
+            if known(piece):
+                rank = (count + 1, min(longest, -len(piece)))
+                if end not in best or rank < best[end][0]:
+                    best[end] = (rank, (*words, piece))
+    found = best.get(len(letters))
+    return found[1] if found and len(found[1]) > 1 else None
 
 
 def _word(raw):
@@ -322,6 +356,25 @@ class _FirstWords(NamedTuple):
 
     def any_in(self, clause):
         return not self.words.isdisjoint(clause) or any(map(self.in_family, clause))
+
+
+class _Known:
+    """Whether a word is one of a lexicon's entries' words, or of one of their families (`_index`)."""
+
+    def __init__(self, words, families):
+        self.words = frozenset(words)
+        self.families = {}  # the families' stems (of three letters or more) by their first three letters
+        for stem in families:
+            self.families.setdefault(stem[:3], []).append(stem)
+        self.families = {three: tuple(stems) for three, stems in self.families.items()}
+        self.starts = frozenset(word[:3] for word in self.words).union(self.families)
+
+    def __call__(self, word):
+        return word in self.words or word.startswith(self.families.get(word[:3], ()))
+
+    def may_start(self, letters):
+        """Whether a word of the lexicon, or of its families, may start with these three letters."""
+        return letters in self.starts
 
 
 class _Seen:
@@ -404,10 +457,7 @@ def _index(lexicon):
         table.setdefault(key, []).append((kind, words))
         every_word.update(word for word in words if not word.endswith("*"))
         families.update(word[:-1] for word in words if word.endswith("*") and len(word) > 3)
-    families = tuple(families)
-
-    def known(word):
-        return word in every_word or word.startswith(families)
+    known = _Known(every_word, families)
 
     findings, adverts = _first_words(exact, stems, TRIGGERS), _first_words(exact, stems, {Kind.ADVERT})
     # A word of each entry that names people or calls someone: `_Seen.sort` tells the comment's own.
@@ -700,16 +750,27 @@ def _first_words(exact, stems, kinds, groups=True):
 _ENDINGS = ("", "s", "e", "es", "ee", "ees", "er", "ers", "ed", "ing", "y")
 
 
-@functools.lru_cache(maxsize=4096)
-def _typed(token):
-    return re.compile(re.escape(token).replace(r"\*", "[a-z]"))
+def _masks(token, form):
+    """Whether `token` is `form` typed with stars, each for one letter or hiding none ("f*ck", "b*ougnoule"):
+    read letter by letter, with the places in `form` each prefix of `token` may reach (a regular expression
+    of optional letters would try every way to spread them: a run of stars would take minutes)."""
+    reached = {0}
+    for char in token:
+        if char == "*":
+            reached |= {at + 1 for at in reached if at < len(form)}
+        else:
+            reached = {at + 1 for at in reached if at < len(form) and form[at] == char}
+            if not reached:
+                return False
+    return len(form) in reached
 
 
 def _word_matches(pattern, token):
-    if "*" in token:  # each star the reader typed stands for one letter
+    if "*" in token:  # each star the reader typed stands for one letter; one star alone may hide none
         stem = pattern.rstrip("*")
         forms = [stem + ending for ending in _ENDINGS] if pattern.endswith("*") else [stem]
-        return any(len(form) == len(token) and _typed(token).fullmatch(form) for form in forms)
+        shortest = len(token) - (token.count("*") == 1)
+        return any(shortest <= len(form) <= len(token) and _masks(token, form) for form in forms)
     if pattern.endswith("*"):
         return token.startswith(pattern[:-1])
     return token == pattern

@@ -41,7 +41,7 @@ DEFAULT_ABUSE_LEXICON = {
             honte pour ta, honte pour votre, vraie tache, grosse tache, sale tache, qu une tache,
             tes parents doivent avoir honte, vos parents doivent avoir honte, tes parents ont honte,
             ferme ta bouche, fermez votre bouche, honte de toi, honte de vous, honte de t avoir,
-            honte de vous avoir
+            honte de vous avoir, un demeure, une demeuree, espece de demeure
 """,
     },
     "insult": {
@@ -120,7 +120,8 @@ DEFAULT_ABUSE_LEXICON = {
             deserve to get hurt, deserves to get hurt, deserve to be hurt, deserves to be hurt,
             get what you deserve, break your jaw, break his jaw, break her jaw, break your face,
             smash your face, smash your teeth, knock your teeth out, punch your lights out, kick your head in,
-            beat you up, beat the shit out of you
+            beat you up, beat the shit out of you,
+            shut you up for good, shut you up permanently, silence you for good
 """,
         "fr": """
             sait ou tu habites, sait ou vous habitez, tu vas le regretter, vous allez le regretter,
@@ -142,7 +143,8 @@ DEFAULT_ABUSE_LEXICON = {
             et arretez de respirer, te roul* dessus, vous roul* dessus, que tu creve*, que tu meure*,
             allez mourir, va donc mourir, viens te chercher, venir te chercher, vais te trouver,
             qu on ne se croise jamais, si je te croise, qu on leur fasse du mal, qu on te fasse du mal,
-            meritent qu on, merites qu on, merite qu on
+            meritent qu on, merites qu on, merite qu on, te prendre une balle, vous prendre une balle,
+            te mettre une balle, vous mettre une balle
 """,
     },
     "exclusion": {
@@ -268,7 +270,7 @@ DEFAULT_ABUSE_LEXICON = {
             earn money, promo code, discount code, coupon code, use code, book now, order now, special offer,
             limited offer, free delivery, contact us, message us, email us, call us, whatsapp us, dm us,
             book direct, book directly, special rate, special price, exclusive discount, mention this blog,
-            mention the blog, to the moon, before it moons, get in early
+            mention the blog, to the moon, before it moons, get in early, on google
 """,
         "fr": """
             visitez mon site, decouvrir mon blog, mon blog sur, achetez, pas cher, pas chere, pas chers,
@@ -280,7 +282,7 @@ DEFAULT_ABUSE_LEXICON = {
             abonnes instagram, en 24 h, code promo, code de reduction, reservez au, reservez vite,
             offre speciale, offre limitee, livraison gratuite, livraison offerte, contactez nous,
             ecrivez nous, appelez nous, tarif special, prix special, remise exclusive, mentionnez le blog,
-            sans frais de reservation
+            sans frais de reservation, sur google
 """,
     },
 }

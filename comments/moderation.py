@@ -7,6 +7,7 @@ request, the cache or the settings.
 """
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -246,9 +247,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 # A discount code: capitals then a number, a multiple of five, of the share it takes off, which the text gives
-# near it ("avec GENOU20 vous avez -20 %", "use SAVE10 for 10% off"). A product's name is seldom written near
-# its number as a percentage ("COVID19 deaths fell 19%"); when it is ("TOP10", "CAC40"), no word says it is a
-# discount. The code's first letter is looked for first, then what stands before it (see `_SCHEMED_URL`).
+# near it ("avec GENOU20 vous avez -20 %", "use SAVE10 for 10% off"), or said to be a code ("code WOOF15"). A
+# product's name is seldom written near its number as a percentage ("COVID19 deaths fell 19%"); when it is
+# ("TOP10", "CAC40"), no word says it is a discount. The code's first letter is looked for first, then what
+# stands before it (see `_SCHEMED_URL`).
 _CODE = re.compile(r"[A-Z](?<![\w.].)[A-Z]{2,}(\d{1,2})\b")
 # A share, read back from its sign: "20 %", "20%", a no-break space between; not "19.5 %" nor "120 %".
 _SHARE = re.compile(r"(?:^|[^\d.,])(\d{1,2})\s?%$")
@@ -256,28 +258,53 @@ _SHARE = re.compile(r"(?:^|[^\d.,])(\d{1,2})\s?%$")
 _DISCOUNT = re.compile(
     r"\b(?:codes?|coupons?|promo|off|discount|r[ée]duction|remise|rabais)\b", re.IGNORECASE
 )
+# A word that says what a code is, just before one that has no share near it ("code WOOF15 at PawFresh",
+# "avec le code promo LIVRE20"): not "off", which says it only beside a share. Looked for in lower case first,
+# as any of these letters: most comments hold none.
+_CODE_WORD_BEFORE = re.compile(
+    r"\b(?:codes?|coupons?|promo|discount|r[ée]duction|remise|rabais)\W{1,3}$", re.IGNORECASE
+)
+_CODE_WORD_LETTERS = ("code", "coupon", "promo", "discount", "duction", "remise", "rabais")
+# Each character of a text as a byte (`discount_code`): "A" for a capital, "0" for a digit, "x" for the rest.
+_CAPITALS_AND_DIGITS = bytes(
+    ord("A") if 65 <= byte <= 90 else ord("0") if 48 <= byte <= 57 else ord("x") for byte in range(256)
+)
 NEAR = 40  # characters between a code and its share, or the word that says what it is
 SHARES_READ = 20  # percent signs read in one comment: a code whose share comes later is not found
+CODES_READ = 20  # and codes
 
 
 def discount_code(text: str) -> int:
     """How surely `text` gives a discount code, as words of advertising count (`abuse.Reading.is_advert`):
     0, none; 1, a code and its share near each other (an advertisement with a way to reach the seller); 2,
-    said to be a discount ("code", "off", "réduction"): an advertisement alone. The percent signs are found
-    first (most comments have none), and the few characters before each read."""
+    said to be a discount ("code", "off", "réduction" beside a code and its share; "code", "coupon", "promo"
+    just before a code of two digits alone): an advertisement alone. Capitals before a digit are looked for
+    first, in one pass in C (most comments have none); then the percent signs, the few characters before
+    each, and the words that say what a code is."""
+    if text.encode("ascii", "replace").translate(_CAPITALS_AND_DIGITS).find(b"AAA0") == -1:
+        return 0  # no capitals before a digit: no code (most comments)
     shares, at, read = {}, text.find("%"), 0
     while at != -1 and read < SHARES_READ:
         if share := _SHARE.search(text[max(0, at - 4) : at + 1]):
             shares.setdefault(share[1], []).append(at)
         at, read = text.find("%", at + 1), read + 1
+    lower = text.lower()
+    said = any(letters in lower for letters in _CODE_WORD_LETTERS)
     found = 0
-    for code in _CODE.finditer(text) if shares else ():
+    for code in itertools.islice(_CODE.finditer(text), CODES_READ) if shares or said else ():
         share = code[1]
-        if int(share) % 5 or not any(abs(sign - code.start()) <= NEAR for sign in shares.get(share, ())):
+        if int(share) % 5:
             continue
-        if _DISCOUNT.search(text, max(0, code.start() - NEAR), code.end() + NEAR):
-            return 2
-        found = 1
+        if any(abs(sign - code.start()) <= NEAR for sign in shares.get(share, ())):
+            if _DISCOUNT.search(text, max(0, code.start() - NEAR), code.end() + NEAR):
+                return 2
+            found = 1
+        elif (
+            said
+            and len(share) == 2
+            and _CODE_WORD_BEFORE.search(text[max(0, code.start() - 16) : code.start()])
+        ):
+            return 2  # a code of two digits ("HTML5", "GTA5" are no codes)
     return found
 
 

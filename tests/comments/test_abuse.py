@@ -190,6 +190,10 @@ def test_an_empty_lexicon_finds_nothing():
         ("Celui qui a écrit ça est un guignol.", abuse.INSULT),
         # Letters spaced out after a one-letter word.
         ("what a r e t a r d the writer is", abuse.INSULT),
+        # Letters spaced out across the words they spell.
+        ("the author is a f u c k i n g i d i o t", abuse.INSULT),
+        # A star that hides no letter, typed into a slur.
+        ("Forcément c'est un b*ougnoule qui a eu le prix.", abuse.HATE),
         # Threats, exclusion and shame with no bad word.
         ("Nobody would miss you if you disappeared.", abuse.THREAT),
         ("Personne ne te regretterait, tu sais.", abuse.THREAT),
@@ -573,3 +577,53 @@ def test_letters_spaced_out_are_read_piece_by_piece_as_the_whole_text_would_be()
     assert spaced > 100
     long_text = "some context here. " * 200 + "you are an i d i o t, s t u p i d."
     assert seen.tokens(long_text)[-7:] == ["you", "are", "an", "idiot", ",", "stupid", "."]
+
+
+@pytest.mark.parametrize(
+    ("spaced", "words"),
+    [
+        ("f u c k i n g i d i o t", ["fucking", "idiot"]),  # two words the lexicon knows
+        ("a f u c k i n g i d i o t", ["a", "fucking", "idiot"]),  # a one-letter word first
+        ("a r e t a r d", ["a", "retard"]),  # the longest word among equals, not "are tard"
+        ("i d i o t", ["idiot"]),  # one word: as it is
+        ("c o n n a r d s", ["connards"]),  # a word of a family: as it is
+        ("U S A", ["usa"]),  # words of one or two letters: no words spelt
+        # Ordinary words hold shorter words of the lexicon: none shorter than SPELT_SHORTEST is spelt.
+        ("S P I C E S", ["spices"]),
+        ("C H A R L O T T E", ["charlotte"]),
+        ("F A T H E R", ["father"]),
+        ("D É P U T É", ["depute"]),
+        ("L E Ç O N", ["lecon"]),
+        ("S C U M M Y", ["scummy"]),
+        ("f u c k i n g a m a z i n g", ["fuckingamazing"]),  # one word the lexicon does not know
+        ("S C U N T H O R P E", ["scunthorpe"]),  # no words of the lexicon from its first letter
+        # Past SPELT_LETTERS, a run is read as one word.
+        (" ".join("fuckingidiotfuckingidiot"), ["fuckingidiotfuckingidiot"]),
+    ],
+)
+def test_letters_spaced_out_are_read_as_the_fewest_words_they_spell(spaced, words):
+    seen = abuse._index(LEXICON).seen
+    seen.clear()
+    assert [word for word in seen.tokens(abuse.normalize(spaced)) if word != abuse.BREAK] == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your recipe needs more S P I C E S, in my opinion it was a bit bland.",
+        "La C H A R L O T T E aux fraises de ma mère, un souvenir.",
+        "The F A T H E R of the bride looked H O M E S I C K all day.",
+        "Le D É P U T É est R É P U T É pour sa L E Ç O N de choses.",
+    ],
+)
+def test_ordinary_words_spaced_out_stay_published(text):
+    assert abuse.find_abuse(text, LEXICON) == []
+
+
+def test_a_run_of_stars_is_read_quickly():
+    """Stars hide one letter each, or one star none: a run of stars is compared letter by letter, not tried
+    every way a regular expression of optional letters would (84 s for "c", thirty stars and "q")."""
+    found = abuse.read("c" + "*" * 30 + "q, " + "Quel c" + "*" * 17 + "q, franchement. " * 50, LEXICON)
+    assert found.findings == []
+    assert abuse._masks("b*ougnoule", "bougnoule") and abuse._masks("f*ck", "fuck")
+    assert not abuse._masks("f*ck", "fucks") and not abuse._masks("c*n", "cul")

@@ -61,6 +61,7 @@ ADDED = [
     (importlib.import_module("comments.migrations.0021_business_speaking_advert_terms"), "ADVERTS"),
     (importlib.import_module("comments.migrations.0022_mock_names"), "MOCK_NAMES"),
     (importlib.import_module("comments.migrations.0023_twelfth_round_abuse_terms"), "ENTRIES"),
+    (importlib.import_module("comments.migrations.0024_thirteenth_round_abuse_terms"), "ENTRIES"),
 ]
 
 

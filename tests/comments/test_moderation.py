@@ -343,7 +343,7 @@ def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_adv
         "Code promo MIAM50, écrivez à offres@miam.example",
     ):
         assert decide(facts(text, lexicon=lexicon)) == Decision(HELD, (Reason.ADVERT,)), text
-    assert decide(facts("Code promo MIAM50 sur l'appli", lexicon=lexicon)) == Decision(PUBLISHED)
+    assert decide(facts("Il y a un code promo sur l'appli", lexicon=lexicon)) == Decision(PUBLISHED)
     helpline = "La ligne d'écoute gratuite, 0800 00 00 00, m'a beaucoup aidée."
     assert decide(facts(helpline, lexicon=lexicon)) == Decision(PUBLISHED)
     # A regular's address or number is never a contact: only a link is.
@@ -365,6 +365,18 @@ def test_words_of_advertising_with_a_phone_number_or_an_address_to_reach_the_adv
         ("La PS5 baisse de 5 % en janvier.", 0),  # two capitals: a product
         ("xSAVE10 10%", 0),  # inside a word
         ("GENOU20 sans pourcentage", 0),
+        # Said to be a code, with no share: an advertisement alone.
+        ("Thanks! PawFresh Kitchen have it with code WOOF15.", 2),
+        ("Code promo MIAM50 sur l'appli", 2),
+        ("Le coupon RENTREE20 marche encore chez Papeterie Lune.", 2),
+        ("Use SAVE10 at the till", 0),  # no word says it is a code
+        ("My dishwasher shows error code E15 again.", 0),  # one capital: an error code
+        ("The postcode is SW1A 1AA, the code for the door is 1234.", 0),
+        ("Code ABC12 unlocks the bonus level.", 0),  # not a multiple of five
+        # Products and events of one digit, or with no code word just before them.
+        ("The HTML5 code in your example does not validate.", 0),
+        ("Any GTA5 cheat codes for the kids?", 0),
+        ("La COP25 a promis une réduction des émissions, rien n'a suivi.", 0),
         ("Use SAVE10 for a treat. " + "Lorem ipsum dolor sit amet. " * 3 + "Prices went up 10 %.", 0),  # far
     ],
 )
