@@ -272,11 +272,11 @@ def _spelt(letters, known):
     if letters[0] in _ONE_LETTER_WORDS:
         best[1] = ((1, -1), (letters[0],))
     for start in range(len(letters)):
-        if start not in best or best[start][0][0] == SPELT_WORDS:
+        if start not in best:
             continue
         (count, longest), words = best[start]
-        if not known.may_start(letters[start : start + 3]):
-            continue  # no word of the lexicon starts so
+        if count == SPELT_WORDS or not known.may_start(letters[start : start + 3]):
+            continue  # words enough, or no word of the lexicon starts so
         for end in range(start + SPELT_SHORTEST, len(letters) + 1):
             piece = letters[start:end]
             if known(piece):
@@ -363,10 +363,10 @@ class _Known:
 
     def __init__(self, words, families):
         self.words = frozenset(words)
-        self.families = {}  # the families' stems (of three letters or more) by their first three letters
+        by_three = {}  # the families' stems (of three letters or more) by their first three letters
         for stem in families:
-            self.families.setdefault(stem[:3], []).append(stem)
-        self.families = {three: tuple(stems) for three, stems in self.families.items()}
+            by_three.setdefault(stem[:3], []).append(stem)
+        self.families = {three: tuple(stems) for three, stems in by_three.items()}
         self.starts = frozenset(word[:3] for word in self.words).union(self.families)
 
     def __call__(self, word):

@@ -254,16 +254,14 @@ _WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"[A-Z](?<![\w.].)[A-Z]{2,}(\d{1,2})\b")
 # A share, read back from its sign: "20 %", "20%", a no-break space between; not "19.5 %" nor "120 %".
 _SHARE = re.compile(r"(?:^|[^\d.,])(\d{1,2})\s?%$")
-# Words that say a code takes a share off.
-_DISCOUNT = re.compile(
-    r"\b(?:codes?|coupons?|promo|off|discount|r[ée]duction|remise|rabais)\b", re.IGNORECASE
-)
-# A word that says what a code is, just before one that has no share near it ("code WOOF15 at PawFresh",
-# "avec le code promo LIVRE20"): not "off", which says it only beside a share. Looked for in lower case first,
-# as any of these letters: most comments hold none.
-_CODE_WORD_BEFORE = re.compile(
-    r"\b(?:codes?|coupons?|promo|discount|r[ée]duction|remise|rabais)\W{1,3}$", re.IGNORECASE
-)
+# Words that say what a code is.
+_CODE_WORDS = r"codes?|coupons?|promo|discount|r[ée]duction|remise|rabais"
+# Those, and "off", near a code and its share: they say it takes a share off.
+_DISCOUNT = re.compile(rf"\b(?:{_CODE_WORDS}|off)\b", re.IGNORECASE)
+# One of them just before a code that has no share near it ("code WOOF15 at PawFresh", "avec le code promo
+# LIVRE20"): not "off", which says it only beside a share. Looked for in lower case first, as any of these
+# letters: most comments hold none.
+_CODE_WORD_BEFORE = re.compile(rf"\b(?:{_CODE_WORDS})\W{{1,3}}$", re.IGNORECASE)
 _CODE_WORD_LETTERS = ("code", "coupon", "promo", "discount", "duction", "remise", "rabais")
 # Each character of a text as a byte (`discount_code`): "A" for a capital, "0" for a digit, "x" for the rest.
 _CAPITALS_AND_DIGITS = bytes(
